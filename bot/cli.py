@@ -1,0 +1,101 @@
+"""`sitebot` command line: serve, db upgrade, demo, admin add."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from datetime import datetime, timezone
+
+from bot.settings import ConfigError, Settings, load_settings
+
+log = logging.getLogger("sitebot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="sitebot", description="Chat-ops bot for construction "
+                                     "contractors on Feishu, WeCom and DingTalk.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the web server, delivery worker and scheduler")
+    serve.add_argument("--demo", action="store_true",
+                       help="enable the web console and seed demo data into an empty database")
+    serve.add_argument("--host", help="listen address (default SITEBOT_HOST or 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default SITEBOT_PORT or 8080)")
+    db = sub.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply migrations up to the newest")
+    sub.add_parser("demo", help="seed demo data into an empty database")
+    admin = sub.add_parser("admin", help="manage admins")
+    admin_sub = admin.add_subparsers(dest="admin_command", required=True)
+    add = admin_sub.add_parser("add", help="make a person an admin")
+    add.add_argument("name", help="the person's name")
+    add.add_argument("--identity", help="platform:user_id, e.g. feishu:ou_123 (creates the person)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    overrides: dict = {}
+    if args.command == "serve":
+        server = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+        if args.demo:
+            server["console"] = True
+        overrides = {"server": server}
+    try:
+        settings = load_settings(overrides=overrides)
+        if args.command == "serve":
+            return _serve(settings, demo=args.demo)
+        return asyncio.run(_offline(args, settings))
+    except ConfigError as error:
+        print(f"sitebot: configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+def _serve(settings: Settings, demo: bool) -> int:
+    from aiohttp import web
+
+    from bot.app import create_app
+    if settings.console and settings.host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("the web console lets anyone act as anyone; it is listening on %s", settings.host)
+    app = create_app(settings, demo=demo)
+    console = f" · console: http://{settings.host}:{settings.port}/console" if settings.console else ""
+    web.run_app(app, host=settings.host, port=settings.port, access_log=None,
+                print=lambda _: print(f"sitebot listening on http://{settings.host}:{settings.port}"
+                                      f"{console}", flush=True))
+    return 0
+
+
+async def _offline(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.demo import seed_demo
+    from domain.errors import DomainError
+    from domain.people import make_admin
+    from domain.store.engine import make_engine
+    from domain.store.migrate import upgrade
+    from domain.store.uow import Store
+
+    store = Store(make_engine(settings.database_url))
+    now = datetime.now(timezone.utc)
+    try:
+        await upgrade(store.engine)
+        if args.command == "db":
+            print("database is at the newest schema")
+        elif args.command == "demo":
+            async with store.transaction() as tx:
+                seeded = await seed_demo(tx, now, settings.timezone)
+            print("demo data seeded" if seeded else "database already has people; nothing seeded")
+        elif args.command == "admin":
+            async with store.transaction() as tx:
+                person = await make_admin(tx, args.name, args.identity, now)
+                print(f"{person.name} is an admin")
+    except DomainError as error:
+        print(f"sitebot: {error.key} {error.params}", file=sys.stderr)
+        return 1
+    finally:
+        await store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,27 @@
+"""Delivery into the console hub: the console's "platform API"."""
+from __future__ import annotations
+
+from bot.console.hub import BOT, ConsoleHub, dm_chat
+from bot.delivery.ports import PermanentError, PostRef, Sent
+from handlers.cards import Card
+from handlers.contract import Target, Text
+
+PLATFORM = "console"
+
+
+class ConsoleAdapter:
+    platform = PLATFORM
+
+    def __init__(self, hub: ConsoleHub) -> None:
+        self.hub = hub
+
+    async def send(self, target: Target, body: Text | Card, *, idempotency_key: str,
+                   reply_to: str | None) -> Sent:
+        chat_id = target.id if target.kind == "chat" else dm_chat(target.id)
+        message = self.hub.post(chat_id, BOT, "sitebot", body.to_payload())
+        return Sent(message.id)
+
+    async def update(self, post: PostRef, body: Card) -> Sent | None:
+        if self.hub.update(post.message_id, body.to_payload()) is None:
+            raise PermanentError(f"console message {post.message_id} is gone (restarted?)")
+        return None

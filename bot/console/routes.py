@@ -1,0 +1,162 @@
+"""HTTP side of the console: the page, a directory of demo people and chats, sending messages,
+pressing buttons, and a server-sent-event stream per chat."""
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import uuid
+from typing import Any
+
+from aiohttp import web
+
+from bot import keys
+from bot.console.adapter import PLATFORM
+from bot.console.hub import dm_chat
+from handlers.contract import Actor, CardClick, Conversation, Mention, Message
+
+_MENTION = re.compile(r"@(\S+)")
+_ID = re.compile(r"^[\w:.\-]{1,128}$")
+
+
+def install(app: web.Application) -> None:
+    app.router.add_get("/console", page)
+    app.router.add_get("/console/api/directory", directory)
+    app.router.add_get("/console/api/history", history)
+    app.router.add_get("/console/api/stream", stream)
+    app.router.add_post("/console/api/messages", post_message)
+    app.router.add_post("/console/api/actions", press_button)
+
+
+async def page(request: web.Request) -> web.Response:
+    html = request.app[keys.PAGES].get_template("console/index.html").render()
+    return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+
+async def directory(request: web.Request) -> web.Response:
+    """Who you can be and where you can talk, from the database."""
+    async with request.app[keys.STORE].transaction() as tx:
+        people = []
+        for person, identity in await tx.people.with_identities_on(PLATFORM):
+            roles = sorted({r.value for _, r in await tx.projects.memberships_of(person.id)}
+                           | set(person.org_roles or ()))
+            people.append({"id": identity.external_id, "name": person.name, "roles": roles,
+                           "admin": person.is_admin})
+        chats = []
+        for binding in await tx.projects.bindings(platform=PLATFORM):
+            project = await tx.projects.get(binding.project_id)
+            chats.append({"id": binding.chat_id, "title": binding.title or binding.chat_id,
+                          "project": project.code, "audience": binding.audience})
+    return web.json_response({"people": people, "chats": chats})
+
+
+async def history(request: web.Request) -> web.Response:
+    chat = _chat_param(request.query.get("chat"), request.query.get("user"))
+    hub = request.app[keys.HUB]
+    return web.json_response({"messages": [m.as_json() for m in hub.history(chat)]})
+
+
+async def stream(request: web.Request) -> web.StreamResponse:
+    chat = _chat_param(request.query.get("chat"), request.query.get("user"))
+    hub = request.app[keys.HUB]
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
+                                           "Cache-Control": "no-cache"})
+    await response.prepare(request)
+    queue = hub.subscribe(chat)
+    try:
+        await response.write(b": connected\n\n")
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=15)
+            except asyncio.TimeoutError:
+                await response.write(b": keep-alive\n\n")  # keeps proxies from closing it
+                continue
+            data = json.dumps(event, ensure_ascii=False)
+            await response.write(f"event: {event['event']}\ndata: {data}\n\n".encode())
+    except (ConnectionResetError, asyncio.CancelledError):
+        pass
+    finally:
+        hub.unsubscribe(chat, queue)
+    return response
+
+
+async def post_message(request: web.Request) -> web.Response:
+    body = await _json(request)
+    user, chat = _field(body, "user"), _field(body, "chat")
+    text = body.get("text", "")
+    if not isinstance(text, str):
+        raise web.HTTPBadRequest(text="text must be a string")
+    name = await _name_of(request, user)
+    room = dm_chat(user) if chat == "dm" else chat
+    hub = request.app[keys.HUB]
+    posted = hub.post(room, user, name or user, {"type": "text", "text": text})
+    message = Message(platform=PLATFORM, event_id=_event_id(body), actor=Actor(PLATFORM, user, name),
+                      conversation=Conversation(PLATFORM, room, is_group=chat != "dm"), text=text,
+                      mentions=await _mentions(request, text), message_id=posted.id, addressed=True)
+    ack = await request.app[keys.DISPATCHER].handle(message)
+    return web.json_response({"ok": True, "duplicate": ack.duplicate, "message_id": posted.id})
+
+
+async def press_button(request: web.Request) -> web.Response:
+    body = await _json(request)
+    user, chat, message_id = _field(body, "user"), _field(body, "chat"), _field(body, "message_id")
+    action = _field(body, "action")
+    value = body.get("value") or {}
+    if not isinstance(value, dict):
+        raise web.HTTPBadRequest(text="value must be an object")
+    room = dm_chat(user) if chat == "dm" else chat
+    click = CardClick(platform=PLATFORM, event_id=_event_id(body),
+                      actor=Actor(PLATFORM, user, await _name_of(request, user)),
+                      conversation=Conversation(PLATFORM, room, is_group=chat != "dm"),
+                      action=action, value=value, message_id=message_id)
+    ack = await request.app[keys.DISPATCHER].handle(click)
+    toast = {"text": ack.toast.text, "kind": ack.toast.kind} if ack.toast else None
+    return web.json_response({"ok": True, "duplicate": ack.duplicate, "toast": toast})
+
+
+async def _json(request: web.Request) -> dict[str, Any]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text="body must be JSON") from None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="body must be a JSON object")
+    return body
+
+
+def _field(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not _ID.match(value):
+        raise web.HTTPBadRequest(text=f"{name} is missing or not a valid id")
+    return value
+
+
+def _chat_param(chat: str | None, user: str | None) -> str:
+    if chat == "dm" and user and _ID.match(user):
+        return dm_chat(user)
+    if not chat or not _ID.match(chat):
+        raise web.HTTPBadRequest(text="chat is missing or not a valid id")
+    return chat
+
+
+def _event_id(body: dict[str, Any]) -> str:
+    """The page sends a fresh id per action, so a resent request is a duplicate, not a repeat."""
+    given = body.get("event_id")
+    return given if isinstance(given, str) and _ID.match(given) else uuid.uuid4().hex
+
+
+async def _name_of(request: web.Request, user: str) -> str | None:
+    async with request.app[keys.STORE].transaction() as tx:
+        identity = await tx.people.identity(PLATFORM, user)
+        person = await tx.people.get(identity.person_id) if identity else None
+    return person.name if person else None
+
+
+async def _mentions(request: web.Request, text: str) -> tuple[Mention, ...]:
+    """"@王工" in console text -> the console user with that name, like a platform mention."""
+    names = _MENTION.findall(text)
+    if not names:
+        return ()
+    async with request.app[keys.STORE].transaction() as tx:
+        known = {p.name: i.external_id for p, i in await tx.people.with_identities_on(PLATFORM)}
+    return tuple(Mention(known[n], n) for n in names if n in known)

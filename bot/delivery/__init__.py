@@ -1,0 +1,1 @@
+"""Outbound delivery: the outbox worker and the port every platform adapter implements."""

@@ -1,0 +1,143 @@
+"""The delivery worker: claims due outbox rows and sends them through the platform adapters.
+
+Rows for the same target go out in order, one at a time; different targets go in parallel up
+to `concurrency`. Failures are retried with backoff and end as `failed` with the error after
+the last attempt; nothing is dropped silently.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Callable
+
+from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, RateLimited
+from bot.settings import DeliverySettings
+from domain.store.models import OutboxMessage
+from domain.store.repos.outbox import FAILED, PENDING, SENT
+from domain.store.uow import Store
+from handlers.cards import Card
+from handlers.contract import Target, payload_to_body
+
+log = logging.getLogger(__name__)
+
+
+class DeliveryWorker:
+    def __init__(self, store: Store, adapters: dict[str, Adapter], settings: DeliverySettings,
+                 clock: Callable[[], datetime], idle_seconds: float = 1.0) -> None:
+        self.store, self.adapters, self.settings, self.clock = store, adapters, settings, clock
+        self.idle_seconds = idle_seconds
+        self.token = uuid.uuid4().hex
+        self._wake = asyncio.Event()
+        self._slots = asyncio.Semaphore(settings.concurrency)
+
+    def poke(self) -> None:
+        """New rows were committed: look now instead of at the next idle tick."""
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                busy = await self.run_once()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the database blinked; keep the worker alive
+                log.exception("delivery pass failed")
+                busy = 0
+            if not busy:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+                except asyncio.TimeoutError:
+                    pass
+
+    async def run_once(self) -> int:
+        """One pass: claim due rows and deliver them. Returns how many were claimed."""
+        now = self.clock()
+        async with self.store.transaction() as tx:
+            rows = await tx.outbox.claim_due(now, self.settings.batch_size, self.token,
+                                             self.settings.claim_seconds)
+        by_target: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            by_target[(row.platform, row.target_id)].append(row)
+        await asyncio.gather(*(self._deliver_in_order(batch) for batch in by_target.values()))
+        return len(rows)
+
+    async def drain(self, max_passes: int = 50) -> None:
+        """Deliver everything due now (tests and the CLI use it)."""
+        for _ in range(max_passes):
+            if not await self.run_once():
+                return
+
+    async def _deliver_in_order(self, rows: list[OutboxMessage]) -> None:
+        async with self._slots:
+            for row in rows:
+                await self._deliver(row)
+
+    async def _deliver(self, row: OutboxMessage) -> None:
+        adapter = self.adapters.get(row.platform)
+        try:
+            if adapter is None:
+                raise PermanentError(f"platform {row.platform!r} is not configured")
+            body = payload_to_body(row.payload)
+            target = Target(row.platform, row.target_type, row.target_id)
+            if row.op == "update":
+                await self._update(adapter, row, target, body)
+            else:
+                sent = await adapter.send(target, body, idempotency_key=row.idempotency_key,
+                                          reply_to=row.reply_to)
+                await self._finish(row, sent.message_id, sent.handle)
+        except DeliveryError as error:
+            await self._failed(row, error)
+        except Exception as error:  # a bug in an adapter must not kill the worker
+            log.exception("adapter crashed on outbox row %s", row.id)
+            await self._failed(row, PermanentError(f"{type(error).__name__}: {error}"))
+
+    async def _update(self, adapter: Adapter, row: OutboxMessage, target: Target, body) -> None:  # noqa: ANN001
+        async with self.store.transaction() as tx:
+            post = await tx.outbox.get_post(row.post_id) if row.post_id else None
+        if post is None or not isinstance(body, Card):
+            raise PermanentError("the card to update is unknown")
+        sent = await adapter.update(PostRef(target, post.message_id, dict(post.handle)), body)
+        async with self.store.transaction() as tx:
+            current = await tx.outbox.get(row.id)
+            current.status, current.sent_at = SENT, self.clock()
+            current.platform_message_id = post.message_id
+            if sent is not None and sent.handle:  # e.g. a fresh WeCom response_code
+                fresh = await tx.outbox.get_post(post.id)
+                fresh.handle = {**fresh.handle, **sent.handle}
+                if sent.message_id != post.message_id:
+                    fresh.message_id = sent.message_id
+
+    async def _finish(self, row: OutboxMessage, message_id: str, handle: dict) -> None:
+        async with self.store.transaction() as tx:
+            current = await tx.outbox.get(row.id)
+            current.status, current.sent_at = SENT, self.clock()
+            current.platform_message_id, current.attempts = message_id, current.attempts + 1
+            current.claim_token = None
+            if current.card_key:
+                tx.outbox.record_post(current, message_id, self.clock(), handle)
+
+    async def _failed(self, row: OutboxMessage, error: DeliveryError) -> None:
+        now = self.clock()
+        async with self.store.transaction() as tx:
+            current = await tx.outbox.get(row.id)
+            current.last_error = str(error)[:2000]
+            current.claim_token = None
+            if isinstance(error, RateLimited):
+                # Not the message's fault: wait as told, without using up an attempt.
+                current.status = PENDING
+                current.next_attempt_at = now + timedelta(seconds=error.retry_after or 1.0)
+                return
+            current.attempts += 1
+            if not error.retryable or current.attempts >= self.settings.max_attempts:
+                current.status = FAILED
+                log.error("outbox row %s failed for good after %s attempts: %s",
+                          row.id, current.attempts, error)
+                return
+            delay = error.retry_after or min(
+                self.settings.backoff_seconds * 2 ** (current.attempts - 1),
+                self.settings.backoff_cap_seconds)
+            current.status, current.next_attempt_at = PENDING, now + timedelta(seconds=delay)

@@ -1,0 +1,209 @@
+"""Typed settings: config/default.toml, an optional site TOML, then SITEBOT_* environment variables.
+
+Loaded once at start-up by the CLI and handed to `create_app`; nothing reads the environment
+later. A bad value raises `ConfigError` whose message is one line naming the key.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.paths import CONFIG_DIR
+from domain.tickets.rules import SlaWindow, TicketRules
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or wrong; the message names the key."""
+
+
+# Environment variable -> (section path, key, parser name). The names are product interface.
+ENV_KEYS: dict[str, tuple[str, str, str]] = {
+    "SITEBOT_HOST": ("server", "host", "str"),
+    "SITEBOT_PORT": ("server", "port", "port"),
+    "SITEBOT_CONSOLE": ("server", "console", "bool"),
+    "SITEBOT_PUBLIC_URL": ("server", "public_url", "str"),
+    "SITEBOT_DATABASE_URL": ("database", "url", "str"),
+    "SITEBOT_TIMEZONE": ("time", "timezone", "str"),
+    "SITEBOT_FEISHU_APP_ID": ("feishu", "app_id", "str"),
+    "SITEBOT_FEISHU_APP_SECRET": ("feishu", "app_secret", "str"),
+    "SITEBOT_FEISHU_VERIFICATION_TOKEN": ("feishu", "verification_token", "str"),
+    "SITEBOT_FEISHU_ENCRYPT_KEY": ("feishu", "encrypt_key", "str"),
+    "SITEBOT_FEISHU_BASE_URL": ("feishu", "base_url", "str"),
+    "SITEBOT_WECOM_CORP_ID": ("wecom", "corp_id", "str"),
+    "SITEBOT_WECOM_AGENT_ID": ("wecom", "agent_id", "str"),
+    "SITEBOT_WECOM_SECRET": ("wecom", "secret", "str"),
+    "SITEBOT_WECOM_TOKEN": ("wecom", "token", "str"),
+    "SITEBOT_WECOM_AES_KEY": ("wecom", "aes_key", "str"),
+    "SITEBOT_WECOM_BASE_URL": ("wecom", "base_url", "str"),
+    "SITEBOT_DINGTALK_APP_KEY": ("dingtalk", "app_key", "str"),
+    "SITEBOT_DINGTALK_APP_SECRET": ("dingtalk", "app_secret", "str"),
+    "SITEBOT_DINGTALK_ROBOT_CODE": ("dingtalk", "robot_code", "str"),
+    "SITEBOT_DINGTALK_BASE_URL": ("dingtalk", "base_url", "str"),
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    max_attempts: int = 6
+    backoff_seconds: float = 2.0
+    backoff_cap_seconds: float = 300.0
+    batch_size: int = 100
+    concurrency: int = 16
+    claim_seconds: int = 60
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8080
+    console: bool = False
+    public_url: str = ""
+    database_url: str = "sqlite+aiosqlite:///var/sitebot.db"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    default_locale: str = "zh-CN"
+    max_message_length: int = 2000
+    admin_identities: tuple[str, ...] = ()
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    tickets: TicketRules = field(default_factory=TicketRules)
+    # Platform sections stay as plain mappings; each platform package types its own part.
+    platforms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+
+def load_settings(env: Mapping[str, str] | None = None, *, overrides: dict | None = None) -> Settings:
+    """Build settings from the defaults file, SITEBOT_CONFIG, the environment and `overrides`."""
+    env = os.environ if env is None else env
+    raw = _read_toml(CONFIG_DIR / "default.toml", "config/default.toml")
+    if env.get("SITEBOT_CONFIG"):
+        _merge(raw, _read_toml(Path(env["SITEBOT_CONFIG"]), "SITEBOT_CONFIG"))
+    for name, (section, key, kind) in ENV_KEYS.items():
+        if name in env:
+            raw.setdefault(section, {})[key] = _parse_env(name, env[name], kind)
+    if overrides:
+        _merge(raw, overrides)
+    return _build(raw)
+
+
+def _read_toml(path: Path, label: str) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{label}: file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label}: not valid TOML: {exc}") from None
+
+
+def _merge(base: dict, extra: dict) -> None:
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value)
+        else:
+            base[key] = value
+
+
+def _parse_env(name: str, value: str, kind: str) -> Any:
+    if kind == "port":
+        if not value.strip().isdigit() or not 1 <= int(value) <= 65535:
+            raise ConfigError(f"{name}: expected a port number 1-65535, got {value!r}")
+        return int(value)
+    if kind == "bool":
+        if value.strip().lower() in _TRUE:
+            return True
+        if value.strip().lower() in _FALSE:
+            return False
+        raise ConfigError(f"{name}: expected 1 or 0, got {value!r}")
+    return value
+
+
+def _build(raw: dict) -> Settings:
+    server, db, time = raw.get("server", {}), raw.get("database", {}), raw.get("time", {})
+    port = server.get("port", 8080)
+    if not isinstance(port, int) or not 1 <= port <= 65535:
+        raise ConfigError(f"server.port (SITEBOT_PORT): expected a port number 1-65535, got {port!r}")
+    tz_name = str(time.get("timezone", "Asia/Shanghai"))
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"time.timezone (SITEBOT_TIMEZONE): unknown time zone {tz_name!r}") from None
+    return Settings(
+        host=str(server.get("host", "127.0.0.1")),
+        port=port,
+        console=bool(server.get("console", False)),
+        public_url=str(server.get("public_url", "")),
+        database_url=_database_url(str(db.get("url", ""))),
+        timezone=tz,
+        default_locale=str(raw.get("i18n", {}).get("default_locale", "zh-CN")),
+        max_message_length=_positive_int(raw.get("messages", {}), "max_length", "messages", 2000),
+        admin_identities=tuple(raw.get("access", {}).get("admins", [])),
+        delivery=_delivery(raw.get("delivery", {})),
+        tickets=_tickets(raw.get("tickets", {})),
+        platforms={k: dict(raw.get(k, {})) for k in ("feishu", "wecom", "dingtalk")},
+    )
+
+
+def _database_url(url: str) -> str:
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+asyncpg://" + url.split("://", 1)[1]
+    if not url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+        raise ConfigError(
+            "database.url (SITEBOT_DATABASE_URL): expected sqlite+aiosqlite:///path "
+            f"or postgresql+asyncpg://user:pass@host/db, got {url!r}")
+    return url
+
+
+def _positive_int(section: dict, key: str, where: str, default: int) -> int:
+    value = section.get(key, default)
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"{where}.{key}: expected a positive whole number, got {value!r}")
+    return value
+
+
+def _positive_number(section: dict, key: str, where: str, default: float) -> float:
+    value = section.get(key, default)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+        raise ConfigError(f"{where}.{key}: expected a positive number, got {value!r}")
+    return float(value)
+
+
+def _delivery(section: dict) -> DeliverySettings:
+    return DeliverySettings(
+        max_attempts=_positive_int(section, "max_attempts", "delivery", 6),
+        backoff_seconds=_positive_number(section, "backoff_seconds", "delivery", 2.0),
+        backoff_cap_seconds=_positive_number(section, "backoff_cap_seconds", "delivery", 300.0),
+        batch_size=_positive_int(section, "batch_size", "delivery", 100),
+        concurrency=_positive_int(section, "concurrency", "delivery", 16),
+        claim_seconds=_positive_int(section, "claim_seconds", "delivery", 60),
+    )
+
+
+def _tickets(section: dict) -> TicketRules:
+    sla_raw = section.get("sla", {})
+    sla: dict[str, SlaWindow] = {}
+    for severity in ("high", "medium", "low"):
+        if severity not in sla_raw:
+            raise ConfigError(f"tickets.sla.{severity}: missing (needs accept_minutes and resolve_minutes)")
+        where = f"tickets.sla.{severity}"
+        sla[severity] = SlaWindow(
+            accept_minutes=_positive_int(sla_raw[severity], "accept_minutes", where, 0),
+            resolve_minutes=_positive_int(sla_raw[severity], "resolve_minutes", where, 0),
+        )
+    vocabulary = {k: tuple(v) for k, v in section.get("vocabulary", {}).items()}
+    severity_words = {k: tuple(v) for k, v in section.get("severity", {}).items()}
+    assignment = dict(section.get("assignment", {}))
+    rules = TicketRules(sla=sla, vocabulary=vocabulary, severity_words=severity_words,
+                        assignment=assignment)
+    problems = rules.problems()
+    if problems:
+        raise ConfigError(problems[0])
+    return rules
+

@@ -1,0 +1,52 @@
+"""The one place that answers "may this person do this here?". Every service asks it."""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from domain.enums import MANAGER_ROLES, Role
+from domain.errors import NotAllowed
+from domain.store.models import Person, Ticket
+from domain.store.uow import Tx
+
+# Org-wide roles that act on every project's tickets.
+_ORG_TICKET_ROLES = {Role.DEPT_HEAD.value, Role.HQ_SERVICE.value}
+
+
+class Action(StrEnum):
+    REPORT_TICKET = "ticket.report"
+    VIEW_TICKET = "ticket.view"
+    ACCEPT_TICKET = "ticket.accept"
+    REASSIGN_TICKET = "ticket.reassign"
+    RESOLVE_TICKET = "ticket.resolve"
+    MANAGE_MEMBERS = "project.members"
+    BIND_CHAT = "project.bind"
+
+
+async def allowed(tx: Tx, person: Person, action: Action, *, project_id: int | None = None,
+                  ticket: Ticket | None = None) -> bool:
+    if not person.active:
+        return False
+    if person.is_admin:
+        return True
+    if ticket is not None:
+        project_id = ticket.project_id
+    roles = await tx.projects.roles_of(person.id, project_id) if project_id is not None else set()
+    org = set(person.org_roles or ())
+    if action is Action.REPORT_TICKET:
+        return bool(roles) or bool(org & _ORG_TICKET_ROLES)
+    if action is Action.VIEW_TICKET:
+        return bool(roles) or bool(org & _ORG_TICKET_ROLES)
+    if action is Action.ACCEPT_TICKET:
+        return ticket is not None and ticket.assignee_id == person.id
+    if action in (Action.REASSIGN_TICKET, Action.RESOLVE_TICKET):
+        is_assignee = ticket is not None and ticket.assignee_id == person.id
+        return is_assignee or bool(roles & MANAGER_ROLES) or bool(org & _ORG_TICKET_ROLES)
+    if action in (Action.MANAGE_MEMBERS, Action.BIND_CHAT):
+        return Role.PROJECT_MANAGER in roles
+    return False
+
+
+async def require(tx: Tx, person: Person, action: Action, *, project_id: int | None = None,
+                  ticket: Ticket | None = None) -> None:
+    if not await allowed(tx, person, action, project_id=project_id, ticket=ticket):
+        raise NotAllowed()

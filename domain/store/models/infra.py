@@ -1,0 +1,96 @@
+"""Rows the runtime needs to be exactly-once: inbound de-duplication, the outbox, posted cards,
+scheduled-run claims, and the append-only audit log."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.store.base import Base
+
+
+class InboundEvent(Base):
+    __tablename__ = "inbound_events"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(191))
+    kind: Mapped[str] = mapped_column(String(20))   # message | action
+    status: Mapped[str] = mapped_column(String(20))  # done | rejected | error
+    # What we answered, so a duplicate delivery gets the same ack (e.g. the same toast).
+    response: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    received_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(191), unique=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    target_type: Mapped[str] = mapped_column(String(10))  # chat | user
+    target_id: Mapped[str] = mapped_column(String(128))
+    op: Mapped[str] = mapped_column(String(10))            # send | update
+    payload: Mapped[dict[str, Any]]                        # neutral Text/Card, see handlers.contract
+    card_key: Mapped[str | None] = mapped_column(String(100), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("card_posts.id"))
+    reply_to: Mapped[str | None] = mapped_column(String(128))  # platform message id to thread under
+    locale: Mapped[str] = mapped_column(String(10), default="zh-CN")
+    status: Mapped[str] = mapped_column(String(10))  # pending | sending | sent | failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    claimed_until: Mapped[datetime | None]
+    claim_token: Mapped[str | None] = mapped_column(String(40))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    platform_message_id: Mapped[str | None] = mapped_column(String(191))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+
+
+class CardPost(Base):
+    """Where a live card (ticket:12, change:7 …) was posted, so it can be updated in place."""
+
+    __tablename__ = "card_posts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_key: Mapped[str] = mapped_column(String(100), index=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    target_type: Mapped[str] = mapped_column(String(10))
+    target_id: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[str] = mapped_column(String(191))
+    locale: Mapped[str] = mapped_column(String(10), default="zh-CN")
+    # Platform-specific handles for updating (WeCom response_code, DingTalk outTrackId …).
+    handle: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime]
+
+
+class ScheduledRun(Base):
+    """A claim on one scheduled effect (digest:P-001:2026-11-23, escalate:T-9:2 …).
+    The unique key is what makes two processes and a restart act once."""
+
+    __tablename__ = "scheduled_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(191), unique=True)
+    claimed_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(60))
+
+
+class AuditEntry(Base):
+    """Append-only: rows are inserted, never updated or deleted."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    platform: Mapped[str | None] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(50))
+    subject_type: Mapped[str] = mapped_column(String(30))
+    subject_id: Mapped[str] = mapped_column(String(50))
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    message_ref: Mapped[str | None] = mapped_column(String(191))

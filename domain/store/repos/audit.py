@@ -1,0 +1,21 @@
+"""The append-only audit log."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.store.models import AuditEntry
+
+
+class AuditRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def append(self, *, at: datetime, actor_id: int | None, platform: str | None, action: str,
+               subject_type: str, subject_id: str | int, data: dict[str, Any] | None = None,
+               message_ref: str | None = None) -> None:
+        self.session.add(AuditEntry(at=at, actor_id=actor_id, platform=platform, action=action,
+                                    subject_type=subject_type, subject_id=str(subject_id),
+                                    data=data or {}, message_ref=message_ref))

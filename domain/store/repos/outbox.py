@@ -1,0 +1,87 @@
+"""The outbox: rows written in the same transaction as the change they announce, then sent by
+the delivery worker. Claims make two processes share the work without sending a row twice."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.store.models import CardPost, OutboxMessage
+
+PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+
+
+class OutboxRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def enqueue(self, *, key: str, platform: str, target_type: str, target_id: str,
+                      payload: dict[str, Any], now: datetime, op: str = "send",
+                      card_key: str | None = None, post_id: int | None = None,
+                      reply_to: str | None = None, locale: str = "zh-CN") -> OutboxMessage | None:
+        """Add a row unless one with the same idempotency key exists (then None)."""
+        existing = await self.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
+        if existing is not None:
+            return None
+        row = OutboxMessage(idempotency_key=key, platform=platform, target_type=target_type,
+                            target_id=target_id, op=op, payload=payload, card_key=card_key,
+                            post_id=post_id, reply_to=reply_to, locale=locale, status=PENDING,
+                            attempts=0, next_attempt_at=now, created_at=now)
+        self.session.add(row)
+        return row
+
+    async def claim_due(self, now: datetime, limit: int, token: str,
+                        claim_seconds: int) -> list[OutboxMessage]:
+        """Mark up to `limit` due rows as ours. Rows whose claim ran out (a crashed process)
+        are due again. PostgreSQL skips rows another process is claiming right now."""
+        due = or_(and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
+                  and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now))
+        pick = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+        if self.session.bind.dialect.name == "postgresql":
+            pick = pick.with_for_update(skip_locked=True)
+        ids = list(await self.session.scalars(pick))
+        if not ids:
+            return []
+        await self.session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids), due)
+            .values(status=SENDING, claim_token=token,
+                    claimed_until=now + timedelta(seconds=claim_seconds))
+            .execution_options(synchronize_session=False))
+        return list(await self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
+            .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
+
+    async def get(self, row_id: int) -> OutboxMessage | None:
+        return await self.session.get(OutboxMessage, row_id)
+
+    async def pending_sends(self, card_key: str) -> list[OutboxMessage]:
+        """First copies of a live card that have not gone out yet."""
+        return list(await self.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.card_key == card_key, OutboxMessage.op == "send",
+            OutboxMessage.status == PENDING)))
+
+    async def posts_for(self, card_key: str) -> list[CardPost]:
+        return list(await self.session.scalars(
+            select(CardPost).where(CardPost.card_key == card_key).order_by(CardPost.id)))
+
+    async def post(self, platform: str, message_id: str) -> CardPost | None:
+        return await self.session.scalar(select(CardPost).where(
+            CardPost.platform == platform, CardPost.message_id == message_id))
+
+    def record_post(self, row: OutboxMessage, message_id: str, now: datetime,
+                    handle: dict[str, Any] | None = None) -> None:
+        self.session.add(CardPost(card_key=row.card_key, platform=row.platform,
+                                  target_type=row.target_type, target_id=row.target_id,
+                                  message_id=message_id, locale=row.locale, handle=handle or {},
+                                  created_at=now))
+
+    async def by_status(self, status: str, limit: int = 100) -> list[OutboxMessage]:
+        return list(await self.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.status == status)
+            .order_by(OutboxMessage.id).limit(limit)))
+
+    async def get_post(self, post_id: int) -> CardPost | None:
+        return await self.session.get(CardPost, post_id)

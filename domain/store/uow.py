@@ -1,0 +1,76 @@
+"""Store (one per process) and Tx, the unit of work a command runs in: one transaction,
+repositories bound to it, savepoints for "try this, undo only this"."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from domain.errors import Conflict
+from domain.store.repos.audit import AuditRepo
+from domain.store.repos.inbound import InboundRepo
+from domain.store.repos.outbox import OutboxRepo
+from domain.store.repos.people import PeopleRepo
+from domain.store.repos.projects import ProjectsRepo
+from domain.store.repos.tickets import TicketsRepo
+
+
+class Tx:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.people = PeopleRepo(session)
+        self.projects = ProjectsRepo(session)
+        self.tickets = TicketsRepo(session)
+        self.outbox = OutboxRepo(session)
+        self.inbound = InboundRepo(session)
+        self.audit = AuditRepo(session)
+
+    def add(self, entity: object) -> None:
+        self.session.add(entity)
+
+    async def flush(self) -> None:
+        """Write pending changes now; a lost optimistic-lock race becomes `Conflict`."""
+        try:
+            await self.session.flush()
+        except StaleDataError:
+            raise Conflict() from None
+
+    @asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Everything inside is undone if the block raises; the outer transaction lives on."""
+        async with self.session.begin_nested():
+            yield
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """Commit on success, roll back on any exception. Optimistic-lock losses raise Conflict."""
+        async with self._sessions() as session:
+            try:
+                async with session.begin():
+                    yield Tx(session)
+            except StaleDataError:
+                raise Conflict() from None
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+
+__all__ = ["IntegrityError", "Store", "Tx"]

@@ -1,0 +1,34 @@
+"""Every command, button and live card in one table: the handler side of the composition root."""
+from __future__ import annotations
+
+from handlers import admin, tickets
+from handlers.context import CardView
+from handlers.dispatch import ActionHandler
+from handlers.help import make_help
+from handlers.router import Router
+from handlers.ticket_cards import ticket_card
+
+
+def build_router() -> Router:
+    router = Router()
+    router.add("report", ("报修", "报事", "上报"), ("report",), tickets.report)
+    router.add("mine", ("我的工单",), ("my tickets", "mine"), tickets.my_tickets)
+    router.add("ticket", ("工单", "查工单"), ("ticket",), tickets.show_ticket)
+    router.add("bind", ("绑定",), ("bind",), admin.bind)
+    router.add("members", ("成员",), ("members", "member"), admin.members)
+    router.add("whoami", ("我是谁",), ("whoami",), admin.whoami)
+    router.add("help", ("帮助", "？", "?"), ("help",), make_help(router))
+    return router
+
+
+def build_actions() -> dict[str, ActionHandler]:
+    return {
+        "ticket.accept": tickets.on_accept,
+        "ticket.reassign": tickets.on_reassign,
+        "ticket.assign": tickets.on_assign,
+        "ticket.resolve": tickets.on_resolve,
+    }
+
+
+def build_card_views() -> dict[str, CardView]:
+    return {"ticket": ticket_card}

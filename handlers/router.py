@@ -1,0 +1,49 @@
+"""Commands by their zh-CN and English names; the help text is generated from the routes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Awaitable, Callable
+
+CommandHandler = Callable[..., Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str                 # wording keys: help.<name>.usage / help.<name>.example
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    handler: CommandHandler
+    listed: bool = True       # shown in 帮助
+
+
+@dataclass(frozen=True)
+class Match:
+    route: Route
+    args: str
+    locale: str | None        # "en" when an English alias was used, else None (person's locale)
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+        self._aliases: list[tuple[str, Route, bool]] = []
+
+    def add(self, name: str, zh: tuple[str, ...], en: tuple[str, ...], handler: CommandHandler,
+            listed: bool = True) -> None:
+        route = Route(name, zh, en, handler, listed)
+        self.routes.append(route)
+        self._aliases += [(a, route, False) for a in zh] + [(a.lower(), route, True) for a in en]
+        # Longest first, so "我的工单" wins over "工单".
+        self._aliases.sort(key=lambda item: len(item[0]), reverse=True)
+
+    def match(self, text: str) -> Match | None:
+        text = text.strip().lstrip("/").strip()
+        lowered = text.lower()
+        for alias, route, english in self._aliases:
+            if english:
+                if lowered == alias or lowered.startswith(alias + " "):
+                    return Match(route, text[len(alias):].strip(), "en")
+            elif text.startswith(alias):
+                # Chinese commands are often typed without a space: "报修5号楼渗水".
+                return Match(route, text[len(alias):].lstrip(" ：:，,").strip(), None)
+        return None
