@@ -35,7 +35,7 @@ class PeopleRepo:
         rows = await self.session.execute(
             select(Person, Identity).join(Identity, Identity.person_id == Person.id)
             .where(Identity.platform == platform, Person.active.is_(True)).order_by(Person.id))
-        return [(p, i) for p, i in rows.tuples()]
+        return [(p, i) for p, i in rows]
 
     async def count(self) -> int:
         return await self.session.scalar(select(func.count()).select_from(Person)) or 0

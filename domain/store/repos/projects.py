@@ -48,14 +48,14 @@ class ProjectsRepo:
         rows = await self.session.execute(
             select(Project, ProjectMember.role).join(ProjectMember, ProjectMember.project_id == Project.id)
             .where(ProjectMember.person_id == person_id).order_by(Project.code))
-        return [(p, Role(r)) for p, r in rows.tuples()]
+        return [(p, Role(r)) for p, r in rows]
 
     async def members(self, project_id: int) -> list[tuple[Person, Role]]:
         rows = await self.session.execute(
             select(Person, ProjectMember.role).join(ProjectMember, ProjectMember.person_id == Person.id)
             .where(ProjectMember.project_id == project_id, Person.active.is_(True))
             .order_by(ProjectMember.id))
-        return [(p, Role(r)) for p, r in rows.tuples()]
+        return [(p, Role(r)) for p, r in rows]
 
     async def first_with_role(self, project_id: int, role: Role) -> Person | None:
         return await self.session.scalar(
