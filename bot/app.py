@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from datetime import datetime, timezone
 from typing import AsyncIterator, Callable
 
@@ -16,7 +17,7 @@ from bot.console.hub import ConsoleHub
 from bot.delivery.ports import Adapter
 from bot.delivery.worker import DeliveryWorker
 from bot.edges import enabled_edges
-from bot.jobs import start_scheduler
+from bot.jobs import JobSpec, start_scheduler
 from bot.paths import TEMPLATES_DIR
 from bot.settings import Settings
 from domain.demo import seed_demo
@@ -27,7 +28,8 @@ from domain.store.uow import Store
 from handlers.context import Deps
 from handlers.dispatch import Dispatcher
 from handlers.i18n import Catalog
-from handlers.registry import build_actions, build_card_views, build_router
+from handlers.jobs import JobRunner
+from handlers.registry import build_actions, build_card_views, build_jobs, build_router
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1024 * 1024  # platforms send far less; anything bigger is refused with 413
@@ -41,6 +43,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
                run_worker: bool = True) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY)
     app[keys.SETTINGS] = settings
+    app[keys.CLOCK] = clock
     app[keys.PAGES] = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
                                   autoescape=select_autoescape(["html"]))
     app.router.add_get("/healthz", healthz)
@@ -72,8 +75,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
         app[keys.STORE], app[keys.WORKER] = store, worker
         app[keys.DISPATCHER] = Dispatcher(store, deps, build_router(), build_actions(), clock,
                                           worker.poke)
+        runner = JobRunner(store, deps, clock, worker.poke)
+        app[keys.JOBS] = runner
         task = asyncio.create_task(worker.run(), name="delivery") if run_worker else None
-        scheduler = start_scheduler([], settings.timezone)
+        # Tests drive jobs themselves (run_worker=False) so nothing runs behind their back.
+        jobs = [JobSpec(j.name, partial(j.run, runner), j.seconds) for j in build_jobs()]
+        scheduler = start_scheduler(jobs if run_worker else [], settings.timezone)
         try:
             yield
         finally:

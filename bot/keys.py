@@ -1,7 +1,8 @@
 """Typed application state, set once by the composition root (bot.app.create_app)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
 
 from aiohttp import web
 
@@ -11,11 +12,15 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from domain.store.uow import Store
     from handlers.dispatch import Dispatcher
+    from handlers.jobs import JobRunner
     from jinja2 import Environment
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
+# The app's clock (UTC now); edges use it to check timestamps so tests can fix time.
+CLOCK: web.AppKey["Callable[[], datetime]"] = web.AppKey("clock")
 STORE: web.AppKey["Store"] = web.AppKey("store")
 DISPATCHER: web.AppKey["Dispatcher"] = web.AppKey("dispatcher")
 WORKER: web.AppKey["DeliveryWorker"] = web.AppKey("worker")
+JOBS: web.AppKey["JobRunner"] = web.AppKey("jobs")
 HUB: web.AppKey["ConsoleHub"] = web.AppKey("console_hub")
 PAGES: web.AppKey["Environment"] = web.AppKey("pages")

@@ -113,3 +113,13 @@ async def whoami(ctx: Ctx, args: str) -> None:
     ctx.say(ctx.t("whoami.text", name=ctx.person.name, org=" · ".join(extra) or "-",
                   projects="\n".join(lines) or ctx.t("whoami.no_projects"),
                   chat=f"{ctx.project.code} {ctx.project.name}" if ctx.project else ctx.t("whoami.unbound")))
+
+
+async def welcome(ctx: Ctx) -> None:
+    """The bot was added to a group: say what it does and how to bind the group."""
+    if ctx.project is not None:
+        body = ctx.t("welcome.bound", code=ctx.project.code, name=ctx.project.name,
+                     audience=ctx.t(f"audience.{ctx.binding.audience}"))
+    else:
+        body = ctx.t("welcome.unbound")
+    ctx.show(Card(ctx.t("welcome.title"), "blue", (Markdown(body),)))

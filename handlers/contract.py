@@ -68,7 +68,16 @@ class CardClick:
     message_id: str | None = None  # the card's message, to update it in place
 
 
-Inbound = Message | CardClick
+@dataclass(frozen=True)
+class Joined:
+    """The bot was added to a group chat (by `actor`, when the platform says who)."""
+    platform: str
+    event_id: str
+    actor: Actor
+    conversation: Conversation
+
+
+Inbound = Message | CardClick | Joined
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from domain.errors import DomainError
 from domain.store.uow import Store, Tx
 from handlers.cards import Card
 from handlers.context import Ctx, Deps
-from handlers.contract import CardClick, Inbound, Message, Text, Toast
+from handlers.contract import CardClick, Inbound, Joined, Message, Text, Toast
+from handlers.outbox_writer import queue_reply
 from handlers.router import Router
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ class Dispatcher:
         return ack
 
     async def _handle(self, event: Inbound, now: datetime, inline_card: bool) -> Ack:
-        kind = "action" if isinstance(event, CardClick) else "message"
+        kind = {CardClick: "action", Joined: "joined"}.get(type(event), "message")
         async with self.store.transaction() as tx:
             row = await tx.inbound.claim(event.platform, event.event_id, kind, now)
             if row is None:
@@ -87,6 +88,10 @@ class Dispatcher:
             else:
                 await handler(ctx, dict(event.value))
             return
+        if isinstance(event, Joined):
+            if self.router.on_joined is not None:
+                await self.router.on_joined(ctx)
+            return
         await self._route_message(ctx, event)
 
     async def _route_message(self, ctx: Ctx, message: Message) -> None:
@@ -100,6 +105,9 @@ class Dispatcher:
         if ctx.person is None:
             if message.addressed:
                 ctx.say(ctx.t("access.unknown_sender", name=message.actor.name or ""))
+            return
+        if match is None and self.router.fallback is not None:
+            await self.router.fallback(ctx, text)
             return
         if match is None:
             if message.addressed:
@@ -115,34 +123,10 @@ class Dispatcher:
             ctx.say(text)
 
     async def _queue(self, ctx: Ctx, inline_card: bool) -> Card | None:
-        tx, event, now = ctx.tx, ctx.event, ctx.now
-        for index, out in enumerate(ctx.reply.messages):
-            card_key = out.body.card_key if isinstance(out.body, Card) else None
-            await tx.outbox.enqueue(
-                key=f"{event.platform}:{event.event_id}:{out.key or index}", platform=out.target.platform,
-                target_type=out.target.kind, target_id=out.target.id, payload=out.body.to_payload(),
-                now=now, card_key=card_key, reply_to=out.reply_to, locale=out.locale)
-        inline: Card | None = None
-        clicked = event.message_id if isinstance(event, CardClick) else None
-        for card_key in ctx.reply.changed_cards:
-            for post in await tx.outbox.posts_for(card_key):
-                card = await self.deps.live_card(tx, card_key, post.locale)
-                if card is None:
-                    continue
-                if inline_card and post.platform == event.platform and post.message_id == clicked:
-                    inline = card
-                    continue
-                await tx.outbox.enqueue(
-                    key=f"{event.platform}:{event.event_id}:upd:{post.id}", platform=post.platform,
-                    target_type=post.target_type, target_id=post.target_id, op="update",
-                    payload=card.to_payload(), now=now, card_key=card_key, post_id=post.id,
-                    locale=post.locale)
-            # A copy not yet delivered goes out in the new state instead.
-            for row in await tx.outbox.pending_sends(card_key):
-                card = await self.deps.live_card(tx, card_key, row.locale)
-                if card is not None:
-                    row.payload = card.to_payload()
-        return inline
+        event = ctx.event
+        clicked = event.message_id if isinstance(event, CardClick) and inline_card else None
+        return await queue_reply(ctx.tx, self.deps, ctx.reply, f"{event.platform}:{event.event_id}",
+                                 ctx.now, inline_for=(event.platform, clicked) if clicked else None)
 
     async def _duplicate(self, tx: Tx, event: Inbound) -> Ack:
         row = await tx.inbound.get(event.platform, event.event_id)

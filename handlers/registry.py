@@ -4,6 +4,7 @@ from __future__ import annotations
 from handlers import admin, tickets
 from handlers.context import CardView
 from handlers.dispatch import ActionHandler
+from handlers.jobs import JobDef
 from handlers.help import make_help
 from handlers.router import Router
 from handlers.ticket_cards import ticket_card
@@ -18,6 +19,7 @@ def build_router() -> Router:
     router.add("members", ("成员",), ("members", "member"), admin.members)
     router.add("whoami", ("我是谁",), ("whoami",), admin.whoami)
     router.add("help", ("帮助", "？", "?"), ("help",), make_help(router))
+    router.on_joined = admin.welcome
     return router
 
 
@@ -32,3 +34,8 @@ def build_actions() -> dict[str, ActionHandler]:
 
 def build_card_views() -> dict[str, CardView]:
     return {"ticket": ticket_card}
+
+
+def build_jobs() -> list[JobDef]:
+    """Recurring scans (SLA escalations, digests, reminders …), run by the scheduler."""
+    return []

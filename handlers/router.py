@@ -27,6 +27,11 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
         self._aliases: list[tuple[str, Route, bool]] = []
+        # Gets (ctx, text) for messages that match no command, e.g. a photo sent after a
+        # report. It decides whether to answer; None means "answer with short help".
+        self.fallback: CommandHandler | None = None
+        # Gets (ctx) when the bot is added to a group: the welcome card.
+        self.on_joined: Callable[..., Awaitable[None]] | None = None
 
     def add(self, name: str, zh: tuple[str, ...], en: tuple[str, ...], handler: CommandHandler,
             listed: bool = True) -> None:
@@ -47,3 +52,4 @@ class Router:
                 # Chinese commands are often typed without a space: "报修5号楼渗水".
                 return Match(route, text[len(alias):].lstrip(" ：:，,").strip(), None)
         return None
+

@@ -53,3 +53,6 @@ class Adapter(Protocol):
                    reply_to: str | None) -> Sent: ...
 
     async def update(self, post: PostRef, body: Card) -> Sent | None: ...
+
+    # Optional: def limits(self, target: Target) -> list[tuple[str, int, float]]
+    # (bucket key, max messages, per seconds) the worker must respect before each send/update.

@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Callable
 
+from bot.delivery.limits import RateLimits
 from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, RateLimited
 from bot.settings import DeliverySettings
 from domain.store.models import OutboxMessage
@@ -32,6 +33,7 @@ class DeliveryWorker:
         self.token = uuid.uuid4().hex
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
+        self.rate = RateLimits()
 
     def poke(self) -> None:
         """New rows were committed: look now instead of at the next idle tick."""
@@ -49,7 +51,7 @@ class DeliveryWorker:
             if not busy:
                 self._wake.clear()
                 try:
-                    await asyncio.wait_for(self._wake.wait(), self.idle_seconds)
+                    await asyncio.wait_for(self._wake.wait(), await self._idle_wait())
                 except asyncio.TimeoutError:
                     pass
 
@@ -71,10 +73,35 @@ class DeliveryWorker:
             if not await self.run_once():
                 return
 
+    async def _idle_wait(self) -> float:
+        """Until the next deferred row is due, but at most `idle_seconds`."""
+        async with self.store.transaction() as tx:
+            due = await tx.outbox.next_due()
+        if due is None:
+            return self.idle_seconds
+        return min(self.idle_seconds, max(0.01, (due - self.clock()).total_seconds()))
+
     async def _deliver_in_order(self, rows: list[OutboxMessage]) -> None:
         async with self._slots:
-            for row in rows:
+            for index, row in enumerate(rows):
+                wait = await self._rate_wait(row)
+                if wait:  # this chat is at its limit: the rest of its rows wait too, in order
+                    await self._defer(rows[index:], wait)
+                    return
                 await self._deliver(row)
+
+    async def _rate_wait(self, row: OutboxMessage) -> float:
+        limits = getattr(self.adapters.get(row.platform), "limits", None)
+        if limits is None:
+            return 0.0
+        return await self.rate.try_take(limits(Target(row.platform, row.target_type, row.target_id)))
+
+    async def _defer(self, rows: list[OutboxMessage], wait: float) -> None:
+        later = self.clock() + timedelta(seconds=wait)
+        async with self.store.transaction() as tx:
+            for row in rows:
+                current = await tx.outbox.get(row.id)
+                current.status, current.next_attempt_at, current.claim_token = PENDING, later, None
 
     async def _deliver(self, row: OutboxMessage) -> None:
         adapter = self.adapters.get(row.platform)

@@ -16,6 +16,7 @@ from domain.store.repos.inbound import InboundRepo
 from domain.store.repos.outbox import OutboxRepo
 from domain.store.repos.people import PeopleRepo
 from domain.store.repos.projects import ProjectsRepo
+from domain.store.repos.runs import RunsRepo
 from domain.store.repos.tickets import TicketsRepo
 
 
@@ -28,6 +29,7 @@ class Tx:
         self.outbox = OutboxRepo(session)
         self.inbound = InboundRepo(session)
         self.audit = AuditRepo(session)
+        self.runs = RunsRepo(session)
 
     def add(self, entity: object) -> None:
         self.session.add(entity)

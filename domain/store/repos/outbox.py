@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.store.models import CardPost, OutboxMessage
@@ -82,6 +82,10 @@ class OutboxRepo:
         return list(await self.session.scalars(
             select(OutboxMessage).where(OutboxMessage.status == status)
             .order_by(OutboxMessage.id).limit(limit)))
+
+    async def next_due(self) -> datetime | None:
+        return await self.session.scalar(
+            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == PENDING))
 
     async def get_post(self, post_id: int) -> CardPost | None:
         return await self.session.get(CardPost, post_id)
