@@ -27,7 +27,8 @@ class InboundEvent(Base):
 
 class OutboxMessage(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),
+                      Index("ix_outbox_target", "platform", "target_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(191), unique=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.store.models import CardPost, OutboxMessage
@@ -35,16 +36,44 @@ class OutboxRepo:
 
     async def claim_due(self, now: datetime, limit: int, token: str,
                         claim_seconds: int) -> list[OutboxMessage]:
-        """Mark up to `limit` due rows as ours. Rows whose claim ran out (a crashed process)
-        are due again. PostgreSQL skips rows another process is claiming right now."""
+        """Mark up to `limit` due rows as ours, keeping each chat's messages in order.
+
+        A chat's rows are claimed only by whoever takes its oldest unfinished row (its head),
+        and only while they are due one after another: so a deferred message is never
+        overtaken, and two processes never send to the same chat at once. Rows whose claim
+        ran out (a crashed process) are due again. PostgreSQL skips heads another process is
+        claiming right now."""
         due = or_(and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
                   and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now))
-        pick = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+        earlier = aliased(OutboxMessage)
+        blocked = select(earlier.id).where(
+            earlier.platform == OutboxMessage.platform, earlier.target_id == OutboxMessage.target_id,
+            earlier.target_type == OutboxMessage.target_type, earlier.id < OutboxMessage.id,
+            earlier.status.in_((PENDING, SENDING))).exists()
+        pick = (select(OutboxMessage.platform, OutboxMessage.target_type, OutboxMessage.target_id)
+                .where(due, ~blocked).order_by(OutboxMessage.id).limit(limit))
         if self.session.bind.dialect.name == "postgresql":
-            pick = pick.with_for_update(skip_locked=True)
-        ids = list(await self.session.scalars(pick))
-        if not ids:
+            pick = pick.with_for_update(skip_locked=True, of=OutboxMessage)
+        targets = [tuple(row) for row in await self.session.execute(pick)]
+        if not targets:
             return []
+        candidates = await self.session.scalars(
+            select(OutboxMessage).where(
+                tuple_(OutboxMessage.platform, OutboxMessage.target_type,
+                       OutboxMessage.target_id).in_(targets),
+                OutboxMessage.status.in_((PENDING, SENDING)))
+            .order_by(OutboxMessage.id).limit(limit * 4))
+        ids, stopped = [], set()
+        for row in candidates:
+            key = (row.platform, row.target_type, row.target_id)
+            if key in stopped or len(ids) >= limit:
+                continue
+            is_due = (row.status == PENDING and row.next_attempt_at <= now) or (
+                row.status == SENDING and row.claimed_until is not None and row.claimed_until < now)
+            if is_due:
+                ids.append(row.id)
+            else:
+                stopped.add(key)  # the rest of this chat waits behind it
         await self.session.execute(
             update(OutboxMessage).where(OutboxMessage.id.in_(ids), due)
             .values(status=SENDING, claim_token=token,

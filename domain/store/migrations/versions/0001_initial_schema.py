@@ -153,6 +153,7 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_outbox_card_key'), ['card_key'], unique=False)
         batch_op.create_index('ix_outbox_status_next', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_outbox_target', ['platform', 'target_id', 'id'], unique=False)
 
     op.create_table('projects',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -472,6 +473,7 @@ def downgrade() -> None:
 
     op.drop_table('projects')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_target')
         batch_op.drop_index('ix_outbox_status_next')
         batch_op.drop_index(batch_op.f('ix_outbox_card_key'))
 
