@@ -35,11 +35,13 @@ async def page(request: web.Request) -> web.Response:
 
 async def directory(request: web.Request) -> web.Response:
     """Who you can be and where you can talk, from the database."""
+    deps = request.app[keys.DISPATCHER].deps
     async with request.app[keys.STORE].transaction() as tx:
         people = []
         for person, identity in await tx.people.with_identities_on(PLATFORM):
-            roles = sorted({r.value for _, r in await tx.projects.memberships_of(person.id)}
+            codes = sorted({r.value for _, r in await tx.projects.memberships_of(person.id)}
                            | set(person.org_roles or ()))
+            roles = [deps.t(deps.default_locale, f"role.{code}") for code in codes]
             people.append({"id": identity.external_id, "name": person.name, "roles": roles,
                            "admin": person.is_admin})
         chats = []
