@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from functools import partial
+from pathlib import Path
 from datetime import datetime, timezone
 from typing import AsyncIterator, Callable
 
@@ -18,6 +19,7 @@ from bot.delivery.ports import Adapter
 from bot.delivery.worker import DeliveryWorker
 from bot.edges import enabled_edges
 from bot.jobs import JobSpec, start_scheduler
+from bot.media import MediaStore
 from bot.paths import TEMPLATES_DIR
 from bot.settings import Settings
 from domain.demo import seed_demo
@@ -47,6 +49,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
     app[keys.PAGES] = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
                                   autoescape=select_autoescape(["html"]))
     app.router.add_get("/healthz", healthz)
+    app[keys.MEDIA] = MediaStore(Path(settings.media_dir))
+    app[keys.MEDIA].install(app)
     if settings.console:
         app[keys.HUB] = ConsoleHub()
         console_routes.install(app)

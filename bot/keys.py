@@ -9,6 +9,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from bot.console.hub import ConsoleHub
     from bot.delivery.worker import DeliveryWorker
+    from bot.media import MediaStore
     from bot.settings import Settings
     from domain.store.uow import Store
     from handlers.dispatch import Dispatcher
@@ -22,5 +23,6 @@ STORE: web.AppKey["Store"] = web.AppKey("store")
 DISPATCHER: web.AppKey["Dispatcher"] = web.AppKey("dispatcher")
 WORKER: web.AppKey["DeliveryWorker"] = web.AppKey("worker")
 JOBS: web.AppKey["JobRunner"] = web.AppKey("jobs")
+MEDIA: web.AppKey["MediaStore"] = web.AppKey("media")
 HUB: web.AppKey["ConsoleHub"] = web.AppKey("console_hub")
 PAGES: web.AppKey["Environment"] = web.AppKey("pages")

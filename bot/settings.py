@@ -28,6 +28,7 @@ ENV_KEYS: dict[str, tuple[str, str, str]] = {
     "SITEBOT_PUBLIC_URL": ("server", "public_url", "str"),
     "SITEBOT_DATABASE_URL": ("database", "url", "str"),
     "SITEBOT_TIMEZONE": ("time", "timezone", "str"),
+    "SITEBOT_MEDIA_DIR": ("media", "dir", "str"),
     "SITEBOT_FEISHU_APP_ID": ("feishu", "app_id", "str"),
     "SITEBOT_FEISHU_APP_SECRET": ("feishu", "app_secret", "str"),
     "SITEBOT_FEISHU_VERIFICATION_TOKEN": ("feishu", "verification_token", "str"),
@@ -70,6 +71,7 @@ class Settings:
     default_locale: str = "zh-CN"
     max_message_length: int = 2000
     admin_identities: tuple[str, ...] = ()
+    media_dir: str = "var/media"
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     tickets: TicketRules = field(default_factory=TicketRules)
     # Platform sections stay as plain mappings; each platform package types its own part.
@@ -145,6 +147,7 @@ def _build(raw: dict) -> Settings:
         default_locale=str(raw.get("i18n", {}).get("default_locale", "zh-CN")),
         max_message_length=_positive_int(raw.get("messages", {}), "max_length", "messages", 2000),
         admin_identities=tuple(raw.get("access", {}).get("admins", [])),
+        media_dir=str(raw.get("media", {}).get("dir", "var/media")),
         delivery=_delivery(raw.get("delivery", {})),
         tickets=_tickets(raw.get("tickets", {})),
         platforms={k: dict(raw.get(k, {})) for k in ("feishu", "wecom", "dingtalk")},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -90,7 +91,8 @@ def clock() -> FixedClock:
 
 
 def make_settings(db_url: str, **overrides) -> Settings:
-    base = {"server": {"console": True}, "database": {"url": db_url}}
+    base = {"server": {"console": True}, "database": {"url": db_url},
+            "media": {"dir": os.path.join(tempfile.gettempdir(), "sitebot-test-media")}}
     for section, values in overrides.items():
         base.setdefault(section, {}).update(values)
     return load_settings(env={}, overrides=base)

@@ -13,7 +13,8 @@ from aiohttp import web
 from bot import keys
 from bot.console.adapter import PLATFORM
 from bot.console.hub import dm_chat
-from handlers.contract import Actor, CardClick, Conversation, Mention, Message
+from bot.media import MediaError
+from handlers.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 _MENTION = re.compile(r"@(\S+)")
 _ID = re.compile(r"^[\w:.\-]{1,128}$")
@@ -26,6 +27,7 @@ def install(app: web.Application) -> None:
     app.router.add_get("/console/api/stream", stream)
     app.router.add_post("/console/api/messages", post_message)
     app.router.add_post("/console/api/actions", press_button)
+    app.router.add_post("/console/api/upload", upload)
 
 
 async def page(request: web.Request) -> web.Response:
@@ -88,13 +90,16 @@ async def post_message(request: web.Request) -> web.Response:
     text = body.get("text", "")
     if not isinstance(text, str):
         raise web.HTTPBadRequest(text="text must be a string")
+    attachments = _attachments(body.get("attachments"))
     name = await _name_of(request, user)
     room = dm_chat(user) if chat == "dm" else chat
     hub = request.app[keys.HUB]
-    posted = hub.post(room, user, name or user, {"type": "text", "text": text})
+    shown = {"type": "text", "text": text, "attachments": [a.__dict__ for a in attachments]}
+    posted = hub.post(room, user, name or user, shown)
     message = Message(platform=PLATFORM, event_id=_event_id(body), actor=Actor(PLATFORM, user, name),
                       conversation=Conversation(PLATFORM, room, is_group=chat != "dm"), text=text,
-                      mentions=await _mentions(request, text), message_id=posted.id, addressed=True)
+                      attachments=attachments, mentions=await _mentions(request, text),
+                      message_id=posted.id, addressed=True)
     ack = await request.app[keys.DISPATCHER].handle(message)
     return web.json_response({"ok": True, "duplicate": ack.duplicate, "message_id": posted.id})
 
@@ -114,6 +119,47 @@ async def press_button(request: web.Request) -> web.Response:
     ack = await request.app[keys.DISPATCHER].handle(click)
     toast = {"text": ack.toast.text, "kind": ack.toast.kind} if ack.toast else None
     return web.json_response({"ok": True, "duplicate": ack.duplicate, "toast": toast})
+
+
+async def upload(request: web.Request) -> web.Response:
+    """A photo from the page; the message that carries it refers to the returned path."""
+    try:
+        form = await request.post()
+    except ValueError:
+        raise web.HTTPBadRequest(text="expected a multipart form with a file") from None
+    item = form.get("file")
+    if item is None or not hasattr(item, "file"):
+        raise web.HTTPBadRequest(text="expected a multipart form with a file")
+    try:
+        ref = request.app[keys.MEDIA].save(item.file.read(), item.content_type or "")
+    except MediaError as error:
+        raise web.HTTPBadRequest(text=str(error)) from None
+    return web.json_response({"ref": ref})
+
+
+def _attachments(raw: Any) -> tuple[Attachment, ...]:
+    """Photos (uploaded first, referred to by their /media/ path) and locations."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > 9:
+        raise web.HTTPBadRequest(text="attachments must be a list of at most 9 items")
+    out = []
+    for item in raw:
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if kind == "image" and isinstance(item.get("ref"), str) and item["ref"].startswith("/media/"):
+            out.append(Attachment("image", ref=item["ref"]))
+        elif kind == "location":
+            try:
+                lat, lng = float(item["latitude"]), float(item["longitude"])
+            except (KeyError, TypeError, ValueError):
+                raise web.HTTPBadRequest(text="a location needs latitude and longitude") from None
+            if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+                raise web.HTTPBadRequest(text="latitude/longitude out of range")
+            name = item.get("name") if isinstance(item.get("name"), str) else None
+            out.append(Attachment("location", latitude=lat, longitude=lng, name=name and name[:100]))
+        else:
+            raise web.HTTPBadRequest(text="an attachment is an uploaded image or a location")
+    return tuple(out)
 
 
 async def _json(request: web.Request) -> dict[str, Any]:

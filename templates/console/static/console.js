@@ -76,7 +76,14 @@ function renderMessage(m) {
   wrap.dataset.testid = m.sender === "sitebot" ? "bot-message" : "user-message";
   wrap.appendChild(el("div", "who", esc(m.sender_name)));
   if (m.body.type === "card") wrap.appendChild(renderCard(m.body, m));
-  else wrap.appendChild(el("div", "bubble", esc(m.body.text)));
+  else {
+    const bubble = el("div", "bubble", esc(m.body.text));
+    for (const a of m.body.attachments || []) {
+      if (a.kind === "image") { const img = el("img"); img.src = a.ref; img.alt = "photo"; bubble.appendChild(img); }
+      if (a.kind === "location") bubble.appendChild(el("span", "loc", "📍 " + esc(a.name || (a.latitude + ", " + a.longitude))));
+    }
+    wrap.appendChild(bubble);
+  }
   return wrap;
 }
 
@@ -142,6 +149,26 @@ async function init() {
   state.user = $("who").value; state.chat = $("chat").value;
   $("who").onchange = () => { state.user = $("who").value; localStorage.setItem("sitebot.user", state.user); connect(); };
   $("chat").onchange = () => { state.chat = $("chat").value; localStorage.setItem("sitebot.chat", state.chat); connect(); };
+  $("photo").onchange = async () => {  // photos go with whatever is typed (or alone)
+    const attachments = [];
+    for (const file of $("photo").files) {
+      const form = new FormData(); form.append("file", file);
+      const res = await fetch("/console/api/upload", { method: "POST", body: form });
+      if (!res.ok) { toast({ text: "上传失败 " + (await res.text()), kind: "error" }); return; }
+      attachments.push({ kind: "image", ref: (await res.json()).ref });
+    }
+    $("photo").value = "";
+    const text = $("text").value; $("text").value = "";
+    await post("/console/api/messages", { user: state.user, chat: state.chat, text, attachments, event_id: newId() });
+  };
+  $("locate").onclick = async () => {  // the browser's position if it gives one, else the demo site
+    const send = (lat, lng, name) => post("/console/api/messages", { user: state.user, chat: state.chat, text: "",
+      attachments: [{ kind: "location", latitude: lat, longitude: lng, name }], event_id: newId() });
+    if (navigator.geolocation) {
+      navigator.geolocation.getCurrentPosition((p) => send(p.coords.latitude, p.coords.longitude, "当前位置"),
+        () => send(30.2741, 120.1551, "滨江花园 5 号楼"), { timeout: 3000 });
+    } else { send(30.2741, 120.1551, "滨江花园 5 号楼"); }
+  };
   $("compose").onsubmit = async (e) => {
     e.preventDefault();
     const text = $("text").value;
