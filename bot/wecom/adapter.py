@@ -1,0 +1,105 @@
+"""Delivery to WeCom: the delivery worker's adapter.
+
+Targets: "user" is a member's UserID; "chat" is either `dm:<UserID>` (the member's chat with
+the app, where their messages came from) or an appchat id (a project group the app created).
+
+Live cards: a member's copy is a template card whose `task_id` is our message id. Changing it
+needs a `response_code`, single use and valid 72 h: sending gives one, every button press
+gives a fresh one (the edge stores it on the card post before dispatching). When the code is
+used up or older than 72 h, WeCom cannot touch that card any more, so a fresh card is posted
+instead and becomes the copy that later changes go to. Group messages cannot be edited at all:
+a change is posted to the group as a new message.
+"""
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import datetime, timedelta
+from typing import Callable
+
+from bot.delivery.ports import PermanentError, PostRef, Sent
+from bot.wecom import cards
+from bot.wecom.api import WeComApi, WeComApiError
+from bot.wecom.events import user_of_chat
+from handlers.cards import Card
+from handlers.contract import Target, Text
+
+CODE_LIFETIME = timedelta(hours=72)
+# WeCom drops what goes over these silently, so the worker must never exceed them.
+PER_MEMBER = [(30, 60.0), (1000, 3600.0)]   # app messages to one member
+PER_GROUP = [(200, 60.0)]                   # appchat: what one member may receive a minute
+
+
+class WeComAdapter:
+    platform = "wecom"
+
+    def __init__(self, api: WeComApi, clock: Callable[[], datetime], link: str,
+                 group_hint: str) -> None:
+        self.api, self.clock, self.link, self.group_hint = api, clock, link, group_hint
+
+    def limits(self, target: Target) -> list[tuple[str, int, float]]:
+        user = _member(target)
+        if user is not None:
+            return [(f"wecom:user:{user}:{period:g}", count, period) for count, period in PER_MEMBER]
+        # Per group, not per member: a member in several of our groups could in theory get
+        # more than 200 a minute; project groups do not come near that.
+        return [(f"wecom:chat:{target.id}:{period:g}", count, period) for count, period in PER_GROUP]
+
+    async def send(self, target: Target, body: Text | Card, *, idempotency_key: str,
+                   reply_to: str | None) -> Sent:
+        user = _member(target)
+        if user is None:
+            return await self._to_group(target.id, body)
+        if isinstance(body, Text):
+            answer = await self.api.send_message({"touser": user, **cards.text(body.text)})
+            return Sent(str(answer.get("msgid") or idempotency_key))
+        # Same row, same task id: a retried send cannot create a second live copy.
+        task_id = "sb-" + hashlib.sha1(idempotency_key.encode()).hexdigest()[:24]
+        return await self._card_to(user, body, task_id)
+
+    async def update(self, post: PostRef, body: Card) -> Sent | None:
+        user = _member(post.target)
+        if user is None:
+            sent = await self._to_group(post.target.id, body)
+            return Sent(post.message_id, {"last_msgid": sent.message_id})
+        code = post.handle.get("response_code")
+        if code and self._fresh(post.handle.get("code_at")):
+            card = cards.template_card(body, post.message_id, self.link)
+            try:
+                await self.api.update_template_card(
+                    [user], code, {"template_card": card["template_card"]})
+                return Sent(post.message_id, {"response_code": None})  # used up
+            except WeComApiError:
+                pass  # code refused (used elsewhere, expired early): fall back to a new card
+        return await self._card_to(user, body, "sb-" + uuid.uuid4().hex[:24])
+
+    async def _card_to(self, user: str, card: Card, task_id: str) -> Sent:
+        if not cards.has_buttons(card) and card.card_key is None:
+            answer = await self.api.send_message({"touser": user, **cards.markdown(card)})
+            return Sent(str(answer.get("msgid") or task_id))
+        answer = await self.api.send_message({"touser": user,
+                                              **cards.template_card(card, task_id, self.link)})
+        code = answer.get("response_code")
+        handle = {"msgid": answer.get("msgid"), "response_code": code,
+                  "code_at": self.clock().isoformat() if code else None}
+        return Sent(task_id, handle)
+
+    async def _to_group(self, chatid: str, body: Text | Card) -> Sent:
+        message = cards.text(body.text) if isinstance(body, Text) else cards.markdown(body, self.group_hint)
+        try:
+            answer = await self.api.appchat_send(chatid, message)
+        except WeComApiError as error:
+            raise PermanentError(f"appchat {chatid}: {error}") from None
+        return Sent(str(answer.get("msgid") or f"{chatid}:{uuid.uuid4().hex[:12]}"))
+
+    def _fresh(self, code_at: str | None) -> bool:
+        if not code_at:
+            return False
+        try:
+            return self.clock() - datetime.fromisoformat(code_at) < CODE_LIFETIME
+        except ValueError:
+            return False
+
+
+def _member(target: Target) -> str | None:
+    return target.id if target.kind == "user" else user_of_chat(target.id)

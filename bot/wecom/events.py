@@ -1,0 +1,102 @@
+"""Decrypted callback XML -> the neutral `Message` / `CardClick`, or None for what we ignore.
+
+A self-built app's callbacks are one-to-one (member -> app) and name no group, so every
+conversation here is the member's direct chat with the app, `dm:<UserID>`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from xml.etree.ElementTree import Element
+
+from bot.wecom.crypto import CallbackRejected, parse_xml
+from handlers.contract import Actor, Attachment, CardClick, Conversation, Message
+
+log = logging.getLogger(__name__)
+PLATFORM = "wecom"
+DM_PREFIX = "dm:"  # appchat ids are [0-9a-zA-Z] only, so this prefix can never collide
+
+
+def dm_chat(user_id: str) -> str:
+    return DM_PREFIX + user_id
+
+
+def user_of_chat(chat_id: str) -> str | None:
+    """The member behind a direct-chat id, or None for a group (appchat) id."""
+    return chat_id[len(DM_PREFIX):] if chat_id.startswith(DM_PREFIX) else None
+
+
+@dataclass(frozen=True)
+class Click:
+    """A button press, plus what only WeCom gives: the card's task id and a fresh,
+    single-use response_code for updating that card."""
+    event: CardClick
+    task_id: str
+    response_code: str | None
+
+
+def button_key(action: str, value: dict) -> str:
+    """What a template-card button carries (`key`, at most 1024 bytes) and brings back."""
+    return json.dumps({"a": action, "v": value}, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse(plaintext: str) -> Message | Click | None:
+    root = parse_xml(plaintext.encode("utf-8"))
+    user = _text(root, "FromUserName")
+    kind = _text(root, "MsgType")
+    created = _text(root, "CreateTime")
+    if not user or not kind or not created.isdigit():
+        raise CallbackRejected("callback without FromUserName, MsgType or CreateTime")
+    actor = Actor(PLATFORM, user)
+    conversation = Conversation(PLATFORM, dm_chat(user), is_group=False)
+    if kind == "event":
+        return _event(root, actor, conversation, created)
+    msg_id = _text(root, "MsgId")
+    if not msg_id:
+        raise CallbackRejected("message without MsgId")
+    common = dict(platform=PLATFORM, event_id=msg_id, actor=actor, conversation=conversation,
+                  message_id=msg_id, addressed=True)
+    if kind == "text":
+        return Message(text=_text(root, "Content"), **common)
+    if kind == "image":
+        image = Attachment("image", ref=_text(root, "MediaId") or None,
+                           name=_text(root, "PicUrl") or None)
+        return Message(attachments=(image,), **common)
+    if kind == "location":
+        return Message(attachments=(_location(root),), **common)
+    log.info("wecom: ignoring %s message %s from %s", kind, msg_id, user)
+    return None
+
+
+def _event(root: Element, actor: Actor, conversation: Conversation, created: str) -> Click | None:
+    name = _text(root, "Event")
+    if name != "template_card_event":
+        log.info("wecom: ignoring event %r from %s", name, actor.user_id)
+        return None
+    task_id = _text(root, "TaskId")
+    try:
+        pressed = json.loads(_text(root, "EventKey"))
+        action, value = pressed["a"], pressed.get("v") or {}
+        if not isinstance(action, str) or not isinstance(value, dict):
+            raise ValueError("bad shape")
+    except (ValueError, KeyError, TypeError):
+        log.info("wecom: card event with a key we did not make, from %s", actor.user_id)
+        return None
+    # Events have no MsgId: WeCom's retries repeat FromUserName + CreateTime; the task id
+    # keeps two cards pressed in the same second apart.
+    event_id = f"ev:{actor.user_id}:{created}:{task_id}"
+    click = CardClick(PLATFORM, event_id, actor, conversation, action, value, message_id=task_id)
+    return Click(click, task_id, _text(root, "ResponseCode") or None)
+
+
+def _location(root: Element) -> Attachment:
+    try:
+        lat, lng = float(_text(root, "Location_X")), float(_text(root, "Location_Y"))
+    except ValueError:
+        raise CallbackRejected("location without numeric Location_X / Location_Y") from None
+    return Attachment("location", latitude=lat, longitude=lng, address=_text(root, "Label") or None)
+
+
+def _text(root: Element, tag: str) -> str:
+    return (root.findtext(tag) or "").strip()

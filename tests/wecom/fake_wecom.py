@@ -1,0 +1,168 @@
+"""A fake WeCom server API on 127.0.0.1, answering like qyapi.weixin.qq.com: access tokens that
+expire, the error codes sitebot must handle (40014, 42001, 45009, -1), single-use response
+codes, app-created group chats and media.
+
+Codes we could not confirm in WeCom's docs are marked ASSUMED; sitebot treats any unknown
+code as a permanent error, so their exact value does not change what it does.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+CORP_ID, SECRET = "wx5823bf96d3bd56c7", "test-secret"
+INVALID_RESPONSE_CODE = 40058  # ASSUMED: "invalid parameter" for a used/unknown response_code
+CHAT_NOT_FOUND = 40050         # "chatid不存在"
+INVALID_MEDIA = 40007          # "不合法的媒体文件id"
+ALLOWED_BUTTONS = 6
+
+
+@dataclass
+class FakeWeCom:
+    agent_id: int = 218
+    tokens: dict[str, str] = field(default_factory=dict)   # token -> "ok" | "expired"
+    calls: list[tuple[str, Any]] = field(default_factory=list)     # accepted calls
+    refused: list[tuple[str, int]] = field(default_factory=list)   # (path, errcode) answered
+    failures: dict[str, list[int]] = field(default_factory=dict)  # path -> errcodes to answer next
+    codes: dict[str, str] = field(default_factory=dict)    # response_code -> "unused" | "used"
+    chats: dict[str, dict] = field(default_factory=dict)
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_get("/cgi-bin/gettoken", self.gettoken)
+        app.router.add_post("/cgi-bin/message/send", self.message_send)
+        app.router.add_post("/cgi-bin/message/update_template_card", self.update_card)
+        app.router.add_post("/cgi-bin/appchat/create", self.appchat_create)
+        app.router.add_post("/cgi-bin/appchat/send", self.appchat_send)
+        app.router.add_post("/cgi-bin/media/upload", self.media_upload)
+        app.router.add_get("/cgi-bin/media/get", self.media_get)
+        return app
+
+    # --- what tests look at and script ---------------------------------------------------
+    def fail_next(self, path: str, *errcodes: int) -> None:
+        self.failures.setdefault(path, []).extend(errcodes)
+
+    def expire_tokens(self) -> None:
+        self.tokens = {token: "expired" for token in self.tokens}
+
+    def sent(self, path: str = "message/send") -> list[dict]:
+        return [body for p, body in self.calls if p == path]
+
+    def issue_code(self) -> str:
+        code = f"rc-{next(self._ids)}"
+        self.codes[code] = "unused"
+        return code
+
+    # --- endpoints -----------------------------------------------------------------------
+    async def gettoken(self, request: web.Request) -> web.Response:
+        if request.query.get("corpid") != CORP_ID:
+            return _error(40013, "invalid corpid")
+        if request.query.get("corpsecret") != SECRET:
+            return _error(40001, "invalid credential")
+        token = f"tok-{next(self._ids)}"
+        self.tokens[token] = "ok"
+        self.calls.append(("gettoken", None))
+        return _ok(access_token=token, expires_in=7200)
+
+    async def message_send(self, request: web.Request) -> web.Response:
+        refused, body = await self._enter(request, "message/send")
+        if refused:
+            return refused
+        if body.get("agentid") != self.agent_id or not body.get("touser"):
+            return _error(40056, "invalid agentid")   # ASSUMED code
+        extra: dict[str, Any] = {}
+        if body.get("msgtype") == "template_card":
+            card = body["template_card"]
+            if not card.get("task_id") or len(card.get("button_list", [])) > ALLOWED_BUTTONS:
+                return _error(INVALID_RESPONSE_CODE, "invalid template_card")
+            if card["card_type"] in ("button_interaction", "vote_interaction", "multiple_interaction"):
+                extra["response_code"] = self.issue_code()
+        return _ok(invaliduser="", msgid=f"msg-{next(self._ids)}", **extra)
+
+    async def update_card(self, request: web.Request) -> web.Response:
+        refused, body = await self._enter(request, "message/update_template_card")
+        if refused:
+            return refused
+        code = body.get("response_code")
+        if self.codes.get(code) != "unused":
+            return _error(INVALID_RESPONSE_CODE, "invalid response_code")
+        self.codes[code] = "used"
+        return _ok(invaliduser=[])
+
+    async def appchat_create(self, request: web.Request) -> web.Response:
+        refused, body = await self._enter(request, "appchat/create")
+        if refused:
+            return refused
+        if len(body.get("userlist", [])) < 2 or body.get("owner") not in body["userlist"]:
+            return _error(40058, "invalid userlist")  # ASSUMED code
+        chatid = body.get("chatid") or f"chat{next(self._ids)}"
+        self.chats[chatid] = body
+        return _ok(chatid=chatid)
+
+    async def appchat_send(self, request: web.Request) -> web.Response:
+        refused, body = await self._enter(request, "appchat/send")
+        if refused:
+            return refused
+        if body.get("chatid") not in self.chats:
+            return _error(CHAT_NOT_FOUND, "chatid not found")
+        if body.get("msgtype") not in ("text", "markdown", "image", "textcard", "news", "file"):
+            return _error(40008, "invalid message type")
+        return _ok()
+
+    async def media_upload(self, request: web.Request) -> web.Response:
+        refused = self._token_refusal(request)
+        if refused:
+            return refused
+        form = await request.post()
+        part = form["media"]
+        media_id = f"media-{next(self._ids)}"
+        self.media[media_id] = (part.file.read(), part.content_type)
+        self.calls.append(("media/upload", {"type": request.query.get("type"), "id": media_id}))
+        return _ok(type=request.query.get("type"), media_id=media_id, created_at="1700000000")
+
+    async def media_get(self, request: web.Request) -> web.Response:
+        refused = self._token_refusal(request)
+        if refused:
+            return refused
+        stored = self.media.get(request.query.get("media_id", ""))
+        if stored is None:
+            return _error(INVALID_MEDIA, "invalid media_id")
+        return web.Response(body=stored[0], content_type=stored[1])
+
+    async def _enter(self, request: web.Request, path: str) -> tuple[web.Response | None, dict]:
+        refused = self._token_refusal(request)
+        if refused:
+            return refused, {}
+        body = json.loads(await request.read())
+        scripted = self.failures.get(path)
+        if scripted:
+            code = scripted.pop(0)
+            self.refused.append((path, code))
+            return _error(code, {-1: "system busy", 45009: "api freq out of limit"}.get(code, "err")), body
+        self.calls.append((path, body))
+        return None, body
+
+    def _token_refusal(self, request: web.Request) -> web.Response | None:
+        state = self.tokens.get(request.query.get("access_token", ""))
+        if state is None:
+            self.refused.append((request.path, 40014))
+            return _error(40014, "invalid access_token")
+        if state == "expired":
+            self.refused.append((request.path, 42001))
+            return _error(42001, "access_token expired")
+        return None
+
+
+def _ok(**fields: Any) -> web.Response:
+    return web.json_response({"errcode": 0, "errmsg": "ok", **fields})
+
+
+def _error(code: int, message: str) -> web.Response:
+    # WeCom answers errors with HTTP 200 and the code in the body.
+    return web.json_response({"errcode": code, "errmsg": message})
