@@ -6,6 +6,8 @@ for this app (signature, key, corp id, XML) is refused with a log line and reach
 """
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import logging
 from datetime import datetime
 
@@ -13,7 +15,8 @@ import aiohttp
 from aiohttp import web
 
 from bot import keys
-from bot.delivery.ports import Adapter
+from bot.delivery.ports import Adapter, DeliveryError
+from bot.media import MediaError
 from bot.paths import TEMPLATES_DIR
 from bot.settings import Settings
 from bot.wecom import events, groups
@@ -21,13 +24,14 @@ from bot.wecom.adapter import WeComAdapter
 from bot.wecom.api import WeComApi
 from bot.wecom.config import WeComConfig
 from bot.wecom.crypto import CallbackCrypto, CallbackRejected, parse_xml
-from handlers.contract import Message, Text
+from handlers.contract import Attachment, Message, Text
 from handlers.i18n import Catalog
 
 log = logging.getLogger(__name__)
 PATH = "/webhooks/wecom"
 EDGE: web.AppKey["WeComEdge"] = web.AppKey("wecom_edge")
 _SHOWN_KINDS = ("warning", "error")  # button answers WeCom must show as a message (no toasts)
+PHOTO_SECONDS = 3.0  # a photo download must leave room in WeCom's 5 s window
 
 
 class WeComEdge:
@@ -84,8 +88,25 @@ class WeComEdge:
             await self._click(request.app, event)
         elif isinstance(event, Message):
             if not await groups.create_group_command(request.app, self.api, event):
+                event = await self._keep_photos(request.app, event)
                 await request.app[keys.DISPATCHER].handle(event)
         return web.Response(text="")
+
+    async def _keep_photos(self, app: web.Application, message: Message) -> Message:
+        """A photo's MediaId lives 3 days on WeCom: keep our own copy (/media/…) so tickets
+        still show it later. If the download fails, the MediaId is passed on as it is."""
+        if self.api is None or not any(a.kind == "image" and a.ref for a in message.attachments):
+            return message
+        kept = []
+        for attachment in message.attachments:
+            if attachment.kind == "image" and attachment.ref:
+                try:
+                    data, kind = await asyncio.wait_for(self.api.get_media(attachment.ref), PHOTO_SECONDS)
+                    attachment = Attachment("image", ref=app[keys.MEDIA].save(data, kind))
+                except (DeliveryError, MediaError, asyncio.TimeoutError) as error:
+                    log.warning("wecom photo %s not kept: %s", attachment.ref, error)
+            kept.append(attachment)
+        return dataclasses.replace(message, attachments=tuple(kept))
 
     def _check_agent(self, plain: str) -> None:
         agent = (parse_xml(plain.encode("utf-8")).findtext("AgentID") or "").strip()

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from bot.wecom.crypto import CallbackRejected, parse_xml
-from handlers.contract import Actor, Attachment, CardClick, Conversation, Message
+from handlers.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 log = logging.getLogger(__name__)
 PLATFORM = "wecom"
 DM_PREFIX = "dm:"  # appchat ids are [0-9a-zA-Z] only, so this prefix can never collide
+# A chat with the app has no @-mentions, so "@ZhangSan" (a WeCom UserID: letters, digits,
+# "_-." — never Chinese) is read as one; that is how `成员 添加 @ZhangSan P-001 工程师` works.
+_USER_ID_MENTION = re.compile(r"(?<!\S)@([A-Za-z0-9_.\-]{1,64})(?!\S)")
 
 
 def dm_chat(user_id: str) -> str:
@@ -58,7 +62,9 @@ def parse(plaintext: str) -> Message | Click | None:
     common = dict(platform=PLATFORM, event_id=msg_id, actor=actor, conversation=conversation,
                   message_id=msg_id, addressed=True)
     if kind == "text":
-        return Message(text=_text(root, "Content"), **common)
+        content = _text(root, "Content")
+        mentions = tuple(Mention(uid) for uid in _USER_ID_MENTION.findall(content))
+        return Message(text=content, mentions=mentions, **common)
     if kind == "image":
         image = Attachment("image", ref=_text(root, "MediaId") or None,
                            name=_text(root, "PicUrl") or None)

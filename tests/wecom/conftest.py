@@ -77,10 +77,10 @@ def _between(xml: str, tag: str) -> str:
     return value.removeprefix("<![CDATA[").removesuffix("]]>")
 
 
-def wecom_settings(db_url: str, base_url: str, **extra: Any):  # noqa: ANN201
-    section = {"corp_id": CORP_ID, "agent_id": str(AGENT_ID), "secret": SECRET, "token": TOKEN,
-               "aes_key": AES_KEY, "base_url": base_url, **extra}
-    return make_settings(db_url, wecom=section)
+def wecom_settings(db_url: str, base_url: str, **sections: Any):  # noqa: ANN201
+    wecom = {"corp_id": CORP_ID, "agent_id": str(AGENT_ID), "secret": SECRET, "token": TOKEN,
+             "aes_key": AES_KEY, "base_url": base_url}
+    return make_settings(db_url, wecom=wecom, **sections)
 
 
 @pytest.fixture
@@ -92,9 +92,9 @@ async def fake_wecom(aiohttp_server) -> FakeWeCom:  # noqa: ANN001
 
 
 @pytest.fixture
-async def wecom_app(db_url, clock, fake_wecom, aiohttp_client):  # noqa: ANN001
-    app = create_app(wecom_settings(db_url, fake_wecom.base_url), clock=clock, demo=True,
-                     run_worker=False)
+async def wecom_app(db_url, clock, fake_wecom, aiohttp_client, tmp_path):  # noqa: ANN001
+    settings = wecom_settings(db_url, fake_wecom.base_url, media={"dir": str(tmp_path / "media")})
+    app = create_app(settings, clock=clock, demo=True, run_worker=False)
     client = await aiohttp_client(app)
     await give_wecom_accounts(app, clock())
     return client

@@ -85,3 +85,12 @@ async def test_unknown_group_fails_visibly(wecom, fake_wecom, wecom_app, clock):
     async with wecom_app.server.app[keys.STORE].transaction() as tx:
         [row] = await tx.outbox.by_status(FAILED)
     assert "40050" in row.last_error
+
+
+async def test_manager_adds_a_new_wecom_member_by_user_id(wecom, fake_wecom, wecom_app):
+    await wecom.text("ChenJingLi", "成员 添加 @ZhangSan P-001 工程师")
+    await deliver(wecom_app)
+    assert texts_to(fake_wecom, "ChenJingLi") == ["已把 ZhangSan 加入 P-001，角色：工程师。"]
+    await wecom.text("ZhangSan", "我是谁")                 # now known, with the role
+    await deliver(wecom_app)
+    assert "P-001" in texts_to(fake_wecom, "ZhangSan")[0]

@@ -197,7 +197,12 @@ async def test_never_more_than_30_a_minute_to_one_member(wecom, fake_wecom, weco
     assert waiting.payload["text"] == "通知 30" and waiting.next_attempt_at > clock()
 
 
-async def test_photo_and_location_reach_the_handlers(wecom, fake_wecom, wecom_app, clock):
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d4944415478da63000100000500010d0a2db40000000049454e44ae426082")
+
+
+async def test_photo_and_location_reach_the_handlers(wecom, fake_wecom, wecom_app, clock, tmp_path):
+    fake_wecom.media["media-9"] = (PNG, "image/png")
     photo = message_xml("LiGongZhang", "image", clock(), 555,
                         "<PicUrl><![CDATA[http://p.qpic.cn/x]]></PicUrl><MediaId><![CDATA[media-9]]></MediaId>")
     place = message_xml("LiGongZhang", "location", clock(), 556,
@@ -208,3 +213,7 @@ async def test_photo_and_location_reach_the_handlers(wecom, fake_wecom, wecom_ap
     async with wecom_app.server.app[keys.STORE].transaction() as tx:
         assert await tx.inbound.get("wecom", "555") is not None
         assert await tx.inbound.get("wecom", "556") is not None
+    [kept] = list((tmp_path / "media").iterdir())      # our own copy; MediaIds expire in 3 days
+    assert kept.read_bytes() == PNG
+    gone = message_xml("LiGongZhang", "image", clock(), 557, "<MediaId>media-expired</MediaId>")
+    assert (await wecom.post(gone)).status == 200       # download refused: passed on as is
