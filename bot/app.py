@@ -75,7 +75,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
         deps = Deps(catalog=Catalog(TEMPLATES_DIR / "i18n"), rules=settings.tickets,
                     timezone=settings.timezone, base_url=settings.base_url,
                     default_locale=settings.default_locale,
-                    max_message_length=settings.max_message_length, card_views=build_card_views())
+                    max_message_length=settings.max_message_length, card_views=build_card_views(),
+                    finance=settings.finance)
         app[keys.STORE], app[keys.WORKER] = store, worker
         app[keys.DISPATCHER] = Dispatcher(store, deps, build_router(), build_actions(), clock,
                                           worker.poke)

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.paths import CONFIG_DIR
+from domain.finance.rules import FinanceRules, parse_finance
 from domain.tickets.rules import SlaWindow, TicketRules
 
 
@@ -74,6 +75,7 @@ class Settings:
     media_dir: str = "var/media"
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     tickets: TicketRules = field(default_factory=TicketRules)
+    finance: FinanceRules = field(default_factory=FinanceRules)
     # Platform sections stay as plain mappings; each platform package types its own part.
     platforms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -150,6 +152,7 @@ def _build(raw: dict) -> Settings:
         media_dir=str(raw.get("media", {}).get("dir", "var/media")),
         delivery=_delivery(raw.get("delivery", {})),
         tickets=_tickets(raw.get("tickets", {})),
+        finance=_finance(raw.get("finance", {})),
         platforms={k: dict(raw.get(k, {})) for k in ("feishu", "wecom", "dingtalk")},
     )
 
@@ -187,6 +190,13 @@ def _delivery(section: dict) -> DeliverySettings:
         concurrency=_positive_int(section, "concurrency", "delivery", 16),
         claim_seconds=_positive_int(section, "claim_seconds", "delivery", 60),
     )
+
+
+def _finance(section: dict) -> FinanceRules:
+    try:
+        return parse_finance(section)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _tickets(section: dict) -> TicketRules:

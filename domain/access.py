@@ -20,14 +20,27 @@ class Action(StrEnum):
     RESOLVE_TICKET = "ticket.resolve"
     MANAGE_MEMBERS = "project.members"
     BIND_CHAT = "project.bind"
+    RECORD_PAYMENT = "payment.record"
+    VIEW_RECEIVABLES = "payment.view"
+    VIEW_CUSTOMER = "customer.view"
+    MANAGE_CUSTOMERS = "customer.manage"
+    MANAGE_OPPORTUNITY = "opportunity.manage"
+
+
+# Org-wide roles that see every project's money (issue 9).
+_ORG_FINANCE_ROLES = {Role.FINANCE.value, Role.FINANCE_DIRECTOR.value, Role.DEPT_HEAD.value}
+_ORG_CUSTOMER_ROLES = {Role.SALES.value, Role.DEPT_HEAD.value, Role.FINANCE.value,
+                       Role.FINANCE_DIRECTOR.value, Role.HQ_SERVICE.value}
 
 
 async def allowed(tx: Tx, person: Person, action: Action, *, project_id: int | None = None,
-                  ticket: Ticket | None = None) -> bool:
+                  ticket: Ticket | None = None, owner_id: int | None = None) -> bool:
     if not person.active:
         return False
     if person.is_admin:
         return True
+    if action.value.split(".")[0] in ("payment", "customer", "opportunity"):
+        return await _money_and_customers(tx, person, action, project_id, owner_id)
     if ticket is not None:
         project_id = ticket.project_id
     roles = await tx.projects.roles_of(person.id, project_id) if project_id is not None else set()
@@ -46,7 +59,30 @@ async def allowed(tx: Tx, person: Person, action: Action, *, project_id: int | N
     return False
 
 
+async def _money_and_customers(tx: Tx, person: Person, action: Action, project_id: int | None,
+                              owner_id: int | None) -> bool:
+    """Only finance and managers record payments; a customer contact sees only the amounts of
+    projects they are a contact on (callers show them the customer view)."""
+    org = set(person.org_roles or ())
+    roles = await tx.projects.roles_of(person.id, project_id) if project_id is not None else set()
+    if action is Action.RECORD_PAYMENT:
+        return bool(org & _ORG_FINANCE_ROLES) or Role.PROJECT_MANAGER in roles
+    if action is Action.VIEW_RECEIVABLES:
+        return (bool(org & _ORG_FINANCE_ROLES) or Role.PROJECT_MANAGER in roles
+                or Role.CUSTOMER_CONTACT in roles)
+    if action is Action.VIEW_CUSTOMER:
+        managed = any(r is Role.PROJECT_MANAGER for _, r in await tx.projects.memberships_of(person.id))
+        return bool(org & _ORG_CUSTOMER_ROLES) or managed
+    if action is Action.MANAGE_CUSTOMERS:
+        return bool(org & {Role.SALES.value, Role.DEPT_HEAD.value})
+    if action is Action.MANAGE_OPPORTUNITY:
+        return (owner_id is not None and owner_id == person.id) or bool(
+            org & {Role.SALES.value, Role.DEPT_HEAD.value})
+    return False
+
+
 async def require(tx: Tx, person: Person, action: Action, *, project_id: int | None = None,
-                  ticket: Ticket | None = None) -> None:
-    if not await allowed(tx, person, action, project_id=project_id, ticket=ticket):
+                  ticket: Ticket | None = None, owner_id: int | None = None) -> None:
+    if not await allowed(tx, person, action, project_id=project_id, ticket=ticket,
+                         owner_id=owner_id):
         raise NotAllowed()

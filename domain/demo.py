@@ -10,6 +10,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from domain.enums import Audience, CustomerType, PaymentKind, Role
+from domain.finance.demo import seed_finance_demo
 from domain.store.models import (ChatBinding, Contact, Contract, Customer, Identity, Milestone,
                                  PaymentMilestone, Person, Project, ProjectMember)
 from domain.store.uow import Tx
@@ -77,6 +78,7 @@ async def seed_demo(tx: Tx, now: datetime, tz: ZoneInfo) -> bool:
         if code == "P-001":
             await tx.flush()
             await _contract(tx, project, milestones, now)
+    await seed_finance_demo(tx, now, today)
     return True
 
 

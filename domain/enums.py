@@ -15,6 +15,7 @@ class Role(StrEnum):
     FINANCE = "finance"                  # 财务
     SALES = "sales"                      # 销售
     CUSTOMER_CONTACT = "customer_contact"  # 业主/监理
+    FINANCE_DIRECTOR = "finance_director"  # 财务总监 (org-wide; last step of dunning)
 
 
 # Roles that see and act across a project's tickets, not only their own.

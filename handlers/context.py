@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
+from domain.finance.rules import FinanceRules
 from domain.store.models import ChatBinding, Person, Project
 from domain.store.uow import Tx
 from domain.tickets.rules import TicketRules
@@ -29,6 +30,7 @@ class Deps:
     default_locale: str = "zh-CN"
     max_message_length: int = 2000
     card_views: dict[str, CardView] = field(default_factory=dict)
+    finance: FinanceRules = field(default_factory=FinanceRules)
 
     def t(self, locale: str, key: str, **params: Any) -> str:
         return self.catalog.t(locale, key, **params)

@@ -1,11 +1,14 @@
 """Every command, button and live card in one table: the handler side of the composition root."""
 from __future__ import annotations
 
-from handlers import admin, tickets
+from handlers import admin, customers, payments, tickets
 from handlers.context import CardView
+from handlers.customer_cards import opportunity_card
 from handlers.dispatch import ActionHandler
+from handlers.finance_jobs import finance_jobs
 from handlers.jobs import JobDef
 from handlers.help import make_help
+from handlers.payment_cards import customer_due_card, payment_card
 from handlers.router import Router
 from handlers.ticket_cards import ticket_card
 
@@ -18,6 +21,10 @@ def build_router() -> Router:
     router.add("bind", ("绑定",), ("bind",), admin.bind)
     router.add("members", ("成员",), ("members", "member"), admin.members)
     router.add("whoami", ("我是谁",), ("whoami",), admin.whoami)
+    router.add("payment", ("回款", "收款"), ("payment", "paid"), payments.record)
+    router.add("receivables", ("应收", "应收款"), ("receivables", "ar"), payments.show_receivables)
+    router.add("customer", ("客户",), ("customer",), customers.customers)
+    router.add("opportunity", ("商机",), ("opportunity", "deal"), customers.opportunities)
     router.add("help", ("帮助", "？", "?"), ("help",), make_help(router))
     router.on_joined = admin.welcome
     return router
@@ -29,13 +36,21 @@ def build_actions() -> dict[str, ActionHandler]:
         "ticket.reassign": tickets.on_reassign,
         "ticket.assign": tickets.on_assign,
         "ticket.resolve": tickets.on_resolve,
+        "payment.pick": payments.on_pick,
+        "payment.confirm": payments.on_confirm,
+        "payment.cancel": payments.on_cancel,
+        "opportunity.next": customers.on_next,
+        "opportunity.won": customers.on_won,
+        "opportunity.lost": customers.on_lost,
+        "opportunity.to_project": customers.on_to_project,
     }
 
 
 def build_card_views() -> dict[str, CardView]:
-    return {"ticket": ticket_card}
+    return {"ticket": ticket_card, "payment": payment_card, "due": customer_due_card,
+            "opportunity": opportunity_card}
 
 
 def build_jobs() -> list[JobDef]:
     """Recurring scans (SLA escalations, digests, reminders …), run by the scheduler."""
-    return []
+    return [*finance_jobs()]

@@ -76,6 +76,8 @@ async def test_cli_db_upgrade_demo_and_admin_add(db_url, store):
     assert run_cli("db", "upgrade", env=env).stdout.strip() == "database is at the newest schema"
     assert run_cli("demo", env=env).stdout.strip() == "demo data seeded"
     assert "nothing seeded" in run_cli("demo", env=env).stdout
+    async with store.transaction() as tx:
+        seeded = await tx.people.count()   # demo people (each area may add its own)
     result = run_cli("admin", "add", "张三", "--identity", "feishu:ou_zhang", env=env)
     assert result.returncode == 0 and result.stdout.strip() == "张三 is an admin"
     missing = run_cli("admin", "add", "没这个人", env=env)
@@ -83,4 +85,4 @@ async def test_cli_db_upgrade_demo_and_admin_add(db_url, store):
     async with store.transaction() as tx:
         person = await tx.people.by_identity("feishu", "ou_zhang")
         assert person.name == "张三" and person.is_admin
-        assert await tx.people.count() == 14
+        assert await tx.people.count() == seeded + 1

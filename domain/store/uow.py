@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.errors import Conflict
 from domain.store.repos.audit import AuditRepo
+from domain.store.repos.customers import CustomersRepo
+from domain.store.repos.finance import FinanceRepo
 from domain.store.repos.inbound import InboundRepo
 from domain.store.repos.outbox import OutboxRepo
 from domain.store.repos.people import PeopleRepo
@@ -30,6 +32,8 @@ class Tx:
         self.inbound = InboundRepo(session)
         self.audit = AuditRepo(session)
         self.runs = RunsRepo(session)
+        self.customers = CustomersRepo(session)
+        self.finance = FinanceRepo(session)
 
     def add(self, entity: object) -> None:
         self.session.add(entity)

@@ -34,6 +34,7 @@ class Contact(Base):
     name: Mapped[str] = mapped_column(String(100))
     title: Mapped[str | None] = mapped_column(String(100))  # 业主代表, 监理工程师 …
     phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
     preferred_channel: Mapped[str | None] = mapped_column(String(20))
     wants_digest: Mapped[bool] = mapped_column(default=False)
 
@@ -51,3 +52,4 @@ class Opportunity(Base):
     next_follow_up: Mapped[date | None]
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]  # won or lost

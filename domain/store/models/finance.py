@@ -36,6 +36,7 @@ class PaymentMilestone(Base):
     trigger_milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))
     trigger_offset_days: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(20), default="pending")  # pending|partial|paid
+    settled_on: Mapped[date | None]  # the day it became fully paid (credit rating: on time?)
 
 
 class Payment(Base):
@@ -47,4 +48,6 @@ class Payment(Base):
     paid_on: Mapped[date]
     recorded_by: Mapped[int] = mapped_column(ForeignKey("persons.id"))
     note: Mapped[str | None] = mapped_column(String(500))
+    # The chat event or button press that recorded it; unique, so a repeat records nothing.
+    ref: Mapped[str | None] = mapped_column(String(160), unique=True)
     created_at: Mapped[datetime]
