@@ -1,0 +1,178 @@
+"""Feishu schema 2.0 events -> the neutral contract (`Message`, `CardClick`, `Joined`).
+
+A table from event type to parser, each reading lark-oapi's event model. A parser returns None
+for an event that is authentic but not for us (a bot's own message, a sticker …); the edge
+then answers 200 and does nothing.
+
+De-duplication ids: messages use `message_id` (Feishu's advice: a re-pushed message may come
+with a new event_id), everything else `header.event_id`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+from typing import Any, Callable
+
+from lark_oapi.api.im.v1 import P2ImChatMemberBotAddedV1, P2ImMessageReceiveV1
+from lark_oapi.core.exception import UnmarshalException
+from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTrigger
+
+from handlers.contract import (Actor, Attachment, CardClick, Conversation, Inbound, Joined,
+                               Mention, Message)
+
+PLATFORM = "feishu"
+log = logging.getLogger(__name__)
+
+Parser = Callable[[dict[str, Any], str | None], Inbound | None]
+
+
+class Unreadable(ValueError):
+    """An authentic event whose fields are missing or of the wrong type."""
+
+
+def to_neutral(envelope: dict[str, Any], bot_open_id: str | None) -> Inbound | None:
+    """`bot_open_id`: our own open_id, to tell "@bot" from other mentions (None: unknown)."""
+    event_type = (envelope.get("header") or {}).get("event_type")
+    parser = PARSERS.get(event_type)
+    if parser is None:
+        return None
+    try:
+        return parser(envelope, bot_open_id)
+    except (TypeError, ValueError, AttributeError, KeyError, UnmarshalException) as error:
+        raise Unreadable(f"{event_type}: {error}") from None
+
+
+def _message(envelope: dict[str, Any], bot_open_id: str | None) -> Message | None:
+    data = P2ImMessageReceiveV1(envelope).event
+    sender, msg = data.sender, data.message
+    if sender.sender_type != "user":  # other bots, apps: never commands
+        return None
+    _required(msg.message_id, msg.chat_id, sender.sender_id.open_id)
+    content = json.loads(msg.content or "{}")
+    text, attachments = _content(msg.message_type, msg.message_id, content)
+    if text is None:
+        return None
+    mentions, addressed = [], msg.chat_type == "p2p"
+    for mention in msg.mentions or ():
+        open_id = mention.id.open_id if mention.id else None
+        if _is_us(open_id, bot_open_id, text, mention.key):
+            addressed = True
+            text = text.replace(mention.key, "")
+        elif open_id:
+            mentions.append(Mention(open_id, mention.name))
+            text = text.replace(mention.key, f"@{mention.name}" if mention.name else "")
+    return Message(platform=PLATFORM, event_id=msg.message_id,
+                   actor=Actor(PLATFORM, sender.sender_id.open_id),
+                   conversation=Conversation(PLATFORM, msg.chat_id, is_group=msg.chat_type != "p2p"),
+                   text=_tidy(text),
+                   attachments=tuple(attachments), mentions=tuple(mentions),
+                   message_id=msg.message_id, addressed=addressed)
+
+
+def _is_us(open_id: str | None, bot_open_id: str | None, text: str, key: str) -> bool:
+    if bot_open_id:
+        return open_id == bot_open_id
+    # Our open_id unknown (bot info unavailable): an @ leading the text is taken for us —
+    # without the group-message scope Feishu only sends group messages that @ the bot.
+    return text.lstrip().startswith(key)
+
+
+def _required(*values: Any) -> None:
+    if not all(isinstance(v, str) and v for v in values):
+        raise ValueError("an id the event needs is missing")
+
+
+def _tidy(text: str) -> str:
+    """Spaces left where an @bot was removed; keep the line breaks people typed."""
+    return "\n".join(" ".join(line.split()) for line in text.splitlines()).strip()
+
+
+def _content(kind: str, message_id: str, content: dict[str, Any]) -> tuple[str | None, list[Attachment]]:
+    """(text, attachments) of one message; text None for kinds we do not read."""
+    if kind == "text":
+        return str(content.get("text", "")), []
+    if kind == "image":
+        return "", [Attachment("image", ref=f"{message_id}/{content['image_key']}")]
+    if kind == "file":
+        return "", [Attachment("file", ref=f"{message_id}/{content['file_key']}",
+                               name=content.get("file_name"))]
+    if kind == "location":
+        location = _location(content)
+        return ("", [location]) if location else (None, [])
+    if kind == "post":
+        return _post(message_id, content)
+    return None, []
+
+
+def _location(content: dict[str, Any]) -> Attachment | None:
+    try:
+        lat, lng = float(content["latitude"]), float(content["longitude"])
+    except (KeyError, TypeError, ValueError):
+        log.warning("feishu location message without usable coordinates: %s", content)
+        return None
+    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
+    name = content.get("name")
+    address = content.get("address")
+    return Attachment("location", name=name if isinstance(name, str) else None,
+                      latitude=lat, longitude=lng,
+                      address=address if isinstance(address, str) else None)
+
+
+def _post(message_id: str, content: dict[str, Any]) -> tuple[str, list[Attachment]]:
+    """Rich text: paragraphs of text/link/@ elements, with images among them."""
+    if "content" not in content and len(content) == 1:  # {"zh_cn": {...}} as sent
+        content = next(iter(content.values()))
+    lines = [content["title"]] if content.get("title") else []
+    attachments = []
+    for paragraph in content.get("content") or ():
+        parts = []
+        for element in paragraph:
+            tag = element.get("tag")
+            if tag in ("text", "a", "code_block"):
+                parts.append(element.get("text", ""))
+            elif tag == "at":
+                key = element.get("user_id", "")
+                parts.append(key if key.startswith("@_") else f"@{element.get('user_name', '')}")
+            elif tag in ("img", "media") and element.get("image_key"):
+                attachments.append(Attachment("image", ref=f"{message_id}/{element['image_key']}"))
+        lines.append("".join(parts))
+    return "\n".join(line for line in lines if line.strip()), attachments
+
+
+def _card_click(envelope: dict[str, Any], bot_open_id: str | None) -> CardClick | None:
+    data = P2CardActionTrigger(envelope).event
+    value = (data.action.value if data.action else None) or {}
+    args = value.get("value") if isinstance(value.get("value"), dict) else {}
+    action = value.get("action") if isinstance(value.get("action"), str) else ""
+    context = data.context
+    _required(envelope["header"]["event_id"], data.operator.open_id, context.open_message_id,
+              context.open_chat_id)
+    # The callback does not say whether the chat is a group; handlers do not rely on it.
+    return CardClick(platform=PLATFORM, event_id=envelope["header"]["event_id"],
+                     actor=Actor(PLATFORM, data.operator.open_id),
+                     conversation=Conversation(PLATFORM, context.open_chat_id),
+                     action=action, value=args, message_id=context.open_message_id)
+
+
+def _joined(envelope: dict[str, Any], bot_open_id: str | None) -> Joined:
+    data = P2ImChatMemberBotAddedV1(envelope).event
+    operator = data.operator_id.open_id if data.operator_id else None
+    _required(envelope["header"]["event_id"], data.chat_id)
+    return Joined(platform=PLATFORM, event_id=envelope["header"]["event_id"],
+                  actor=Actor(PLATFORM, operator or ""),
+                  conversation=Conversation(PLATFORM, data.chat_id, True, data.name))
+
+
+PARSERS: dict[str, Parser] = {
+    "im.message.receive_v1": _message,
+    "card.action.trigger": _card_click,
+    "im.chat.member.bot.added_v1": _joined,
+}
+
+
+def callback_token(envelope: dict[str, Any]) -> str | None:
+    """The card callback's token, good for a delayed card update within 30 minutes."""
+    token = (envelope.get("event") or {}).get("token")
+    return token if isinstance(token, str) else None
