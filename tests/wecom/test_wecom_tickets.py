@@ -49,7 +49,7 @@ async def test_report_gives_a_button_card_to_reporter_and_assignee(wecom, fake_w
     mine, assigned = await report(wecom, fake_wecom, wecom_app)
     assert mine["card_type"] == "button_interaction"
     assert "T-1" in mine["main_title"]["title"] and "渗水" in mine["main_title"]["title"]
-    assert [b["text"] for b in assigned["button_list"]] == ["接单", "转派", "已解决"]
+    assert {"接单", "转派", "已解决"} <= {b["text"] for b in assigned["button_list"]}
     assert "赵质检" in card_words(assigned)          # assigned by the rules: quality -> 质检员
     assert json.loads(button(assigned, "接单")) == {"a": "ticket.accept", "v": {"ticket": 1}}
     assert mine["task_id"] != assigned["task_id"]
@@ -71,7 +71,8 @@ async def test_accept_updates_every_copy_with_its_newest_code(wecom, fake_wecom,
     for update in updates.values():
         card = update["template_card"]
         assert "处理中 · 赵质检" in card_words(card)
-        assert [b["text"] for b in card["button_list"]] == ["转派", "已解决"]
+        labels = {b["text"] for b in card["button_list"]}
+        assert "接单" not in labels and "已解决" in labels
     assert updates["ZhaoZhiJian"]["template_card"]["task_id"] == assigned["task_id"]
 
 
