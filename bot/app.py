@@ -31,6 +31,7 @@ from handlers.context import Deps
 from handlers.dispatch import Dispatcher
 from handlers.i18n import Catalog
 from handlers.jobs import JobRunner
+from handlers.change_jobs import warn_role_gaps
 from handlers.registry import build_actions, build_card_views, build_jobs, build_router
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
             if demo:
                 await seed_demo(tx, clock(), settings.timezone)
             await ensure_admins(tx, settings.admin_identities, clock())
+        await warn_role_gaps(store, settings.changes)  # a chain rule naming a role nobody holds
         adapters: dict[str, Adapter] = {}
         if settings.console:
             adapters["console"] = ConsoleAdapter(app[keys.HUB])
@@ -76,7 +78,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
                     timezone=settings.timezone, base_url=settings.base_url,
                     default_locale=settings.default_locale,
                     max_message_length=settings.max_message_length, card_views=build_card_views(),
-                    finance=settings.finance)
+                    finance=settings.finance, changes=settings.changes)
         app[keys.STORE], app[keys.WORKER] = store, worker
         app[keys.DISPATCHER] = Dispatcher(store, deps, build_router(), build_actions(), clock,
                                           worker.poke)

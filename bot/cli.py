@@ -6,6 +6,7 @@ import asyncio
 import logging
 import sys
 from datetime import datetime, timezone
+from pathlib import Path
 
 from bot.settings import ConfigError, Settings, load_settings
 
@@ -30,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     add = admin_sub.add_parser("add", help="make a person an admin")
     add.add_argument("name", help="the person's name")
     add.add_argument("--identity", help="platform:user_id, e.g. feishu:ou_123 (creates the person)")
+    audit = sub.add_parser("audit", help="the append-only audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    export = audit_sub.add_parser("export", help="export every audit entry (CSV to stdout by default)")
+    export.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    export.add_argument("--out", type=Path, help="file to write (xlsx default: audit.xlsx)")
     return parser
 
 
@@ -89,6 +95,10 @@ async def _offline(args: argparse.Namespace, settings: Settings) -> int:
             async with store.transaction() as tx:
                 person = await make_admin(tx, args.name, args.identity, now)
                 print(f"{person.name} is an admin")
+        elif args.command == "audit":
+            from bot.audit_export import export_audit
+            count = await export_audit(store, settings.timezone, args.format, args.out)
+            print(f"exported {count} audit entries", file=sys.stderr)
     except DomainError as error:
         print(f"sitebot: {error.key} {error.params}", file=sys.stderr)
         return 1

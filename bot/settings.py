@@ -13,6 +13,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.paths import CONFIG_DIR
+from domain.changes.rules import ChangeRules, parse_change_rules
 from domain.finance.rules import FinanceRules, parse_finance
 from domain.tickets.rules import SlaWindow, TicketRules
 
@@ -75,6 +76,7 @@ class Settings:
     media_dir: str = "var/media"
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
     tickets: TicketRules = field(default_factory=TicketRules)
+    changes: ChangeRules = field(default_factory=ChangeRules)
     finance: FinanceRules = field(default_factory=FinanceRules)
     # Platform sections stay as plain mappings; each platform package types its own part.
     platforms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
@@ -152,6 +154,7 @@ def _build(raw: dict) -> Settings:
         media_dir=str(raw.get("media", {}).get("dir", "var/media")),
         delivery=_delivery(raw.get("delivery", {})),
         tickets=_tickets(raw.get("tickets", {})),
+        changes=_changes(raw.get("changes", {})),
         finance=_finance(raw.get("finance", {})),
         platforms={k: dict(raw.get(k, {})) for k in ("feishu", "wecom", "dingtalk")},
     )
@@ -195,6 +198,13 @@ def _delivery(section: dict) -> DeliverySettings:
 def _finance(section: dict) -> FinanceRules:
     try:
         return parse_finance(section)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _changes(section: dict) -> ChangeRules:
+    try:
+        return parse_change_rules(section)
     except ValueError as error:
         raise ConfigError(str(error)) from None
 

@@ -20,6 +20,10 @@ class Action(StrEnum):
     RESOLVE_TICKET = "ticket.resolve"
     MANAGE_MEMBERS = "project.members"
     BIND_CHAT = "project.bind"
+    RAISE_CHANGE = "change.raise"
+    VIEW_CHANGE = "change.view"
+    DECIDE_CHANGE = "change.decide"
+    WITHDRAW_CHANGE = "change.withdraw"
     RECORD_PAYMENT = "payment.record"
     VIEW_RECEIVABLES = "payment.view"
     VIEW_CUSTOMER = "customer.view"
@@ -85,4 +89,37 @@ async def require(tx: Tx, person: Person, action: Action, *, project_id: int | N
                   ticket: Ticket | None = None, owner_id: int | None = None) -> None:
     if not await allowed(tx, person, action, project_id=project_id, ticket=ticket,
                          owner_id=owner_id):
+        raise NotAllowed()
+
+# Change requests (issue 8). Deciding is the current approver's alone: no admin override, so
+# the audit trail always shows the person the rules named.
+_CHANGE_RAISERS = {Role.PROJECT_MANAGER, Role.ENGINEER}
+_ORG_CHANGE_ROLES = {Role.DEPT_HEAD.value, Role.HQ_ENGINEERING_DIRECTOR.value}
+_ORG_CHANGE_VIEWERS = _ORG_CHANGE_ROLES | {Role.HQ_SERVICE.value, Role.FINANCE.value}
+
+
+async def allowed_on_change(tx: Tx, person: Person, action: Action, project_id: int, *,
+                            requester_id: int | None = None, approver_ids: tuple[int, ...] = (),
+                            current_approver_id: int | None = None) -> bool:
+    if not person.active:
+        return False
+    if action is Action.DECIDE_CHANGE:
+        return current_approver_id is not None and current_approver_id == person.id
+    if action is Action.WITHDRAW_CHANGE:
+        return requester_id is not None and requester_id == person.id
+    if person.is_admin:
+        return True
+    roles = await tx.projects.roles_of(person.id, project_id)
+    org = set(person.org_roles or ())
+    if action is Action.RAISE_CHANGE:
+        return bool(roles & _CHANGE_RAISERS) or bool(org & _ORG_CHANGE_ROLES)
+    if action is Action.VIEW_CHANGE:
+        return (person.id == requester_id or person.id in approver_ids
+                or bool(roles - {Role.CUSTOMER_CONTACT}) or bool(org & _ORG_CHANGE_VIEWERS))
+    return False
+
+
+async def require_on_change(tx: Tx, person: Person, action: Action, project_id: int,
+                            **subject: object) -> None:
+    if not await allowed_on_change(tx, person, action, project_id, **subject):  # type: ignore[arg-type]
         raise NotAllowed()

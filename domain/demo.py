@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from domain.changes.demo import seed_change_approvers
 from domain.enums import Audience, CustomerType, PaymentKind, Role
 from domain.finance.demo import seed_finance_demo
 from domain.store.models import (ChatBinding, Contact, Contract, Customer, Identity, Milestone,
@@ -59,6 +60,7 @@ async def seed_demo(tx: Tx, now: datetime, tz: ZoneInfo) -> bool:
         return False
     today = now.astimezone(tz).date()
     people = await _people(tx, now)
+    await seed_change_approvers(tx, now, people)
     customers = await _customers(tx, now, people)
     for code, name, cust, pm, offset, months in PROJECTS:
         project = Project(code=code, name=name, customer_id=customers[cust].id,

@@ -15,6 +15,7 @@ class Role(StrEnum):
     FINANCE = "finance"                  # 财务
     SALES = "sales"                      # 销售
     CUSTOMER_CONTACT = "customer_contact"  # 业主/监理
+    HQ_ENGINEERING_DIRECTOR = "hq_engineering_director"  # 总部工程总监 (org-wide; approves big changes)
     FINANCE_DIRECTOR = "finance_director"  # 财务总监 (org-wide; last step of dunning)
 
 

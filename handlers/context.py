@@ -8,6 +8,7 @@ from typing import Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from domain.finance.rules import FinanceRules
+from domain.changes.rules import ChangeRules
 from domain.store.models import ChatBinding, Person, Project
 from domain.store.uow import Tx
 from domain.tickets.rules import TicketRules
@@ -30,6 +31,7 @@ class Deps:
     default_locale: str = "zh-CN"
     max_message_length: int = 2000
     card_views: dict[str, CardView] = field(default_factory=dict)
+    changes: ChangeRules = field(default_factory=ChangeRules)
     finance: FinanceRules = field(default_factory=FinanceRules)
 
     def t(self, locale: str, key: str, **params: Any) -> str:

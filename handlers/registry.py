@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 from handlers import admin, customers, payments, tickets
+from handlers import changes
+from handlers.change_cards import change_card
+from handlers.change_jobs import change_jobs
 from handlers.context import CardView
 from handlers.customer_cards import opportunity_card
 from handlers.dispatch import ActionHandler
@@ -25,6 +28,11 @@ def build_router() -> Router:
     router.add("receivables", ("应收", "应收款"), ("receivables", "ar"), payments.show_receivables)
     router.add("customer", ("客户",), ("customer",), customers.customers)
     router.add("opportunity", ("商机",), ("opportunity", "deal"), customers.opportunities)
+    router.add("change", ("变更",), ("change",), changes.change)
+    router.add("approvals", ("审批",), ("approvals", "approval"), changes.approvals)
+    router.add("approve", ("同意",), ("approve",), changes.approve_cmd)
+    router.add("reject", ("驳回",), ("reject",), changes.reject_cmd)
+    router.add("withdraw", ("撤回",), ("withdraw",), changes.withdraw_cmd)
     router.add("help", ("帮助", "？", "?"), ("help",), make_help(router))
     router.on_joined = admin.welcome
     return router
@@ -36,6 +44,9 @@ def build_actions() -> dict[str, ActionHandler]:
         "ticket.reassign": tickets.on_reassign,
         "ticket.assign": tickets.on_assign,
         "ticket.resolve": tickets.on_resolve,
+        "change.approve": changes.on_approve,
+        "change.reject": changes.on_reject,
+        "change.withdraw": changes.on_withdraw,
         "payment.pick": payments.on_pick,
         "payment.confirm": payments.on_confirm,
         "payment.cancel": payments.on_cancel,
@@ -48,9 +59,9 @@ def build_actions() -> dict[str, ActionHandler]:
 
 def build_card_views() -> dict[str, CardView]:
     return {"ticket": ticket_card, "payment": payment_card, "due": customer_due_card,
-            "opportunity": opportunity_card}
+            "opportunity": opportunity_card, "change": change_card}
 
 
 def build_jobs() -> list[JobDef]:
     """Recurring scans (SLA escalations, digests, reminders …), run by the scheduler."""
-    return [*finance_jobs()]
+    return [*finance_jobs(), *change_jobs()]

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.errors import Conflict
 from domain.store.repos.audit import AuditRepo
+from domain.store.repos.changes import ChangesRepo
 from domain.store.repos.customers import CustomersRepo
 from domain.store.repos.finance import FinanceRepo
 from domain.store.repos.inbound import InboundRepo
@@ -32,6 +33,7 @@ class Tx:
         self.inbound = InboundRepo(session)
         self.audit = AuditRepo(session)
         self.runs = RunsRepo(session)
+        self.changes = ChangesRepo(session)
         self.customers = CustomersRepo(session)
         self.finance = FinanceRepo(session)
 

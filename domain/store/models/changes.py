@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.store.base import Base
@@ -27,13 +27,20 @@ class ChangeRequest(Base):
     created_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
+    # Where it was raised (the requester's copy of the card lives there).
+    source_platform: Mapped[str | None] = mapped_column(String(20))
+    source_chat_id: Mapped[str | None] = mapped_column(String(128))
+    # What an approved change did: milestone dates moved, contract value before/after.
+    effect: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    applied_at: Mapped[datetime | None] = mapped_column(index=True)
 
     __mapper_args__ = {"version_id_col": version}
 
 
 class ApprovalStep(Base):
     __tablename__ = "approval_steps"
-    __table_args__ = (UniqueConstraint("change_id", "seq"),)
+    __table_args__ = (UniqueConstraint("change_id", "seq"),
+                      Index("ix_approval_steps_status_activated", "status", "activated_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     change_id: Mapped[int] = mapped_column(ForeignKey("change_requests.id"), index=True)
@@ -44,3 +51,6 @@ class ApprovalStep(Base):
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     reason: Mapped[str | None] = mapped_column(String(2000))
+    # When this step became the current one (reminders and escalations count from here).
+    activated_at: Mapped[datetime | None]
+    decided_platform: Mapped[str | None] = mapped_column(String(20))

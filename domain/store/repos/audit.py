@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.store.models import AuditEntry
+from domain.store.models import AuditEntry, Person
 
 
 class AuditRepo:
@@ -19,3 +20,9 @@ class AuditRepo:
         self.session.add(AuditEntry(at=at, actor_id=actor_id, platform=platform, action=action,
                                     subject_type=subject_type, subject_id=str(subject_id),
                                     data=data or {}, message_ref=message_ref))
+    async def page(self, after_id: int = 0, limit: int = 1000) -> list[tuple[AuditEntry, str | None]]:
+        """Entries after `after_id`, oldest first, with the actor's name (for exports)."""
+        rows = await self.session.execute(
+            select(AuditEntry, Person.name).outerjoin(Person, Person.id == AuditEntry.actor_id)
+            .where(AuditEntry.id > after_id).order_by(AuditEntry.id).limit(limit))
+        return [(entry, name) for entry, name in rows]
