@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -23,7 +24,9 @@ from aiohttp import web
 from bot import keys
 from bot.feishu import crypto, events
 from bot.feishu.crypto import CallbackRefused
-from handlers.contract import CardClick, Inbound
+from bot.delivery.ports import DeliveryError
+from bot.media import MediaError
+from handlers.contract import CardClick, Inbound, Message
 
 if TYPE_CHECKING:
     from bot.feishu.edge import FeishuEdge
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+PHOTO_SECONDS = 1.0            # per photo kept before dispatch (the ack deadline is 3 s in all)
 ACK_DEADLINE = 2.5             # Feishu waits 3 s for a callback answer; leave room for the network
 MAX_AGE_SECONDS = 7 * 3600     # Feishu re-pushes for up to ~6 h; older signed requests are replays
 MAX_SKEW_SECONDS = 300         # clocks differ a little; a request from the future does not
@@ -44,6 +48,7 @@ class FeishuWebhook:
         self._late: set[asyncio.Task] = set()
 
     async def handle(self, request: web.Request) -> web.Response:
+        started = asyncio.get_running_loop().time()
         raw = await request.read()
         try:
             payload = self._open(request, raw)
@@ -66,7 +71,30 @@ class FeishuWebhook:
         if event is None:
             log.info("feishu event %s (%s) not for us", header.get("event_id"), header.get("event_type"))
             return web.json_response({})
-        return web.json_response(await self._dispatch(request, event, events.callback_token(payload)))
+        if isinstance(event, Message):
+            event = await self._keep_photos(request.app, event)
+        left = self.ack_deadline - (asyncio.get_running_loop().time() - started)
+        return web.json_response(await self._dispatch(request, event, events.callback_token(payload),
+                                                      max(left, 0.0)))
+
+    async def _keep_photos(self, app: web.Application, message: Message) -> Message:
+        """Keep our own copy of a message's photos (/media/…), as the other edges do, so a
+        ticket shows them on any page and card later. Bounded in time to keep the ack within
+        Feishu's deadline; if the download fails, the "om_…/img_…" ref is passed on instead
+        and can be fetched later (`FeishuAdapter.fetch_media`)."""
+        if not any(a.kind == "image" and a.ref for a in message.attachments):
+            return message
+        kept = []
+        for attachment in message.attachments:
+            if attachment.kind == "image" and attachment.ref and "/" in attachment.ref:
+                try:
+                    data, kind = await asyncio.wait_for(
+                        self.edge.adapter.fetch_media(attachment.ref), PHOTO_SECONDS)
+                    attachment = replace(attachment, ref=app[keys.MEDIA].save(data, kind))
+                except (DeliveryError, MediaError, asyncio.TimeoutError, TypeError) as error:
+                    log.warning("feishu photo %s not kept: %s", attachment.ref, error)
+            kept.append(attachment)
+        return replace(message, attachments=tuple(kept))
 
     def _open(self, request: web.Request, raw: bytes) -> dict[str, Any]:
         """The callback's plaintext JSON, once it is known to come from Feishu for us."""
@@ -98,16 +126,17 @@ class FeishuWebhook:
         if age > MAX_AGE_SECONDS or age < -MAX_SKEW_SECONDS:
             raise CallbackRefused(401, f"timestamp out of range ({int(age)} s)")
 
-    async def _dispatch(self, request: web.Request, event: Inbound, token: str | None) -> dict[str, Any]:
+    async def _dispatch(self, request: web.Request, event: Inbound, token: str | None,
+                        deadline: float) -> dict[str, Any]:
         """Run the handler within the deadline; if it takes longer, ack now and finish after
         (the transaction commits either way, and a clicked card is then updated via the API)."""
         click = isinstance(event, CardClick)
         work = asyncio.ensure_future(request.app[keys.DISPATCHER].handle(event, inline_card=click))
         try:
-            ack = await asyncio.wait_for(asyncio.shield(work), self.ack_deadline)
+            ack = await asyncio.wait_for(asyncio.shield(work), deadline)
         except asyncio.TimeoutError:
-            log.warning("feishu event %s: handler slower than %.1fs; acking first", event.event_id,
-                        self.ack_deadline)
+            log.warning("feishu event %s: not done within the ack deadline; acking first",
+                        event.event_id)
             late = asyncio.create_task(self._finish_late(work, event, token))
             self._late.add(late)
             late.add_done_callback(self._late.discard)
