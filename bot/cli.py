@@ -8,6 +8,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bot.customers_cli import add_commands as add_customer_commands
+from bot.customers_cli import run as run_customers
 from bot.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("sitebot")
@@ -26,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations up to the newest")
     sub.add_parser("demo", help="seed demo data into an empty database")
+    add_customer_commands(sub)
     admin = sub.add_parser("admin", help="manage admins")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     add = admin_sub.add_parser("add", help="make a person an admin")
@@ -91,6 +94,8 @@ async def _offline(args: argparse.Namespace, settings: Settings) -> int:
             async with store.transaction() as tx:
                 seeded = await seed_demo(tx, now, settings.timezone)
             print("demo data seeded" if seeded else "database already has people; nothing seeded")
+        elif args.command == "customers":
+            return await run_customers(args, store, settings, now)
         elif args.command == "admin":
             async with store.transaction() as tx:
                 person = await make_admin(tx, args.name, args.identity, now)

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from domain.access import Action, require
 from domain.errors import InvalidInput, NotFound
-from domain.finance.ledger import Receivable, receivable, receivables
+from domain.finance.ledger import Receivable, receivables
 from domain.finance.money import CENT, format_money
 from domain.store.models import Payment, Person, Project
 from domain.store.uow import Tx
