@@ -17,7 +17,7 @@ from domain.store.models import Project
 from handlers.cards import Button, Card, Markdown
 from handlers.context import Ctx
 from handlers.contract import Outgoing, Target, Text
-from handlers.payment_cards import every_key, payment_card, payment_key
+from handlers.payment_cards import every_key, payment_card
 from handlers.receivable_cards import receivables_card
 
 _CODE = re.compile(r"^P-?\d+$", re.IGNORECASE)
