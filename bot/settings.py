@@ -46,6 +46,9 @@ ENV_KEYS: dict[str, tuple[str, str, str]] = {
     "SITEBOT_DINGTALK_APP_SECRET": ("dingtalk", "app_secret", "str"),
     "SITEBOT_DINGTALK_ROBOT_CODE": ("dingtalk", "robot_code", "str"),
     "SITEBOT_DINGTALK_BASE_URL": ("dingtalk", "base_url", "str"),
+    "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX": ("dingtalk", "session_webhook_prefix", "str"),
+    "SITEBOT_DINGTALK_CARD_TEMPLATE_ID": ("dingtalk", "card_template_id", "str"),
+    "SITEBOT_DINGTALK_CARD_ROUTE_KEY": ("dingtalk", "card_route_key", "str"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}

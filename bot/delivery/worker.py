@@ -33,7 +33,7 @@ class DeliveryWorker:
         self.token = uuid.uuid4().hex
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
-        self.rate = RateLimits()
+        self.rate = RateLimits(lambda: clock().timestamp())
 
     def poke(self) -> None:
         """New rows were committed: look now instead of at the next idle tick."""

@@ -1,0 +1,1 @@
+"""DingTalk (钉钉): the robot callback edge, the OpenAPI client and the card renderer."""

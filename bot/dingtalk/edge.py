@@ -1,0 +1,183 @@
+"""The DingTalk edge: `POST /webhooks/dingtalk` (robot callbacks, HTTP mode) and, with an
+interactive card template configured, `POST /webhooks/dingtalk/card/<token>` (card callbacks).
+
+Every refusal is a 4xx with a short reason and no effect: missing/wrong/stale signature 401,
+oversize 413, unreadable body 400. Time comes from the app's clock.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from dataclasses import replace
+from datetime import datetime, timezone
+
+import aiohttp
+from aiohttp import web
+
+from bot import keys
+from bot.delivery.ports import Adapter, DeliveryError
+from bot.dingtalk import card_callback, cards, events, verify
+from bot.dingtalk.adapter import DingTalkAdapter
+from bot.dingtalk.api import DingTalkApi
+from bot.dingtalk.config import DingTalkConfig
+from bot.media import MediaError
+from bot.settings import Settings
+from handlers.contract import Actor, Attachment, CardClick, Conversation, Message, Target, Text
+
+log = logging.getLogger(__name__)
+MAX_BODY = 64 * 1024       # robot callbacks are a few KB
+PLATFORM = events.PLATFORM
+
+
+class DingTalkEdge:
+    platform = PLATFORM
+
+    def __init__(self, settings: Settings) -> None:
+        self.config = DingTalkConfig.from_section(settings.platforms.get("dingtalk", {}))
+        self.public_url = settings.base_url
+        self.card_token = verify.callback_token(self.config.app_secret, "card-callback")
+        self.session: aiohttp.ClientSession | None = None
+        self.api: DingTalkApi | None = None
+        self.adapter: DingTalkAdapter | None = None
+        # sign -> msgId: a signature pair seen with one message is refused with another
+        # (the body is not signed, so a captured pair must not carry a forged body).
+        self._pairs: dict[str, tuple[str, datetime]] = {}
+
+    def install_routes(self, app: web.Application) -> None:
+        app.router.add_post("/webhooks/dingtalk", self.robot_callback)
+        if self.config.interactive:
+            app.router.add_post("/webhooks/dingtalk/card/{token}", self.card_pressed)
+
+    async def start(self, app: web.Application) -> Adapter:
+        clock = app[keys.CLOCK]
+        self.session = aiohttp.ClientSession()
+        self.api = DingTalkApi(self.config, self.session, clock)
+        self.adapter = DingTalkAdapter(self.api, self.config, clock, self.public_url)
+        if self.config.interactive:
+            url = f"{self.public_url}/webhooks/dingtalk/card/{self.card_token}"
+            try:
+                await self.api.register_card_callback(url)
+            except DeliveryError as error:  # the robot still works; card buttons wait for this
+                log.error("dingtalk: could not register the card callback URL: %s", error)
+        return self.adapter
+
+    async def stop(self) -> None:
+        if self.session is not None:
+            await self.session.close()
+
+    # --- robot messages -----------------------------------------------------------------
+
+    async def robot_callback(self, request: web.Request) -> web.Response:
+        now = request.app[keys.CLOCK]()
+        try:
+            _, sign = verify.check(request.headers, self.config.app_secret, now)
+        except verify.CallbackRejected as error:
+            log.warning("dingtalk: refused callback from %s: %s", request.remote, error)
+            raise web.HTTPUnauthorized(text="bad signature") from None
+        body = await _read_json(request)
+        try:
+            incoming = events.parse(body, self.config.app_secret)
+        except verify.CallbackRejected as error:
+            log.warning("dingtalk: refused callback: %s", error)
+            raise web.HTTPBadRequest(text=str(error)) from None
+        if incoming is None:
+            return web.json_response({})
+        event = incoming.event
+        if not self._pair_fits(sign, event.event_id, now):
+            log.warning("dingtalk: signature pair reused for another msgId %s", event.event_id)
+            raise web.HTTPUnauthorized(text="signature already used")
+        self._remember_session(incoming)
+        dispatcher = request.app[keys.DISPATCHER]
+        if isinstance(event, Message) and event.attachments:
+            event = await self._with_pictures(request.app, event)
+        ack = await dispatcher.handle(event)
+        if isinstance(event, CardClick) and ack.toast is not None and not ack.duplicate:
+            # A fallback button press is a message in the chat: answer it there.
+            name = event.actor.name
+            text = f"{name}：{ack.toast.text}" if name and event.conversation.is_group else ack.toast.text
+            await self._queue_text(request.app, f"{PLATFORM}:{event.event_id}:toast",
+                                   Target(PLATFORM, "chat", event.conversation.chat_id), text, now)
+        return web.json_response({})
+
+    def _pair_fits(self, sign: str, msg_id: str, now: datetime) -> bool:
+        cutoff = now.timestamp() - 2 * verify.WINDOW_MS / 1000
+        if len(self._pairs) > 10_000:
+            self._pairs = {k: v for k, v in self._pairs.items() if v[1].timestamp() > cutoff}
+        seen = self._pairs.setdefault(sign, (msg_id, now))
+        return seen[0] == msg_id
+
+    def _remember_session(self, incoming: events.Incoming) -> None:
+        url, expires = incoming.session_webhook, incoming.session_expires_ms
+        if not url or not expires or self.adapter is None:
+            return
+        if not url.startswith(self.config.session_webhook_prefix):
+            log.warning("dingtalk: ignoring a sessionWebhook outside %s", self.config.session_webhook_prefix)
+            return
+        self.adapter.remember_session(incoming.event.conversation.chat_id, url,
+                                      datetime.fromtimestamp(expires / 1000, tz=timezone.utc))
+
+    async def _with_pictures(self, app: web.Application, message: Message) -> Message:
+        """Fetch the pictures into the media store so the ticket keeps them (download codes
+        expire). A known duplicate is not fetched again; a failed fetch keeps the code."""
+        async with app[keys.STORE].transaction() as tx:
+            if await tx.inbound.get(PLATFORM, message.event_id) is not None:
+                return message
+        kept = []
+        for attachment in message.attachments:
+            try:
+                data, kind = await self.api.download(attachment.ref or "")
+                kept.append(Attachment("image", ref=app[keys.MEDIA].save(data, kind)))
+            except (DeliveryError, MediaError) as error:
+                log.warning("dingtalk: picture %s not downloaded: %s", attachment.ref, error)
+                kept.append(attachment)
+        return replace(message, attachments=tuple(kept))
+
+    # --- interactive card buttons ---------------------------------------------------------
+
+    async def card_pressed(self, request: web.Request) -> web.Response:
+        if not hmac.compare_digest(request.match_info["token"], self.card_token):
+            log.warning("dingtalk: card callback with a wrong path token from %s", request.remote)
+            raise web.HTTPNotFound()
+        body = await _read_json(request)
+        now = request.app[keys.CLOCK]()
+        try:
+            pressed = card_callback.parse(body, int(now.timestamp()) // 60)
+        except verify.CallbackRejected as error:
+            raise web.HTTPBadRequest(text=str(error)) from None
+        async with request.app[keys.STORE].transaction() as tx:
+            post = await tx.outbox.post(PLATFORM, pressed.out_track_id)
+            chat = (post.target_id if post.target_type == "chat" else events.dm_chat(post.target_id)) if post else None
+        if chat is None:
+            raise web.HTTPBadRequest(text="unknown card")
+        conversation = Conversation(PLATFORM, chat, is_group=events.user_of_chat(chat) is None)
+        click = CardClick(PLATFORM, pressed.event_id, Actor(PLATFORM, pressed.user_id), conversation,
+                          pressed.action, pressed.value, message_id=pressed.out_track_id)
+        ack = await request.app[keys.DISPATCHER].handle(click, inline_card=True)
+        if ack.toast is not None and not ack.duplicate:
+            # Shown to the presser alone: a refusal is nobody else's business.
+            await self._queue_text(request.app, f"{PLATFORM}:{click.event_id}:toast",
+                                   Target(PLATFORM, "user", pressed.user_id), ack.toast.text, now)
+        answer: dict = {}
+        if ack.card is not None:
+            answer["cardData"] = {"cardParamMap": cards.card_params(ack.card, self.public_url)}
+        return web.json_response(answer)
+
+    async def _queue_text(self, app: web.Application, key: str, target: Target, text: str,
+                          now: datetime) -> None:
+        async with app[keys.STORE].transaction() as tx:
+            await tx.outbox.enqueue(key=key, platform=PLATFORM, target_type=target.kind,
+                                    target_id=target.id, payload=Text(text).to_payload(), now=now)
+        app[keys.DISPATCHER].on_queued()
+
+
+async def _read_json(request: web.Request) -> object:
+    if request.content_length is not None and request.content_length > MAX_BODY:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
+    raw = await request.content.read(MAX_BODY + 1)
+    if len(raw) > MAX_BODY:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(raw))
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise web.HTTPBadRequest(text="body must be JSON") from None

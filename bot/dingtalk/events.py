@@ -1,0 +1,124 @@
+"""A robot callback's JSON -> the neutral `Message`, or a `CardClick` when the message is a
+fallback card button's command (see cards.py), or None for what we ignore.
+
+Chat ids: a group is its conversationId (what groupMessages/send takes as openConversationId);
+a one-to-one chat is `dm:<userId>`, so replies there can go through oToMessages/batchSend.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.dingtalk.verify import CallbackRejected, button_mac
+from handlers.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
+
+log = logging.getLogger(__name__)
+PLATFORM = "dingtalk"
+DM_PREFIX = "dm:"   # conversationIds start with "cid", so this can never collide
+MARK = "#sb"        # starts the machine part of a fallback button's command
+_COMMAND = re.compile(r"^(?P<label>.*?)\s*#sb\s+(?P<action>[a-z_]+\.[a-z_]+)\s+"
+                      r"(?P<value>\{.*\})\s+(?P<mac>[0-9a-f]{12})\s*$", re.S)
+
+
+def dm_chat(user_id: str) -> str:
+    return DM_PREFIX + user_id
+
+
+def user_of_chat(chat_id: str) -> str | None:
+    return chat_id[len(DM_PREFIX):] if chat_id.startswith(DM_PREFIX) else None
+
+
+def button_command(label: str, action: str, value: dict, secret: str) -> str:
+    """The text a fallback button makes its presser send to the bot."""
+    body = f"{action} {json.dumps(value, ensure_ascii=False, separators=(',', ':'), sort_keys=True)}"
+    return f"{label} {MARK} {body} {button_mac(secret, body)}"
+
+
+@dataclass(frozen=True)
+class Incoming:
+    event: Message | CardClick
+    session_webhook: str | None = None
+    session_expires_ms: int | None = None
+
+
+def parse(body: Any, secret: str) -> Incoming | None:
+    if not isinstance(body, dict):
+        raise CallbackRejected("body is not a JSON object")
+    msg_id, kind = _str(body, "msgId"), _str(body, "msgtype")
+    conversation_id, sender = _str(body, "conversationId"), _str(body, "senderId")
+    if not (msg_id and kind and conversation_id and sender):
+        raise CallbackRejected("callback without msgId, msgtype, conversationId or senderId")
+    user = _str(body, "senderStaffId") or sender   # staffId only for members of the org
+    is_group = str(body.get("conversationType")) == "2"
+    chat_id = conversation_id if is_group else dm_chat(user)
+    actor = Actor(PLATFORM, user, _str(body, "senderNick") or None)
+    conversation = Conversation(PLATFORM, chat_id, is_group=is_group,
+                                title=_str(body, "conversationTitle") or None)
+    text, pictures = _content(body, kind)
+    if text is None and not pictures:
+        log.info("dingtalk: ignoring %s message %s", kind, msg_id)
+        return None
+    text = (text or "").strip()
+    session = _str(body, "sessionWebhook") or None
+    expires = body.get("sessionWebhookExpiredTime")
+    expires = int(expires) if isinstance(expires, (int, str)) and str(expires).isdigit() else None
+    click = _click(text, secret)
+    if click is not None and not pictures:
+        action, value = click
+        event: Message | CardClick = CardClick(PLATFORM, msg_id, actor, conversation, action, value)
+    else:
+        robot = _str(body, "chatbotUserId")
+        mentions = tuple(Mention(str(u.get("staffId") or u.get("dingtalkId")))
+                         for u in body.get("atUsers") or () if isinstance(u, dict)
+                         and u.get("dingtalkId") != robot and (u.get("staffId") or u.get("dingtalkId")))
+        event = Message(PLATFORM, msg_id, actor, conversation, text=text,
+                        attachments=tuple(Attachment("image", ref=code) for code in pictures),
+                        mentions=mentions, message_id=msg_id, addressed=True)
+    return Incoming(event, session, expires)
+
+
+def _content(body: dict, kind: str) -> tuple[str | None, list[str]]:
+    """(text, picture download codes) of a text, picture or richText message."""
+    if kind == "text":
+        text = body.get("text")
+        return (str(text.get("content") or "") if isinstance(text, dict) else ""), []
+    content = body.get("content")
+    if not isinstance(content, dict):
+        return None, []
+    if kind == "picture":
+        code = content.get("downloadCode")
+        return None, [str(code)] if code else []
+    if kind == "richText":
+        parts, pictures = [], []
+        for item in content.get("richText") or ():
+            if not isinstance(item, dict):
+                continue
+            if item.get("text"):
+                parts.append(str(item["text"]))
+            elif item.get("downloadCode") and item.get("type", "picture") == "picture":
+                pictures.append(str(item["downloadCode"]))
+        return " ".join(parts), pictures[:9]
+    return None, []
+
+
+def _click(text: str, secret: str) -> tuple[str, dict] | None:
+    found = _COMMAND.match(text) if MARK in text else None
+    if found is None:
+        return None
+    body = f"{found['action']} {found['value']}"
+    if button_mac(secret, body) != found["mac"]:
+        log.warning("dingtalk: button command with a wrong mac: %r", text[:200])
+        return None
+    try:
+        value = json.loads(found["value"])
+    except ValueError:
+        return None
+    return (found["action"], value) if isinstance(value, dict) else None
+
+
+def _str(body: dict, key: str) -> str:
+    value = body.get(key)
+    return str(value).strip() if isinstance(value, (str, int)) else ""

@@ -1,0 +1,49 @@
+"""The real app with the DingTalk edge pointed at a fake DingTalk on 127.0.0.1, demo people
+given DingTalk identities, and a DingTalk group bound to P-001."""
+from __future__ import annotations
+
+import pytest
+
+from bot import keys
+from bot.app import create_app
+from domain.store.models import ChatBinding, Identity
+from tests.conftest import make_settings
+from tests.dingtalk.driver import APP_KEY, APP_SECRET, GROUP, STAFF, DingTalkDriver
+from tests.dingtalk.fake_dingtalk import FakeDingTalk
+
+
+async def add_dingtalk_people(store, now) -> None:  # noqa: ANN001
+    async with store.transaction() as tx:
+        for console_id, staff_id in STAFF.items():
+            person = await tx.people.by_identity("console", console_id)
+            tx.add(Identity(person_id=person.id, platform="dingtalk", external_id=staff_id,
+                            alt_ids={"unionId": f"union-{staff_id}"}, display_name=person.name,
+                            created_at=now))
+        project = await tx.projects.by_code("P-001")
+        tx.add(ChatBinding(platform="dingtalk", chat_id=GROUP, project_id=project.id,
+                           audience="internal", title="P-001 项目部群", created_at=now))
+
+
+async def start(db_url, clock, aiohttp_client, aiohttp_server, **extra) -> DingTalkDriver:  # noqa: ANN001
+    fake = FakeDingTalk(clock, APP_KEY, APP_SECRET)
+    server = await aiohttp_server(fake.app())
+    base = str(server.make_url("")).rstrip("/")
+    section = {"app_key": APP_KEY, "app_secret": APP_SECRET, "robot_code": "dingrobot0000000000",
+               "base_url": base, "session_webhook_prefix": base + "/robot/sendBySession/", **extra}
+    app = create_app(make_settings(db_url, dingtalk=section), clock=clock, demo=True,
+                     run_worker=False)
+    client = await aiohttp_client(app)
+    await add_dingtalk_people(app[keys.STORE], clock())
+    return DingTalkDriver(client, fake, clock, base)
+
+
+@pytest.fixture
+async def dingtalk(db_url, clock, aiohttp_client, aiohttp_server) -> DingTalkDriver:  # noqa: ANN001
+    return await start(db_url, clock, aiohttp_client, aiohttp_server)
+
+
+@pytest.fixture
+async def dingtalk_cards(db_url, clock, aiohttp_client, aiohttp_server) -> DingTalkDriver:  # noqa: ANN001
+    """The same with interactive cards (a card template) configured."""
+    return await start(db_url, clock, aiohttp_client, aiohttp_server,
+                       card_template_id="tpl-sitebot.schema", card_route_key="sitebot")

@@ -1,0 +1,208 @@
+"""A fake DingTalk OpenAPI on 127.0.0.1, answering like the real one as far as we know it
+(PLATFORMS.md section 3): access tokens that can be revoked (then 401), robot group and
+one-to-one sends, sessionWebhooks, interactive cards, picture downloads. It also enforces the
+robot's 20 messages a minute per chat the way DingTalk does: the 21st gets 130101 and the chat
+is blocked for ten minutes. Time comes from the test's clock."""
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from aiohttp import web
+
+TOO_FAST = {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}
+
+
+class FakeDingTalk:
+    def __init__(self, clock: Callable[[], datetime], app_key: str, app_secret: str) -> None:
+        self.clock, self.app_key, self.app_secret = clock, app_key, app_secret
+        self.tokens_issued = 0
+        self.valid_tokens: set[str] = set()
+        self.calls: list[tuple[str, str]] = []            # (method, path) of every request
+        self.group: list[dict] = []                       # groupMessages/send bodies
+        self.users: list[dict] = []                       # oToMessages/batchSend bodies
+        self.session: list[tuple[str, dict]] = []         # (session id, custom-robot message)
+        self.cards: dict[str, dict] = {}                  # outTrackId -> createAndDeliver body
+        self.card_updates: list[dict] = []
+        self.registered: list[dict] = []
+        self.files: dict[str, tuple[bytes, str]] = {}
+        self.timeline: list[tuple[str, dict]] = []       # (chat or "user:<id>", message read)
+        self.refused: list[dict] = []                     # what we answered with an error
+        self.fail_next: dict[str, list[tuple[int, dict]]] = defaultdict(list)
+        self._sent_at: dict[str, list[datetime]] = defaultdict(list)
+        self._blocked_until: dict[str, datetime] = {}
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v1.0/oauth2/accessToken", self.access_token)
+        app.router.add_post("/v1.0/robot/groupMessages/send", self.group_send)
+        app.router.add_post("/v1.0/robot/oToMessages/batchSend", self.batch_send)
+        app.router.add_post("/robot/sendBySession/{session}", self.session_send)
+        app.router.add_post("/v1.0/card/instances/createAndDeliver", self.create_and_deliver)
+        app.router.add_put("/v1.0/card/instances", self.update_card)
+        app.router.add_post("/v1.0/card/callbacks/register", self.register)
+        app.router.add_post("/v1.0/robot/messageFiles/download", self.download)
+        app.router.add_get("/files/{code}", self.file)
+        return app
+
+    def revoke_tokens(self) -> None:
+        self.valid_tokens.clear()
+
+    # --- helpers -------------------------------------------------------------------------
+
+    async def _body(self, request: web.Request) -> dict:
+        self.calls.append((request.method, request.path))
+        return json.loads(await request.read() or b"{}")
+
+    def _authorised(self, request: web.Request) -> bool:
+        return request.headers.get("x-acs-dingtalk-access-token") in self.valid_tokens
+
+    def _injected(self, path: str) -> web.Response | None:
+        if self.fail_next[path]:
+            status, body = self.fail_next[path].pop(0)
+            self.refused.append(body)
+            return web.json_response(body, status=status)
+        return None
+
+    def _robot_limit(self, chat: str) -> bool:
+        """True when this message is one too many: DingTalk then blocks for ten minutes."""
+        now = self.clock()
+        if self._blocked_until.get(chat, now) > now:
+            return True
+        recent = [t for t in self._sent_at[chat] if now - t < timedelta(minutes=1)]
+        if len(recent) >= 20:
+            self._blocked_until[chat] = now + timedelta(minutes=10)
+            return True
+        self._sent_at[chat] = recent + [now]
+        return False
+
+    def _unauthorised(self) -> web.Response:
+        return web.json_response({"code": "InvalidAuthentication",
+                                  "message": "不合法的access_token", "requestid": "r"}, status=401)
+
+    def _too_fast_openapi(self) -> web.Response:
+        # The OpenAPI's exact shape for this is not documented; the code is the robot's.
+        self.refused.append(TOO_FAST)
+        return web.json_response({"code": "130101", "message": TOO_FAST["errmsg"]}, status=400)
+
+    # --- endpoints -----------------------------------------------------------------------
+
+    async def access_token(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        if body.get("appKey") != self.app_key or body.get("appSecret") != self.app_secret:
+            return web.json_response({"code": "invalidClientIdOrSecret", "message": "无效的appKey"},
+                                     status=400)
+        self.tokens_issued += 1
+        token = f"tok-{self.tokens_issued}"
+        self.valid_tokens.add(token)
+        return web.json_response({"accessToken": token, "expireIn": 7200})
+
+    async def group_send(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        if not self._authorised(request):
+            return self._unauthorised()
+        injected = self._injected(request.path)
+        if injected is not None:
+            return injected
+        if self._robot_limit(body["openConversationId"]):
+            return self._too_fast_openapi()
+        json.loads(body["msgParam"])   # must be a JSON string, as DingTalk requires
+        self.group.append(body)
+        self.timeline.append((body["openConversationId"], _from_openapi(body)))
+        return web.json_response({"processQueryKey": f"pqk-g{len(self.group)}"})
+
+    async def batch_send(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        if not self._authorised(request):
+            return self._unauthorised()
+        injected = self._injected(request.path)
+        if injected is not None:
+            return injected
+        json.loads(body["msgParam"])
+        self.users.append(body)
+        self.timeline += [(f"user:{u}", _from_openapi(body)) for u in body["userIds"]]
+        return web.json_response({"processQueryKey": f"pqk-u{len(self.users)}",
+                                  "invalidStaffIdList": [], "flowControlledStaffIdList": []})
+
+    async def session_send(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        session = request.match_info["session"]
+        injected = self._injected("session")
+        if injected is not None:
+            return injected
+        if session.startswith("expired"):
+            return web.json_response({"errcode": 300001, "errmsg": "session expired"})
+        if self._robot_limit(session.split("-")[0]):
+            self.refused.append(TOO_FAST)
+            return web.json_response(TOO_FAST)
+        self.session.append((session, body))
+        self.timeline.append((session.split("-")[0], _from_session(body)))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def create_and_deliver(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        if not self._authorised(request):
+            return self._unauthorised()
+        self.cards[body["outTrackId"]] = body
+        return web.json_response({"success": True, "result": {"outTrackId": body["outTrackId"],
+                                  "deliverResults": [{"spaceType": "IM", "success": True}]}})
+
+    async def update_card(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        if not self._authorised(request):
+            return self._unauthorised()
+        if body["outTrackId"] not in self.cards:
+            return web.json_response({"code": "param.cardNotExist", "message": "卡片不存在"}, status=400)
+        self.card_updates.append(body)
+        return web.json_response({"success": True, "result": True})
+
+    async def register(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        if not self._authorised(request):
+            return self._unauthorised()
+        self.registered.append(body)
+        return web.json_response({"success": True, "result": {"callbackUrl": body["callbackUrl"]}})
+
+    async def download(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        if not self._authorised(request):
+            return self._unauthorised()
+        if body.get("downloadCode") not in self.files:
+            return web.json_response({"code": "invalidParameter", "message": "downloadCode"}, status=400)
+        url = str(request.url.with_path(f"/files/{body['downloadCode']}").with_query(None))
+        return web.json_response({"downloadUrl": url})
+
+    async def file(self, request: web.Request) -> web.Response:
+        data, kind = self.files[request.match_info["code"]]
+        return web.Response(body=data, content_type=kind)
+
+    # --- what tests read -----------------------------------------------------------------
+
+    def messages_to(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Everything that reached a group, in order, as {"via", "kind", "text", "urls"}."""
+        return [m for chat, m in self.timeline if chat == conversation_id]
+
+    def messages_for(self, user_id: str) -> list[dict[str, Any]]:
+        return [m for chat, m in self.timeline if chat == f"user:{user_id}"]
+
+
+def _from_session(body: dict) -> dict[str, Any]:
+    kind = body["msgtype"]
+    if kind == "text":
+        return {"via": "session", "kind": "text", "text": body["text"]["content"], "buttons": {}}
+    if kind == "markdown":
+        return {"via": "session", "kind": "markdown", "text": body["markdown"]["text"], "buttons": {}}
+    card = body["actionCard"]
+    return {"via": "session", "kind": "actionCard", "text": card["text"],
+            "buttons": {b["title"]: b["actionURL"] for b in card["btns"]}}
+
+
+def _from_openapi(body: dict) -> dict[str, Any]:
+    param = json.loads(body["msgParam"])
+    if body["msgKey"] == "sampleText":
+        return {"via": "openapi", "kind": "text", "text": param["content"], "buttons": {}}
+    links = dict(re.findall(r"\[([^\]]+)\]\((dtmd://[^)]+|dingtalk://[^)]+)\)", param["text"]))
+    return {"via": "openapi", "kind": body["msgKey"], "text": param["text"], "buttons": links}

@@ -1,0 +1,77 @@
+"""Bad input at /webhooks/dingtalk: refused with a 4xx and no effect at all."""
+from __future__ import annotations
+
+import json
+
+from bot import keys
+from tests.dingtalk.driver import signed_headers
+
+REPORT = "报修 5号楼3层卫生间渗水，比较急"
+
+
+async def nothing_happened(dingtalk) -> bool:  # noqa: ANN001
+    await dingtalk.deliver()
+    async with dingtalk.app[keys.STORE].transaction() as tx:
+        inbound = await tx.inbound.get("dingtalk", "msgBAD")
+        pending = await tx.outbox.by_status("pending") + await tx.outbox.by_status("sent")
+    return inbound is None and pending == [] and dingtalk.fake.timeline == []
+
+
+async def test_wrong_sign_stale_future_and_missing_headers_are_401(dingtalk):
+    body = dingtalk.payload("li01", REPORT, msg_id="msgBAD")
+    now = int(dingtalk.clock().timestamp() * 1000)
+    hour = 60 * 60 * 1000
+    wrong = {**signed_headers(now), "sign": signed_headers(now, "other-secret")["sign"]}
+    for headers in (wrong, signed_headers(now - hour - 1000), signed_headers(now + hour + 1000),
+                    {"Content-Type": "application/json"}, {"timestamp": str(now)},
+                    {"sign": signed_headers(now)["sign"]}):
+        response = await dingtalk.post(body, headers=headers)
+        assert response.status == 401, headers
+        assert "报修" not in await response.text()   # no body echoed
+    assert await nothing_happened(dingtalk)
+
+
+async def test_malformed_and_incomplete_bodies_are_400(dingtalk):
+    good = dingtalk.payload("li01", REPORT, msg_id="msgBAD")
+    for raw in (b"{not json", b"\xff\xfe", json.dumps([good]).encode(),
+                json.dumps({k: v for k, v in good.items() if k != "msgId"}).encode(),
+                json.dumps({k: v for k, v in good.items() if k != "conversationId"}).encode()):
+        response = await dingtalk.post(None, raw=raw)
+        assert response.status == 400, raw[:40]
+    assert await nothing_happened(dingtalk)
+
+
+async def test_oversize_is_413(dingtalk):
+    body = dingtalk.payload("li01", REPORT + "渗" * 40_000, msg_id="msgBAD")
+    response = await dingtalk.post(body)
+    assert response.status == 413
+    assert await nothing_happened(dingtalk)
+
+
+async def test_a_signature_pair_cannot_carry_another_message(dingtalk):
+    headers = signed_headers(dingtalk.now_ms())
+    first = dingtalk.payload("li01", "我的工单", msg_id="msgFIRST")
+    assert (await dingtalk.post(first, headers=headers)).status == 200
+    assert (await dingtalk.post(first, headers=headers)).status == 200   # a retry is fine
+    forged = dingtalk.payload("chen01", REPORT, msg_id="msgBAD")
+    assert (await dingtalk.post(forged, headers=headers)).status == 401
+    await dingtalk.deliver()
+    assert [m["text"] for m in dingtalk.group_messages() if "工单 T-" in m["text"]] == []
+
+
+async def test_a_session_webhook_pointing_elsewhere_is_not_used(dingtalk):
+    body = dingtalk.payload("li01", "我的工单")
+    body["sessionWebhook"] = "https://evil.example/collect"
+    assert (await dingtalk.post(body)).status == 200
+    await dingtalk.deliver()
+    reply = dingtalk.last_group()
+    assert reply["via"] == "openapi"   # answered through the OpenAPI, not the foreign URL
+
+
+async def test_other_message_types_are_acknowledged_and_ignored(dingtalk):
+    body = dingtalk.payload("li01", "x")
+    body.update(msgtype="audio", content={"duration": 3, "downloadCode": "a"})
+    del body["text"]
+    assert (await dingtalk.post(body)).status == 200
+    await dingtalk.deliver()
+    assert dingtalk.fake.timeline == []
