@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.paths import CONFIG_DIR
 from domain.changes.rules import ChangeRules, parse_change_rules
 from domain.finance.rules import FinanceRules, parse_finance
-from domain.tickets.rules import SlaWindow, TicketRules
+from domain.tickets.rules import SlaWindow, TicketRules, parse_lifecycle
 
 
 class ConfigError(Exception):
@@ -226,8 +226,12 @@ def _tickets(section: dict) -> TicketRules:
     vocabulary = {k: tuple(v) for k, v in section.get("vocabulary", {}).items()}
     severity_words = {k: tuple(v) for k, v in section.get("severity", {}).items()}
     assignment = dict(section.get("assignment", {}))
+    try:
+        lifecycle = parse_lifecycle(section)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
     rules = TicketRules(sla=sla, vocabulary=vocabulary, severity_words=severity_words,
-                        assignment=assignment)
+                        assignment=assignment, **lifecycle)
     problems = rules.problems()
     if problems:
         raise ConfigError(problems[0])

@@ -18,6 +18,13 @@ class Action(StrEnum):
     ACCEPT_TICKET = "ticket.accept"
     REASSIGN_TICKET = "ticket.reassign"
     RESOLVE_TICKET = "ticket.resolve"
+    EDIT_TICKET = "ticket.edit"            # correct category / severity
+    PAUSE_TICKET = "ticket.pause"          # waiting on the customer or on material
+    CONFIRM_TICKET = "ticket.confirm"      # 确认解决 / 未解决
+    TAKE_OVER_TICKET = "ticket.take_over"  # 接管 after an escalation
+    ATTACH_TICKET = "ticket.attach"
+    RATE_TICKET = "ticket.rate"
+    VIEW_OVERDUE = "ticket.overdue"
     MANAGE_MEMBERS = "project.members"
     BIND_CHAT = "project.bind"
     RAISE_CHANGE = "change.raise"
@@ -38,11 +45,16 @@ _ORG_CUSTOMER_ROLES = {Role.SALES.value, Role.DEPT_HEAD.value, Role.FINANCE.valu
 
 
 async def allowed(tx: Tx, person: Person, action: Action, *, project_id: int | None = None,
-                  ticket: Ticket | None = None, owner_id: int | None = None) -> bool:
+                  ticket: Ticket | None = None, owner_id: int | None = None,
+                  escalation_roles: frozenset[str] = frozenset()) -> bool:
     if not person.active:
         return False
+    if action is Action.RATE_TICKET:   # the satisfaction answer is the respondent's own
+        return owner_id is not None and owner_id == person.id
     if person.is_admin:
         return True
+    if action.value.startswith("ticket.") and action not in _FIRST_TICKET_ACTIONS:
+        return await _ticket_lifecycle(tx, person, action, ticket, project_id, escalation_roles)
     if action.value.split(".")[0] in ("payment", "customer", "opportunity"):
         return await _money_and_customers(tx, person, action, project_id, owner_id)
     if ticket is not None:
@@ -86,10 +98,43 @@ async def _money_and_customers(tx: Tx, person: Person, action: Action, project_i
 
 
 async def require(tx: Tx, person: Person, action: Action, *, project_id: int | None = None,
-                  ticket: Ticket | None = None, owner_id: int | None = None) -> None:
+                  ticket: Ticket | None = None, owner_id: int | None = None,
+                  escalation_roles: frozenset[str] = frozenset()) -> None:
     if not await allowed(tx, person, action, project_id=project_id, ticket=ticket,
-                         owner_id=owner_id):
+                         owner_id=owner_id, escalation_roles=escalation_roles):
         raise NotAllowed()
+
+
+# Tickets after the first response (issue 6).
+_FIRST_TICKET_ACTIONS = {Action.REPORT_TICKET, Action.VIEW_TICKET, Action.ACCEPT_TICKET,
+                         Action.REASSIGN_TICKET, Action.RESOLVE_TICKET}
+
+
+async def _ticket_lifecycle(tx: Tx, person: Person, action: Action, ticket: Ticket | None,
+                            project_id: int | None, escalation_roles: frozenset[str]) -> bool:
+    """Reporters correct their own ticket and confirm the fix; the assignee and managers
+    pause it; 接管 belongs to the roles of the levels it was escalated to; 超时工单 is for
+    managers."""
+    org = set(person.org_roles or ())
+    if action is Action.VIEW_OVERDUE:
+        managed = any(r is Role.PROJECT_MANAGER for _, r in await tx.projects.memberships_of(person.id))
+        return managed or bool(org & _ORG_TICKET_ROLES)
+    if ticket is None:
+        return False
+    roles = await tx.projects.roles_of(person.id, ticket.project_id)
+    manager = bool(roles & MANAGER_ROLES) or bool(org & _ORG_TICKET_ROLES)
+    if action is Action.EDIT_TICKET:
+        return ticket.reporter_id == person.id or manager
+    if action is Action.ATTACH_TICKET:
+        return ticket.reporter_id == person.id or ticket.assignee_id == person.id
+    if action is Action.PAUSE_TICKET:
+        return ticket.assignee_id == person.id or manager
+    if action is Action.CONFIRM_TICKET:
+        return person.id in (ticket.confirmer_id, ticket.reporter_id)
+    if action is Action.TAKE_OVER_TICKET:
+        held = {r.value for r in roles} | org
+        return bool(held & escalation_roles)
+    return False
 
 # Change requests (issue 8). Deciding is the current approver's alone: no admin override, so
 # the audit trail always shows the person the rules named.

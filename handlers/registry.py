@@ -13,7 +13,9 @@ from handlers.jobs import JobDef
 from handlers.help import make_help
 from handlers.payment_cards import customer_due_card, payment_card
 from handlers.router import Router
-from handlers.ticket_cards import ticket_card
+from handlers import ticket_actions
+from handlers.ticket_cards import survey_card, ticket_card
+from handlers.ticket_jobs import ticket_jobs
 
 
 def build_router() -> Router:
@@ -21,6 +23,9 @@ def build_router() -> Router:
     router.add("report", ("报修", "报事", "上报"), ("report",), tickets.report)
     router.add("mine", ("我的工单",), ("my tickets", "mine"), tickets.my_tickets)
     router.add("ticket", ("工单", "查工单"), ("ticket",), tickets.show_ticket)
+    router.add("overdue", ("超时工单",), ("overdue",), tickets.overdue)
+    router.add("rate", ("评价",), ("rate", "feedback"), tickets.comment)
+    router.fallback = tickets.other_message
     router.add("bind", ("绑定",), ("bind",), admin.bind)
     router.add("members", ("成员",), ("members", "member"), admin.members)
     router.add("whoami", ("我是谁",), ("whoami",), admin.whoami)
@@ -40,10 +45,18 @@ def build_router() -> Router:
 
 def build_actions() -> dict[str, ActionHandler]:
     return {
-        "ticket.accept": tickets.on_accept,
-        "ticket.reassign": tickets.on_reassign,
-        "ticket.assign": tickets.on_assign,
-        "ticket.resolve": tickets.on_resolve,
+        "ticket.accept": ticket_actions.on_accept,
+        "ticket.reassign": ticket_actions.on_reassign,
+        "ticket.assign": ticket_actions.on_assign,
+        "ticket.resolve": ticket_actions.on_resolve,
+        "ticket.pause": ticket_actions.on_pause,
+        "ticket.resume": ticket_actions.on_resume,
+        "ticket.correct": ticket_actions.on_correct,
+        "ticket.set": ticket_actions.on_set,
+        "ticket.take_over": ticket_actions.on_take_over,
+        "ticket.confirm": ticket_actions.on_confirm,
+        "ticket.reopen": ticket_actions.on_reopen,
+        "ticket.rate": ticket_actions.on_rate,
         "change.approve": changes.on_approve,
         "change.reject": changes.on_reject,
         "change.withdraw": changes.on_withdraw,
@@ -58,10 +71,10 @@ def build_actions() -> dict[str, ActionHandler]:
 
 
 def build_card_views() -> dict[str, CardView]:
-    return {"ticket": ticket_card, "payment": payment_card, "due": customer_due_card,
+    return {"ticket": ticket_card, "survey": survey_card, "payment": payment_card, "due": customer_due_card,
             "opportunity": opportunity_card, "change": change_card}
 
 
 def build_jobs() -> list[JobDef]:
     """Recurring scans (SLA escalations, digests, reminders …), run by the scheduler."""
-    return [*finance_jobs(), *change_jobs()]
+    return [*ticket_jobs(), *finance_jobs(), *change_jobs()]

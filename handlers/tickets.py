@@ -1,33 +1,48 @@
-"""Ticket commands (报修, 我的工单, 工单 T-12) and card buttons (接单, 转派, 已解决)."""
+"""Ticket commands: 报修, 我的工单, 工单 T-12 (with its timeline), 超时工单, 评价 T-12 …, and
+photos / a location sent after a report (the router's fallback)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
+from domain.access import Action, require
+from domain.enums import Role
 from domain.errors import InvalidInput
 from domain.people import project_by_code
-from domain.store.models import Project
-from domain.tickets import service
-from domain.tickets.service import NewAttachment
-from handlers.cards import Button, Card, Markdown
+from domain.store.models import Project, TicketEvent
+from domain.tickets import service, survey
+from domain.tickets.records import NewAttachment, Policy
 from handlers.context import Ctx
-from handlers.ticket_cards import ticket_card, ticket_key, ticket_list_card
+from handlers.ticket_cards import (level_label, overdue_card, survey_key, ticket_card, ticket_key,
+                                   ticket_list_card)
 
 _PROJECT_CODE = re.compile(r"^(P-\d+)\s*", re.IGNORECASE)
 _TICKET_NO = re.compile(r"^\s*(?:T-?)?(\d+)\s*$", re.IGNORECASE)
+_COMMENT = re.compile(r"^\s*(?:T-?)?(\d+)\s*(?:([1-5])(?:\s+|$))?(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def policy(ctx: Ctx) -> Policy:
+    return Policy(ctx.deps.rules, ctx.deps.timezone)
+
+
+def _attachments(ctx: Ctx) -> list[NewAttachment]:
+    out = []
+    for a in ctx.message.attachments:
+        meta = {"name": a.name, "latitude": a.latitude, "longitude": a.longitude, "address": a.address}
+        out.append(NewAttachment(a.kind, a.ref, {k: v for k, v in meta.items() if v is not None}))
+    return out
 
 
 async def report(ctx: Ctx, args: str) -> None:
     """报修 [P-001] <what is wrong> — opens a ticket on the chat's project."""
     project, text = await _report_project(ctx, args)
-    attachments = [NewAttachment(a.kind, a.ref, _attachment_meta(a))
-                   for a in ctx.message.attachments]
+    attachments = _attachments(ctx)
     if not text and not attachments:
         ctx.say(ctx.t("report.usage"))
         return
-    ticket = await service.report(ctx.tx, ctx.deps.rules, ctx.person, project, text, ctx.now,
+    ticket = await service.report(ctx.tx, policy(ctx), ctx.person, project, text, ctx.now,
                                   ctx.origin, attachments)
-    card = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), ctx.locale)
-    ctx.show(card)
+    ctx.show(await ticket_card(ctx.tx, ctx.deps, str(ticket.id), ctx.locale))
     if ticket.assignee_id and ticket.assignee_id != ctx.person.id:
         assignee = await ctx.tx.people.get(ticket.assignee_id)
         dm = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), assignee.locale)
@@ -49,15 +64,47 @@ async def _report_project(ctx: Ctx, args: str) -> tuple[Project, str]:
     raise InvalidInput("report.which_project", codes=codes or "-")
 
 
-def _attachment_meta(attachment) -> dict:  # noqa: ANN001
-    meta = {"name": attachment.name, "latitude": attachment.latitude,
-            "longitude": attachment.longitude, "address": attachment.address}
-    return {k: v for k, v in meta.items() if v is not None}
+async def other_message(ctx: Ctx, text: str) -> None:
+    """Photos or a location right after a report join that ticket; anything else addressed
+    to the bot gets the short help, as before."""
+    attachments = _attachments(ctx) if not text else []
+    if attachments:
+        since = ctx.now - timedelta(minutes=ctx.deps.rules.attach_window_minutes)
+        conv = ctx.event.conversation
+        ticket = await ctx.tx.tickets.latest_reported_in(ctx.person.id, ctx.platform, conv.chat_id, since)
+        if ticket is not None:
+            await service.attach(ctx.tx, ctx.person, ticket, attachments, ctx.now, ctx.origin)
+            ctx.say(ctx.t("photos.added", number=ticket.number,
+                          images=sum(a.kind == "image" for a in attachments),
+                          location=any(a.kind == "location" for a in attachments)))
+            ctx.changed(ticket_key(ticket.id))
+            return
+        if ctx.message.addressed:
+            ctx.say(ctx.t("photos.no_ticket", minutes=ctx.deps.rules.attach_window_minutes))
+        return
+    if ctx.message.addressed:
+        ctx.say(ctx.t("help.unknown", text=text[:20]) if text else ctx.t("help.empty"))
 
 
 async def my_tickets(ctx: Ctx, args: str) -> None:
     tickets = await ctx.tx.tickets.open_for(ctx.person.id)
     ctx.show(ticket_list_card(ctx.deps, ctx.locale, tickets, ctx.person))
+
+
+async def overdue(ctx: Ctx, args: str) -> None:
+    """超时工单: for project managers (their projects) and 部门主管 / 总部客服 (all)."""
+    await require(ctx.tx, ctx.person, Action.VIEW_OVERDUE)
+    org = set(ctx.person.org_roles or ())
+    everything = ctx.person.is_admin or bool(org & {Role.DEPT_HEAD.value, Role.HQ_SERVICE.value})
+    project_ids = None if everything else [
+        p.id for p, role in await ctx.tx.projects.memberships_of(ctx.person.id)
+        if role is Role.PROJECT_MANAGER]
+    rows = []
+    for ticket in await ctx.tx.tickets.overdue(ctx.now, project_ids):
+        project = await ctx.tx.projects.get(ticket.project_id)
+        assignee = await ctx.tx.people.get(ticket.assignee_id) if ticket.assignee_id else None
+        rows.append((ticket, project.code, assignee.name if assignee else ctx.t("ticket.nobody")))
+    ctx.show(overdue_card(ctx.deps, ctx.locale, rows, ctx.now))
 
 
 async def show_ticket(ctx: Ctx, args: str) -> None:
@@ -71,57 +118,45 @@ async def show_ticket(ctx: Ctx, args: str) -> None:
     for event in await ctx.tx.tickets.events(ticket.id):
         actor = await ctx.tx.people.get(event.actor_id) if event.actor_id else None
         lines.append(ctx.t("timeline.line", time=ctx.deps.local(event.at),
-                           who=actor.name if actor else "sitebot", what=ctx.t(f"timeline.{event.kind}")))
+                           who=actor.name if actor else "sitebot",
+                           what=await _timeline_what(ctx, event)))
     ctx.say(ctx.t("timeline.title", number=ticket.number) + "\n" + "\n".join(lines))
 
 
-def _ticket_id(value: dict) -> int:
-    try:
-        return int(value["ticket"])
-    except (KeyError, TypeError, ValueError):
-        raise InvalidInput("error.stale_button") from None
+async def _timeline_what(ctx: Ctx, event: TicketEvent) -> str:
+    data = event.data or {}
+    names = []
+    for key in ("to", "from"):
+        ids = data.get(key) if isinstance(data.get(key), list) else [data.get(key)]
+        people = [await ctx.tx.people.get(i) for i in ids if isinstance(i, int)]
+        names.append("、".join(p.name for p in people if p))
+    return ctx.t(f"timeline.{event.kind}", to=names[0], frm=names[1],
+                 level=level_label(ctx.deps, ctx.locale, int(data.get("level") or 0)),
+                 reason=ctx.t(f"escalation.reason.{data.get('reason') or 'not_resolved'}"),
+                 window=ctx.t(f"timeline.window.{data.get('window') or 'resolve'}"),
+                 pause=ctx.t(f"pause.{data.get('reason') or 'customer'}"),
+                 score=data.get("score", ""), repeat=data.get("repeat", 0),
+                 changes=_changes(ctx, data))
 
 
-async def on_accept(ctx: Ctx, value: dict) -> None:
-    ticket_id = _ticket_id(value)
-    if await service.accept(ctx.tx, ctx.person, ticket_id, ctx.now, ctx.origin):
-        ctx.toast(ctx.t("ticket.toast.accepted"), "success")
-        ctx.changed(ticket_key(ticket_id))
-    else:
-        ctx.toast(ctx.t("ticket.toast.already_accepted"))
+def _changes(ctx: Ctx, data: dict) -> str:
+    parts = []
+    for kind in ("category", "severity"):
+        if isinstance(data.get(kind), list):
+            parts.append(ctx.t(f"{kind}.{data[kind][1]}"))
+    return "、".join(parts)
 
 
-async def on_resolve(ctx: Ctx, value: dict) -> None:
-    ticket_id = _ticket_id(value)
-    if await service.resolve(ctx.tx, ctx.person, ticket_id, ctx.now, ctx.origin):
-        ctx.toast(ctx.t("ticket.toast.resolved"), "success")
-        ctx.changed(ticket_key(ticket_id))
-    else:
-        ctx.toast(ctx.t("ticket.toast.already_resolved"))
-
-
-async def on_reassign(ctx: Ctx, value: dict) -> None:
-    """转派: answer with a picker of project staff; the pick comes back as ticket.assign."""
-    ticket, people = await service.reassign_candidates(ctx.tx, ctx.person, _ticket_id(value))
-    if not people:
-        ctx.toast(ctx.t("reassign.nobody"), "warning")
+async def comment(ctx: Ctx, args: str) -> None:
+    """评价 T-12 [1-5] 意见 — the optional comment (and score) of the satisfaction survey."""
+    match = _COMMENT.match(args)
+    if not match or not (match.group(2) or match.group(3).strip()):
+        ctx.say(ctx.t("survey.usage"))
         return
-    buttons = tuple(Button(p.name, "ticket.assign", {"ticket": ticket.id, "to": p.id}) for p in people)
-    ctx.show(Card(ctx.t("reassign.title", number=ticket.number), "blue",
-                  (Markdown(ctx.t("reassign.body", title=ticket.title)),), buttons))
-    ctx.toast(ctx.t("reassign.toast"))
-
-
-async def on_assign(ctx: Ctx, value: dict) -> None:
-    try:
-        target_id = int(value["to"])
-    except (KeyError, TypeError, ValueError):
-        raise InvalidInput("error.stale_button") from None
-    ticket = await service.reassign(ctx.tx, ctx.person, _ticket_id(value), target_id, ctx.now,
-                                    ctx.origin, ctx.deps.rules)
-    target = await ctx.tx.people.get(target_id)
-    ctx.toast(ctx.t("ticket.toast.reassigned", name=target.name), "success")
-    ctx.changed(ticket_key(ticket.id))
-    dm = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), target.locale)
-    await ctx.notify(target, dm, key=f"assign:{target.id}")
-
+    ticket_id = int(match.group(1))
+    if match.group(2):
+        await survey.rate(ctx.tx, ctx.person, ticket_id, int(match.group(2)), ctx.now, ctx.origin)
+    if match.group(3).strip():
+        await survey.comment(ctx.tx, ctx.person, ticket_id, match.group(3), ctx.now, ctx.origin)
+    ctx.say(ctx.t("survey.thanks", number=f"T-{ticket_id}"))
+    ctx.changed(survey_key(ticket_id))

@@ -18,7 +18,7 @@ async def test_report_creates_ticket_card_assigned_by_rules(console):
     assert field(card, "负责人") == "赵质检"          # 质量 -> quality officer
     assert field(card, "接单时限") == "11-23 14:30"   # high: accept within 30 min (clock 14:00)
     assert field(card, "状态") == "待接单"
-    assert [a["label"] for a in card["actions"]] == ["接单", "转派", "已解决"]
+    assert [a["label"] for a in card["actions"]] == ["接单", "转派", "已解决", "更正"]
     # The assignee is told at once, directly.
     dm = await console.last_bot("dm", user="u-zhao")
     assert dm["body"]["title"] == card["title"]
@@ -33,7 +33,8 @@ async def test_accept_updates_every_copy_and_repeat_is_harmless(console):
     dm = await console.last_bot("dm", user="u-zhao")
     for copy in (group, dm):
         assert note(copy["body"]) == "处理中 · 赵质检 · 14:00"
-        assert [a["label"] for a in copy["body"]["actions"]] == ["转派", "已解决"]
+        assert [a["label"] for a in copy["body"]["actions"]] == [
+            "转派", "等待客户", "等待材料", "已解决", "更正"]
     assert group["id"] == card["id"] and group["version"] == 2   # changed in place, not reposted
     again = await console.click("u-zhao", SITE, card["id"], "ticket.accept", {"ticket": 1})
     assert again["toast"]["text"] == "您已接单，无需重复操作"
@@ -137,7 +138,9 @@ async def test_resolved_ticket_cannot_be_accepted(console):
     out = await console.click("u-zhao", SITE, card["id"], "ticket.accept", {"ticket": 1})
     assert "当前状态不允许" in out["toast"]["text"]
     final = await console.last_bot(SITE)
-    assert note(final["body"]) == "已解决 · 赵质检 · 14:00" and final["body"]["actions"] == []
+    assert note(final["body"]) == "已解决 · 赵质检 · 14:00"
+    # Resolved: only the reporter's confirmation is left to do.
+    assert [a["label"] for a in final["body"]["actions"]] == ["确认解决", "未解决"]
 
 
 async def test_reassign_picks_another_project_member(console):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.store.base import Base
@@ -15,6 +15,10 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_project_status", "project_id", "status"),
+        # The scheduler's scan: only tickets with something still to come are in it, so its
+        # cost follows the number of due tickets, not the table.
+        Index("ix_tickets_next_due", "next_due_at", postgresql_where=text("next_due_at IS NOT NULL"),
+              sqlite_where=text("next_due_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +40,21 @@ class Ticket(Base):
     location: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The SLA clock (domain/tickets/sla.py): seconds banked before the last pause, and since
+    # when it runs (None while paused or stopped); where the current accept window began.
+    sla_banked_seconds: Mapped[int] = mapped_column(default=0)
+    sla_since: Mapped[datetime | None]
+    accept_from_seconds: Mapped[int] = mapped_column(default=0)
+    paused_reason: Mapped[str | None] = mapped_column(String(20))  # customer | material
+    escalation_level: Mapped[int] = mapped_column(default=1)       # 1 = the assignee
+    escalation_repeats: Mapped[int] = mapped_column(default=0)
+    warned_accept: Mapped[bool] = mapped_column(default=False)
+    warned_resolve: Mapped[bool] = mapped_column(default=False)
+    next_due_at: Mapped[datetime | None]
+    reopen_count: Mapped[int] = mapped_column(default=0)
+    # Who confirms the fix: the reporter, or the customer contact for customer-raised tickets.
+    confirmer_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
+    closed_reason: Mapped[str | None] = mapped_column(String(20))  # confirmed | auto
     # Optimistic lock: two clicks racing on the same ticket cannot both win.
     version: Mapped[int] = mapped_column(default=1)
 
@@ -69,3 +88,20 @@ class TicketAttachment(Base):
     ref: Mapped[str | None] = mapped_column(String(300))  # platform resource key / stored path
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+
+
+class TicketSurvey(Base):
+    """The satisfaction answer for one closed ticket, kept with its project and assignee so
+    results can be summed per ticket, project and person."""
+
+    __tablename__ = "ticket_surveys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), index=True)
+    respondent_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    score: Mapped[int | None]          # 1..5, None until answered
+    comment: Mapped[str | None] = mapped_column(String(1000))
+    sent_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

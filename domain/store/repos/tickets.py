@@ -1,11 +1,13 @@
 """Ticket queries."""
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.enums import OPEN_STATUSES
-from domain.store.models import Ticket, TicketAttachment, TicketEvent
+from domain.enums import OPEN_STATUSES, TicketStatus
+from domain.store.models import Person, Ticket, TicketAttachment, TicketEvent, TicketSurvey
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -24,7 +26,34 @@ class TicketsRepo:
                                  or_(Ticket.assignee_id == person_id, Ticket.reporter_id == person_id))
             .order_by(Ticket.resolve_due_at, Ticket.id).limit(limit)))
 
-    async def events(self, ticket_id: int, limit: int = 10) -> list[TicketEvent]:
+    async def due(self, now: datetime, limit: int = 500) -> list[int]:
+        """Tickets whose next SLA step is due, earliest first. Range scan of ix_tickets_next_due:
+        the cost is the number of due tickets, whatever the size of the table."""
+        return list(await self.session.scalars(
+            select(Ticket.id).where(Ticket.next_due_at.is_not(None), Ticket.next_due_at <= now)
+            .order_by(Ticket.next_due_at).limit(limit)))
+
+    async def overdue(self, now: datetime, project_ids: list[int] | None,
+                      limit: int = 30) -> list[Ticket]:
+        """Open, running tickets past their accept (not yet accepted) or resolve deadline."""
+        late = or_(and_(Ticket.status == TicketStatus.OPEN.value, Ticket.accept_due_at < now),
+                   Ticket.resolve_due_at < now)
+        query = select(Ticket).where(Ticket.status.in_(_OPEN), Ticket.sla_since.is_not(None), late)
+        if project_ids is not None:
+            query = query.where(Ticket.project_id.in_(project_ids or [-1]))
+        return list(await self.session.scalars(
+            query.order_by(Ticket.resolve_due_at, Ticket.id).limit(limit)))
+
+    async def latest_reported_in(self, person_id: int, platform: str, chat_id: str,
+                                 since: datetime) -> Ticket | None:
+        """The person's newest open ticket reported in this chat since `since`."""
+        return await self.session.scalar(
+            select(Ticket).where(Ticket.reporter_id == person_id, Ticket.source_platform == platform,
+                                 Ticket.source_chat_id == chat_id, Ticket.created_at >= since,
+                                 Ticket.status.in_(_OPEN))
+            .order_by(Ticket.id.desc()).limit(1))
+
+    async def events(self, ticket_id: int, limit: int = 30) -> list[TicketEvent]:
         rows = await self.session.scalars(
             select(TicketEvent).where(TicketEvent.ticket_id == ticket_id)
             .order_by(TicketEvent.id.desc()).limit(limit))
@@ -34,3 +63,22 @@ class TicketsRepo:
         return list(await self.session.scalars(
             select(TicketAttachment).where(TicketAttachment.ticket_id == ticket_id)
             .order_by(TicketAttachment.id)))
+
+    async def survey(self, ticket_id: int) -> TicketSurvey | None:
+        return await self.session.scalar(select(TicketSurvey).where(TicketSurvey.ticket_id == ticket_id))
+
+    async def surveys(self, *, project_id: int | None = None,
+                      assignee_id: int | None = None) -> list[TicketSurvey]:
+        query = select(TicketSurvey).where(TicketSurvey.score.is_not(None))
+        if project_id is not None:
+            query = query.where(TicketSurvey.project_id == project_id)
+        if assignee_id is not None:
+            query = query.where(TicketSurvey.assignee_id == assignee_id)
+        return list(await self.session.scalars(query.order_by(TicketSurvey.id)))
+
+    async def people_with_org_role(self, role: str) -> list[Person]:
+        """Active people holding an org-wide role (a JSON list; filtered here, as the table of
+        people is small and JSON containment differs between SQLite and PostgreSQL)."""
+        rows = await self.session.scalars(select(Person).where(Person.active.is_(True))
+                                          .order_by(Person.id))
+        return [p for p in rows if role in (p.org_roles or ())]
