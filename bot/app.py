@@ -20,6 +20,7 @@ from bot.delivery.worker import DeliveryWorker
 from bot.edges import enabled_edges
 from bot.jobs import JobSpec, start_scheduler
 from bot.media import MediaStore
+from bot.pages.routes import install as install_pages
 from bot.paths import TEMPLATES_DIR
 from bot.settings import Settings
 from domain.demo import seed_demo
@@ -100,6 +101,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
             await store.close()
 
     app.cleanup_ctx.append(runtime)
+    install_pages(app)  # the customer's project page; wires its link signer after the runtime
     return app
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.paths import CONFIG_DIR
 from domain.changes.rules import ChangeRules, parse_change_rules
 from domain.finance.rules import FinanceRules, parse_finance
+from domain.progress.rules import ProgressRules, parse_progress
 from domain.tickets.rules import SlaWindow, TicketRules, parse_lifecycle
 
 
@@ -31,6 +32,7 @@ ENV_KEYS: dict[str, tuple[str, str, str]] = {
     "SITEBOT_DATABASE_URL": ("database", "url", "str"),
     "SITEBOT_TIMEZONE": ("time", "timezone", "str"),
     "SITEBOT_MEDIA_DIR": ("media", "dir", "str"),
+    "SITEBOT_LINK_SECRET": ("links", "secret", "str"),
     "SITEBOT_FEISHU_APP_ID": ("feishu", "app_id", "str"),
     "SITEBOT_FEISHU_APP_SECRET": ("feishu", "app_secret", "str"),
     "SITEBOT_FEISHU_VERIFICATION_TOKEN": ("feishu", "verification_token", "str"),
@@ -81,6 +83,10 @@ class Settings:
     tickets: TicketRules = field(default_factory=TicketRules)
     changes: ChangeRules = field(default_factory=ChangeRules)
     finance: FinanceRules = field(default_factory=FinanceRules)
+    progress: ProgressRules = field(default_factory=ProgressRules)
+    # Signs the customer's project-page links (secret: environment only). Empty: a random
+    # one per start, so links die on restart.
+    link_secret: str = ""
     # Platform sections stay as plain mappings; each platform package types its own part.
     platforms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
@@ -159,6 +165,8 @@ def _build(raw: dict) -> Settings:
         tickets=_tickets(raw.get("tickets", {})),
         changes=_changes(raw.get("changes", {})),
         finance=_finance(raw.get("finance", {})),
+        progress=_progress(raw.get("progress", {})),
+        link_secret=str(raw.get("links", {}).get("secret", "")),
         platforms={k: dict(raw.get(k, {})) for k in ("feishu", "wecom", "dingtalk")},
     )
 
@@ -196,6 +204,13 @@ def _delivery(section: dict) -> DeliverySettings:
         concurrency=_positive_int(section, "concurrency", "delivery", 16),
         claim_seconds=_positive_int(section, "claim_seconds", "delivery", 60),
     )
+
+
+def _progress(section: dict) -> ProgressRules:
+    try:
+        return parse_progress(section)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
 
 
 def _finance(section: dict) -> FinanceRules:

@@ -36,6 +36,9 @@ class Action(StrEnum):
     VIEW_CUSTOMER = "customer.view"
     MANAGE_CUSTOMERS = "customer.manage"
     MANAGE_OPPORTUNITY = "opportunity.manage"
+    VIEW_PROGRESS = "progress.view"
+    UPDATE_PROGRESS = "progress.update"    # 进度 / 完成
+    WRITE_LOG = "progress.log"             # 日志
 
 
 # Org-wide roles that see every project's money (issue 9).
@@ -167,4 +170,30 @@ async def allowed_on_change(tx: Tx, person: Person, action: Action, project_id: 
 async def require_on_change(tx: Tx, person: Person, action: Action, project_id: int,
                             **subject: object) -> None:
     if not await allowed_on_change(tx, person, action, project_id, **subject):  # type: ignore[arg-type]
+        raise NotAllowed()
+
+
+# Progress (issue 7): the site team moves milestones and writes the daily log; everyone on the
+# project (customer contacts too) sees progress; org-wide managers see every project.
+_PROGRESS_EDITORS = {Role.PROJECT_MANAGER, Role.FOREMAN, Role.ENGINEER}
+_ORG_PROGRESS_VIEWERS = {Role.DEPT_HEAD.value, Role.HQ_SERVICE.value, Role.HQ_ENGINEERING_DIRECTOR.value}
+
+
+async def allowed_on_progress(tx: Tx, person: Person, action: Action, project_id: int) -> bool:
+    if not person.active:
+        return False
+    if person.is_admin:
+        return True
+    roles = await tx.projects.roles_of(person.id, project_id)
+    if action is Action.VIEW_PROGRESS:
+        return bool(roles) or bool(set(person.org_roles or ()) & _ORG_PROGRESS_VIEWERS)
+    if action is Action.UPDATE_PROGRESS:
+        return bool(roles & _PROGRESS_EDITORS)
+    if action is Action.WRITE_LOG:
+        return bool(roles - {Role.CUSTOMER_CONTACT})
+    return False
+
+
+async def require_on_progress(tx: Tx, person: Person, action: Action, project_id: int) -> None:
+    if not await allowed_on_progress(tx, person, action, project_id):
         raise NotAllowed()

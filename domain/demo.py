@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from domain.changes.demo import seed_change_approvers
 from domain.enums import Audience, CustomerType, PaymentKind, Role
 from domain.finance.demo import seed_finance_demo
+from domain.progress.demo import seed_progress_demo
 from domain.store.models import (ChatBinding, Contact, Contract, Customer, Identity, Milestone,
                                  PaymentMilestone, Person, Project, ProjectMember)
 from domain.store.uow import Tx
@@ -81,6 +82,7 @@ async def seed_demo(tx: Tx, now: datetime, tz: ZoneInfo) -> bool:
             await tx.flush()
             await _contract(tx, project, milestones, now)
     await seed_finance_demo(tx, now, today)
+    await seed_progress_demo(tx, now, tz)
     return True
 
 

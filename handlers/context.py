@@ -8,6 +8,7 @@ from typing import Any, Awaitable, Callable
 from zoneinfo import ZoneInfo
 
 from domain.finance.rules import FinanceRules
+from domain.progress.rules import ProgressRules
 from domain.changes.rules import ChangeRules
 from domain.store.models import ChatBinding, Person, Project
 from domain.store.uow import Tx
@@ -33,6 +34,10 @@ class Deps:
     card_views: dict[str, CardView] = field(default_factory=dict)
     changes: ChangeRules = field(default_factory=ChangeRules)
     finance: FinanceRules = field(default_factory=FinanceRules)
+    progress: ProgressRules = field(default_factory=ProgressRules)
+    # Set by bot/pages at start-up: (project, now) -> the signed link to the customer's
+    # project page. None (e.g. a bare Deps in a test): cards go out without the link.
+    page_link: Callable[[Project, datetime], str] | None = None
 
     def t(self, locale: str, key: str, **params: Any) -> str:
         return self.catalog.t(locale, key, **params)

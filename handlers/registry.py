@@ -13,6 +13,8 @@ from handlers.jobs import JobDef
 from handlers.help import make_help
 from handlers.payment_cards import customer_due_card, payment_card
 from handlers.router import Router
+from handlers import progress
+from handlers.progress_jobs import progress_jobs
 from handlers import ticket_actions
 from handlers.ticket_cards import survey_card, ticket_card
 from handlers.ticket_jobs import ticket_jobs
@@ -38,6 +40,9 @@ def build_router() -> Router:
     router.add("approve", ("同意",), ("approve",), changes.approve_cmd)
     router.add("reject", ("驳回",), ("reject",), changes.reject_cmd)
     router.add("withdraw", ("撤回",), ("withdraw",), changes.withdraw_cmd)
+    router.add("progress", ("进度",), ("progress",), progress.progress)
+    router.add("complete", ("完成",), ("done", "complete"), progress.complete)
+    router.add("log", ("日志", "施工日志"), ("log",), progress.daily_log)
     router.add("help", ("帮助", "？", "?"), ("help",), make_help(router))
     router.on_joined = admin.welcome
     return router
@@ -60,6 +65,8 @@ def build_actions() -> dict[str, ActionHandler]:
         "change.approve": changes.on_approve,
         "change.reject": changes.on_reject,
         "change.withdraw": changes.on_withdraw,
+        "progress.confirm": progress.on_confirm,
+        "progress.cancel": progress.on_cancel,
         "payment.pick": payments.on_pick,
         "payment.confirm": payments.on_confirm,
         "payment.cancel": payments.on_cancel,
@@ -77,4 +84,4 @@ def build_card_views() -> dict[str, CardView]:
 
 def build_jobs() -> list[JobDef]:
     """Recurring scans (SLA escalations, digests, reminders …), run by the scheduler."""
-    return [*ticket_jobs(), *finance_jobs(), *change_jobs()]
+    return [*ticket_jobs(), *finance_jobs(), *progress_jobs(), *change_jobs()]

@@ -18,6 +18,7 @@ from domain.store.repos.finance import FinanceRepo
 from domain.store.repos.inbound import InboundRepo
 from domain.store.repos.outbox import OutboxRepo
 from domain.store.repos.people import PeopleRepo
+from domain.store.repos.progress import ProgressRepo
 from domain.store.repos.projects import ProjectsRepo
 from domain.store.repos.runs import RunsRepo
 from domain.store.repos.tickets import TicketsRepo
@@ -36,6 +37,7 @@ class Tx:
         self.changes = ChangesRepo(session)
         self.customers = CustomersRepo(session)
         self.finance = FinanceRepo(session)
+        self.progress = ProgressRepo(session)
 
     def add(self, entity: object) -> None:
         self.session.add(entity)

@@ -6,6 +6,7 @@ from domain.store.models.tickets import Ticket, TicketAttachment, TicketEvent, T
 from domain.store.models.changes import ApprovalStep, ChangeRequest
 from domain.store.models.finance import Contract, Payment, PaymentMilestone
 from domain.store.models.infra import AuditEntry, CardPost, InboundEvent, OutboxMessage, ScheduledRun
+from domain.store.models.progress import MilestoneUpdate
 
 __all__ = [
     "ApprovalStep", "AuditEntry", "CardPost", "ChangeRequest", "ChatBinding", "Contact", "Contract",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
@@ -25,6 +26,8 @@ class Project(Base):
     # working calendar (hours, holidays, stoppage days).
     assignment_rules: Mapped[dict[str, Any]] = mapped_column(default=dict)
     digest_time: Mapped[str | None] = mapped_column(String(5))
+    # None: follow [progress] send_when_idle; True/False: this project's own choice.
+    digest_when_idle: Mapped[bool | None]
     calendar: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
 
@@ -69,12 +72,14 @@ class Milestone(Base):
     actual_start: Mapped[date | None]
     actual_end: Mapped[date | None]
     progress: Mapped[int] = mapped_column(default=0)  # percent 0..100
+    updated_at: Mapped[datetime | None]
 
 
 class DailyLog(Base):
     """施工日志: one entry per project per author per day."""
 
     __tablename__ = "daily_logs"
+    __table_args__ = (UniqueConstraint("project_id", "log_date", "author_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)
@@ -85,4 +90,8 @@ class DailyLog(Base):
     crew_count: Mapped[int | None]
     issues: Mapped[str | None] = mapped_column(String(2000))
     photos: Mapped[list[Any]] = mapped_column(default=list)
+    # Internal only: never shown in a customer-facing card or page.
+    internal_note: Mapped[str | None] = mapped_column(String(2000))
+    cost: Mapped[Decimal | None]
     created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]

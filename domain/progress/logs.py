@@ -1,0 +1,88 @@
+"""施工日志: read the labelled parts of a log message (天气, 人数, 问题, 费用, 内部) and keep one
+log per author per project per day (a second message the same day adds to it)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from domain.access import Action, require_on_progress
+from domain.errors import InvalidInput
+from domain.store.models import DailyLog, Person, Project
+from domain.store.uow import Tx
+
+_END = r"(?=[\s，,；;。]|$)"
+_WEATHER = re.compile(r"(?:天气|weather)\s*[:：]?\s*([^\s，,；;。]{1,20})" + _END, re.I)
+_CREW = re.compile(r"(?:人数|出勤|工人|crew)\s*[:：]?\s*(\d{1,4})\s*(?:人|people)?" + _END
+                   + r"|(\d{1,4})\s*(?:人|people)" + _END, re.I)
+_ISSUES = re.compile(r"(?:问题|issues?)\s*[:：]\s*([^；;\n]{1,500})", re.I)
+_COST = re.compile(r"(?:费用|成本|cost)\s*[:：]?\s*(?:¥|￥)?\s*([\d,]+(?:\.\d{1,2})?)\s*(?:元)?" + _END, re.I)
+# Internal notes run to the end of the line: they are for the team, never for the customer.
+_INTERNAL = re.compile(r"(?:内部|internal)\s*[:：]\s*([^\n]{1,500})", re.I)
+_SEPARATORS = " ，,；;。\n"
+
+
+@dataclass(frozen=True)
+class LogInput:
+    work_done: str
+    weather: str | None = None
+    crew_count: int | None = None
+    issues: str | None = None
+    cost: Decimal | None = None
+    internal_note: str | None = None
+    photos: tuple[str, ...] = field(default_factory=tuple)
+
+
+def parse_log(text: str, photos: tuple[str, ...] = ()) -> LogInput:
+    rest = text
+    found: dict[str, str] = {}
+    for name, pattern in (("internal", _INTERNAL), ("cost", _COST), ("issues", _ISSUES),
+                          ("weather", _WEATHER), ("crew", _CREW)):
+        match = pattern.search(rest)
+        if match:
+            found[name] = next(g for g in match.groups() if g is not None).strip()
+            rest = rest[:match.start()] + " " + rest[match.end():]
+    cost = None
+    if "cost" in found:
+        try:
+            cost = Decimal(found["cost"].replace(",", "")).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise InvalidInput("log.bad_cost", value=found["cost"]) from None
+    work = re.sub(r"\s{2,}", " ", rest).strip(_SEPARATORS)
+    return LogInput(work_done=work, weather=found.get("weather"),
+                    crew_count=int(found["crew"]) if "crew" in found else None,
+                    issues=found.get("issues"), cost=cost, internal_note=found.get("internal"),
+                    photos=tuple(photos))
+
+
+async def write_log(tx: Tx, actor: Person, project: Project, entry: LogInput, day: date,
+                    now: datetime) -> tuple[DailyLog, bool]:
+    """Returns (the day's log, whether it was new)."""
+    await require_on_progress(tx, actor, Action.WRITE_LOG, project.id)
+    if not entry.work_done and not entry.photos:
+        raise InvalidInput("log.empty")
+    log = await tx.progress.log_of(project.id, day, actor.id)
+    created = log is None
+    if log is None:
+        log = DailyLog(project_id=project.id, log_date=day, author_id=actor.id, work_done="",
+                       photos=[], created_at=now)
+        tx.add(log)
+    if entry.work_done:
+        log.work_done = (f"{log.work_done}\n{entry.work_done}" if log.work_done else entry.work_done)[:4000]
+    log.weather = entry.weather or log.weather
+    log.crew_count = entry.crew_count if entry.crew_count is not None else log.crew_count
+    if entry.issues:
+        log.issues = (f"{log.issues}；{entry.issues}" if log.issues else entry.issues)[:2000]
+    if entry.cost is not None:
+        log.cost = (log.cost or Decimal("0.00")) + entry.cost
+    if entry.internal_note:
+        note = entry.internal_note
+        log.internal_note = (f"{log.internal_note}\n{note}" if log.internal_note else note)[:2000]
+    log.photos = [*(log.photos or []), *entry.photos]
+    log.updated_at = now
+    await tx.flush()
+    tx.audit.append(at=now, actor_id=actor.id, platform=None, action="progress.log",
+                    subject_type="daily_log", subject_id=log.id,
+                    data={"date": day.isoformat(), "photos": len(entry.photos)})
+    return log, created
