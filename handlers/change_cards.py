@@ -90,11 +90,12 @@ def _chain_lines(deps: Deps, locale: str, change: ChangeRequest, steps: list[App
                  name) -> list[str]:  # noqa: ANN001
     lines = [deps.t(locale, "change.chain_title")]
     for step in steps:
-        state = step.status if step.status != ApprovalStatus.PENDING or change.status == "pending" \
-            else "skipped"
-        if state == "pending" and step.activated_at is None:
-            state = "waiting"
-        lines.append(deps.t(locale, "change.chain_line", seq=step.seq, role=deps.t(locale, f"role.{step.role}"),
+        state = step.status
+        if state == ApprovalStatus.PENDING:   # not reached yet, or never will be (closed early)
+            state = ("skipped" if change.status != ApprovalStatus.PENDING
+                     else "pending" if step.activated_at else "waiting")
+        lines.append(deps.t(locale, "change.chain_line", seq=step.seq,
+                            role=deps.t(locale, f"role.{step.role}"),
                             name=name(step.approver_id), state=deps.t(locale, f"change.step.{state}"),
                             time=deps.local(step.decided_at) if step.decided_at else "",
                             reason=step.reason or ""))

@@ -78,16 +78,22 @@ async def approvals(ctx: Ctx, args: str) -> None:
 
 
 async def approve_cmd(ctx: Ctx, args: str) -> None:
+    if _chatter(ctx, args):
+        return
     change_id = _change_id(args, usage="change.approve_usage")
     await _decide(ctx, change_id, None, True, reason_text(_NUMBER.sub("", args, count=1)))
 
 
 async def reject_cmd(ctx: Ctx, args: str) -> None:
+    if _chatter(ctx, args):
+        return
     change_id = _change_id(args, usage="change.reject_usage")
     await _decide(ctx, change_id, None, False, reason_text(_NUMBER.sub("", args, count=1)))
 
 
 async def withdraw_cmd(ctx: Ctx, args: str) -> None:
+    if _chatter(ctx, args):
+        return
     await _withdraw(ctx, _change_id(args, usage="change.withdraw_usage"))
 
 
@@ -205,7 +211,8 @@ async def _project(ctx: Ctx, args: str) -> tuple[Project, str]:
     projects = {p.id: p for p, _ in await ctx.tx.projects.memberships_of(ctx.person.id)}
     if len(projects) == 1:
         return next(iter(projects.values())), args
-    raise InvalidInput("change.error.which_project", codes=" / ".join(p.code for p in projects.values()) or "-")
+    codes = " / ".join(p.code for p in projects.values()) or "-"
+    raise InvalidInput("change.error.which_project", codes=codes)
 
 
 @contextmanager
@@ -217,6 +224,11 @@ def _role_names(ctx: Ctx) -> Iterator[None]:
         if "role" in error.params:
             error.params["role"] = ctx.t(f"role.{error.params['role']}")
         raise
+
+
+def _chatter(ctx: Ctx, args: str) -> bool:
+    """"同意这个方案" said in a group, not to the bot, is conversation, not a command."""
+    return not _NUMBER.match(args) and not ctx.message.addressed
 
 
 def _change_id(args: str, usage: str = "change.usage") -> int:

@@ -41,7 +41,8 @@ def test_default_chain_rules(rules, kind, cost, days, chain):
 def test_rules_in_order_and_fallback():
     rules = parse_change_rules({
         "fallback_roles": ["project_manager"],
-        "rules": [{"name": "big", "kinds": ["budget"], "cost_above": "1000000", "roles": ["hq_engineering_director"]},
+        "rules": [{"name": "big", "kinds": ["budget"], "cost_above": "1000000",
+                   "roles": ["hq_engineering_director"]},
                   {"name": "long", "kinds": ["schedule"], "days_above": 10, "days_up_to": 20,
                    "roles": ["dept_head", "hq_engineering_director"]}]})
     assert rules.chain(ChangeKind.BUDGET, Decimal("1000000.01"), None) == [HQ]

@@ -78,6 +78,7 @@ async def test_budget_change_needs_two_steps_and_adds_to_the_contract(console):
     card = (await console.last_bot(SITE))["body"]
     assert field(card, "费用影响") == "+¥120,000.00"
     assert note(card) == "待 周主管 审批（第 1/2 步）"
+    assert "1. 部门主管 周主管 — 待审批\n2. 总部工程总监 郭总监 — 未到" in card_text(card)
     await console.press("u-zhou", "dm", await console.last_bot("dm", user="u-zhou"), "同意")
     assert note((await console.last_bot(SITE))["body"]) == "待 郭总监 审批（第 2/2 步）"
     assert "第 1 步已由 周主管 同意" in (await texts(console, "dm", "u-chen"))[-1]

@@ -20,6 +20,7 @@ class AuditRepo:
         self.session.add(AuditEntry(at=at, actor_id=actor_id, platform=platform, action=action,
                                     subject_type=subject_type, subject_id=str(subject_id),
                                     data=data or {}, message_ref=message_ref))
+
     async def page(self, after_id: int = 0, limit: int = 1000) -> list[tuple[AuditEntry, str | None]]:
         """Entries after `after_id`, oldest first, with the actor's name (for exports)."""
         rows = await self.session.execute(
