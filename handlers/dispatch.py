@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Awaitable, Callable
 
-from domain.errors import DomainError
+from domain.errors import Conflict, DomainError
 from domain.store.uow import Store, Tx
 from handlers.cards import Card
 from handlers.context import Ctx, Deps
@@ -42,10 +42,16 @@ class Dispatcher:
         now = self.clock()
         try:
             ack = await self._handle(event, now, inline_card)
+        except Conflict:
+            # Someone changed the same row between our read and our commit; everything rolled
+            # back. Say so plainly (the user can press again) instead of "internal error".
+            text = self.deps.t(self.deps.default_locale, "error.conflict")
+            ack = await self._record_failure(event, now, text, "refused", Toast(text, "warning"))
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception("event %s/%s failed (ref %s)", event.platform, event.event_id, ref)
-            ack = await self._record_failure(event, now, ref)
+            text = self.deps.t(self.deps.default_locale, "error.internal", ref=ref)
+            ack = await self._record_failure(event, now, text, "error", Toast(text, "error"))
         self.on_queued()
         return ack
 
@@ -99,7 +105,7 @@ class Dispatcher:
         if len(text) > self.deps.max_message_length:
             ctx.say(ctx.t("error.too_long", length=len(text), limit=self.deps.max_message_length))
             return
-        match = self.router.match(text) if text else None
+        match = self.router.match(text, strict=not message.addressed) if text else None
         if match is not None and match.locale:
             ctx.locale = match.locale
         if ctx.person is None:
@@ -133,16 +139,16 @@ class Dispatcher:
         toast = row.response.get("toast") if row else None
         return Ack(duplicate=True, toast=Toast(*toast) if toast else None)
 
-    async def _record_failure(self, event: Inbound, now: datetime, ref: str) -> Ack:
-        """The handler crashed and its transaction rolled back: remember the event as failed
-        (so a platform retry does not repeat a half-known effect) and tell the user."""
-        text = self.deps.t(self.deps.default_locale, "error.internal", ref=ref)
+    async def _record_failure(self, event: Inbound, now: datetime, text: str, status: str,
+                              toast: Toast) -> Ack:
+        """The event's transaction rolled back: remember the event (so a platform retry does
+        not repeat a half-known effect) and tell the user."""
         try:
             async with self.store.transaction() as tx:
                 row = await tx.inbound.claim(event.platform, event.event_id, "error", now)
                 if row is None:
                     return Ack(duplicate=True)
-                tx.inbound.finish(row, "error", {"toast": [text, "error"], "ref": ref})
+                tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind]})
                 if isinstance(event, Message):
                     await tx.outbox.enqueue(key=f"{event.platform}:{event.event_id}:error",
                                             platform=event.platform, target_type="chat",
@@ -150,4 +156,4 @@ class Dispatcher:
                                             payload=Text(text).to_payload(), now=now)
         except Exception:
             log.exception("could not record failed event %s/%s", event.platform, event.event_id)
-        return Ack(toast=Toast(text, "error"))
+        return Ack(toast=toast)

@@ -22,7 +22,7 @@ from handlers.ticket_jobs import ticket_jobs
 
 def build_router() -> Router:
     router = Router()
-    router.add("report", ("报修", "报事", "上报"), ("report",), tickets.report)
+    router.add("report", ("报修", "报事", "上报"), ("report",), tickets.report, glued=True)
     router.add("mine", ("我的工单",), ("my tickets", "mine"), tickets.my_tickets)
     router.add("ticket", ("工单", "查工单"), ("ticket",), tickets.show_ticket)
     router.add("overdue", ("超时工单",), ("overdue",), tickets.overdue)

@@ -14,6 +14,7 @@ class Route:
     en: tuple[str, ...]
     handler: CommandHandler
     listed: bool = True       # shown in 帮助
+    glued: bool = False       # people run the text on without a space ("报修卫生间漏水")
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,17 @@ class Router:
         self.on_joined: Callable[..., Awaitable[None]] | None = None
 
     def add(self, name: str, zh: tuple[str, ...], en: tuple[str, ...], handler: CommandHandler,
-            listed: bool = True) -> None:
-        route = Route(name, zh, en, handler, listed)
+            listed: bool = True, glued: bool = False) -> None:
+        route = Route(name, zh, en, handler, listed, glued)
         self.routes.append(route)
         self._aliases += [(a, route, False) for a in zh] + [(a.lower(), route, True) for a in en]
         # Longest first, so "我的工单" wins over "工单".
         self._aliases.sort(key=lambda item: len(item[0]), reverse=True)
 
-    def match(self, text: str) -> Match | None:
+    def match(self, text: str, strict: bool = False) -> Match | None:
+        """`strict` is for group chatter not addressed to the bot: there "客户说明天来" must not
+        run 客户, so a Chinese alias needs a break after it (space, punctuation, a digit or
+        Latin letter, or the end) unless its route is `glued`."""
         text = text.strip().lstrip("/").strip()
         lowered = text.lower()
         for alias, route, english in self._aliases:
@@ -49,7 +53,15 @@ class Router:
                 if lowered == alias or lowered.startswith(alias + " "):
                     return Match(route, text[len(alias):].strip(), "en")
             elif text.startswith(alias):
+                rest = text[len(alias):]
+                if strict and not route.glued and rest and not _breaks(rest[0]):
+                    continue
                 # Chinese commands are often typed without a space: "报修5号楼渗水".
-                return Match(route, text[len(alias):].lstrip(" ：:，,").strip(), None)
+                return Match(route, rest.lstrip(" ：:，,").strip(), None)
         return None
+
+
+def _breaks(char: str) -> bool:
+    """Whether a command word may end before this character."""
+    return char.isspace() or char.isascii() or char in "：，。；！？、（）【】“”"
 
