@@ -15,7 +15,7 @@ from handlers.payment_cards import customer_due_card, payment_card
 from handlers.router import Router
 from handlers import progress
 from handlers.progress_jobs import progress_jobs
-from handlers import ticket_actions
+from handlers import report_picker, ticket_actions
 from handlers.ticket_cards import survey_card, ticket_card
 from handlers.ticket_jobs import ticket_jobs
 
@@ -51,6 +51,7 @@ def build_router() -> Router:
 def build_actions() -> dict[str, ActionHandler]:
     return {
         "ticket.accept": ticket_actions.on_accept,
+        "ticket.report_in": report_picker.on_pick,
         "ticket.reassign": ticket_actions.on_reassign,
         "ticket.assign": ticket_actions.on_assign,
         "ticket.resolve": ticket_actions.on_resolve,

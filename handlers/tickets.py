@@ -9,9 +9,10 @@ from domain.access import Action, require
 from domain.enums import Role
 from domain.errors import InvalidInput
 from domain.people import project_by_code
-from domain.store.models import Project, TicketEvent
+from domain.store.models import Project, Ticket, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
+from handlers import report_picker
 from handlers.context import Ctx
 from handlers.ticket_cards import (level_label, overdue_card, survey_key, ticket_card, ticket_key,
                                    ticket_list_card)
@@ -40,6 +41,15 @@ async def report(ctx: Ctx, args: str) -> None:
     if not text and not attachments:
         ctx.say(ctx.t("report.usage"))
         return
+    if project is None:  # one-to-one from someone on several projects: ask with a card
+        await report_picker.ask(ctx, text, attachments)
+        return
+    await file_report(ctx, project, text, attachments)
+
+
+async def file_report(ctx: Ctx, project: Project, text: str,
+                      attachments: list[NewAttachment]) -> Ticket:
+    """Open the ticket, show its card here and tell the assignee directly."""
     ticket = await service.report(ctx.tx, policy(ctx), ctx.person, project, text, ctx.now,
                                   ctx.origin, attachments)
     ctx.show(await ticket_card(ctx.tx, ctx.deps, str(ticket.id), ctx.locale))
@@ -48,10 +58,12 @@ async def report(ctx: Ctx, args: str) -> None:
         dm = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), assignee.locale)
         if not await ctx.notify(assignee, dm, key="assignee"):
             ctx.say(ctx.t("report.assignee_unreachable", name=assignee.name))
+    return ticket
 
 
-async def _report_project(ctx: Ctx, args: str) -> tuple[Project, str]:
-    """The project named in the text, else the chat's, else the sender's only project."""
+async def _report_project(ctx: Ctx, args: str) -> tuple[Project | None, str]:
+    """The project named in the text, else the chat's, else the sender's only project;
+    None when the sender is on several (the caller asks which)."""
     explicit = _PROJECT_CODE.match(args)
     if explicit:
         return await project_by_code(ctx.tx, explicit.group(1)), args[explicit.end():].strip()
@@ -60,8 +72,9 @@ async def _report_project(ctx: Ctx, args: str) -> tuple[Project, str]:
     projects = {p.id: p for p, _ in await ctx.tx.projects.memberships_of(ctx.person.id)}
     if len(projects) == 1:
         return next(iter(projects.values())), args
-    codes = " / ".join(p.code for p in projects.values())
-    raise InvalidInput("report.which_project", codes=codes or "-")
+    if not projects:
+        raise InvalidInput("report.no_project")
+    return None, args
 
 
 async def other_message(ctx: Ctx, text: str) -> None:

@@ -177,7 +177,18 @@ async def test_pm_binds_a_chat_and_manages_members(console):
 
 
 async def test_report_in_unbound_chat_uses_the_only_project_or_asks(console):
-    await console.say("u-zhao", "dm", "报修 2号楼外墙空鼓")          # on P-001 and P-003
-    assert "多个项目" in await console.last_text("dm", user="u-zhao")
     await console.say("u-zhao", "dm", "报修 P-003 2号楼外墙空鼓")
     assert "工单 T-1" in await console.last_text("dm", user="u-zhao")
+    await console.say("u-zhao", "dm", "报修 2号楼外墙空鼓")          # on P-001 and P-003
+    picker = await console.last_bot("dm", user="u-zhao")
+    assert picker["body"]["title"] == "报修到哪个项目？"
+    assert [a["label"][:5] for a in picker["body"]["actions"]] == ["P-001", "P-003"]
+    p001 = next(a for a in picker["body"]["actions"] if a["label"].startswith("P-001"))
+    stranger = await console.click("u-wang", "dm", picker["id"], p001["action"], p001["value"])
+    assert stranger["toast"]["text"] == "无权限"
+    out = await console.click("u-zhao", "dm", picker["id"], p001["action"], p001["value"])
+    assert out["toast"]["text"] == "已提交为工单 T-2"
+    card = (await console.last_bot("dm", user="u-zhao"))["body"]
+    assert card["title"] == "工单 T-2 · 2号楼外墙空鼓" and "P-001" in card_text(card)
+    again = await console.click("u-zhao", "dm", picker["id"], p001["action"], p001["value"])
+    assert again["toast"]["text"] == "已提交为工单 T-2"

@@ -131,12 +131,22 @@ async def test_repeated_deliveries_have_one_effect(wecom, fake_wecom, wecom_app,
     assert len(fake_wecom.sent("message/update_template_card")) == 2   # one per copy, once
 
 
-async def test_ambiguous_report_asks_which_project(wecom, fake_wecom, wecom_app):
+async def test_ambiguous_report_asks_which_project_with_a_card(wecom, fake_wecom, wecom_app):
     await wecom.text("LiGongZhang", "报修 5号楼渗水")       # 李工长 works on P-001 and P-002
     await deliver(wecom_app)
-    [answer] = texts_to(fake_wecom, "LiGongZhang")
-    assert "P-001" in answer and "P-002" in answer
+    [picker] = cards_to(fake_wecom, "LiGongZhang")
+    labels = [b["text"] for b in picker["button_list"]]
+    assert [label[:5] for label in labels] == ["P-001", "P-002"]
     assert await ticket_count(wecom_app) == 0
+    key = next(b["key"] for b in picker["button_list"] if b["text"].startswith("P-002"))
+    for _ in range(2):                                # a second press files nothing more
+        await wecom.post(wecom.click_xml("LiGongZhang", picker["task_id"], key, fake_wecom.issue_code()))
+        await deliver(wecom_app)
+    assert await ticket_count(wecom_app) == 1
+    async with wecom_app.server.app[keys.STORE].transaction() as tx:
+        ticket = await tx.tickets.get(1)
+        project = await tx.projects.get(ticket.project_id)
+    assert project.code == "P-002" and ticket.title == "5号楼渗水"
 
 
 async def test_private_report_lands_on_the_senders_only_project(wecom, fake_wecom, wecom_app):

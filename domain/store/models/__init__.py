@@ -2,13 +2,15 @@
 from domain.store.models.people import Identity, Person
 from domain.store.models.customers import Contact, Customer, Opportunity
 from domain.store.models.projects import ChatBinding, DailyLog, Milestone, Project, ProjectMember
-from domain.store.models.tickets import Ticket, TicketAttachment, TicketEvent, TicketSurvey
+from domain.store.models.tickets import (ReportDraft, Ticket, TicketAttachment, TicketEvent,
+                                         TicketSurvey)
 from domain.store.models.changes import ApprovalStep, ChangeRequest
 from domain.store.models.finance import Contract, Payment, PaymentMilestone
 from domain.store.models.infra import AuditEntry, CardPost, InboundEvent, OutboxMessage, ScheduledRun
 from domain.store.models.progress import MilestoneUpdate
 
 __all__ = [
+    "ReportDraft",
     "ApprovalStep", "AuditEntry", "CardPost", "ChangeRequest", "ChatBinding", "Contact", "Contract",
     "Customer", "DailyLog", "Identity", "InboundEvent", "Milestone", "Opportunity", "OutboxMessage",
     "Payment", "PaymentMilestone", "Person", "Project", "ProjectMember", "ScheduledRun", "Ticket",

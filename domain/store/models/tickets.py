@@ -105,3 +105,19 @@ class TicketSurvey(Base):
     comment: Mapped[str | None] = mapped_column(String(1000))
     sent_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class ReportDraft(Base):
+    """A report whose project was not clear (sent one-to-one by someone on several projects):
+    kept until the sender picks the project on a card, so buttons carry only ids."""
+
+    __tablename__ = "report_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    platform: Mapped[str | None] = mapped_column(String(20))
+    chat_id: Mapped[str | None] = mapped_column(String(128))
+    text: Mapped[str] = mapped_column(String(4000))
+    attachments: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[datetime]
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))  # once filed
