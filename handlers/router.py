@@ -45,11 +45,14 @@ class Router:
     def match(self, text: str, strict: bool = False) -> Match | None:
         """`strict` is for group chatter not addressed to the bot: there "客户说明天来" must not
         run 客户, so a Chinese alias needs a break after it (space, punctuation, a digit or
-        Latin letter, or the end) unless its route is `glued`."""
+        Latin letter, or the end) unless its route is `glued`; and English words ("done",
+        "paid") are everyday chatter, so English commands there need an @-mention."""
         text = text.strip().lstrip("/").strip()
         lowered = text.lower()
         for alias, route, english in self._aliases:
             if english:
+                if strict:
+                    continue
                 if lowered == alias or lowered.startswith(alias + " "):
                     return Match(route, text[len(alias):].strip(), "en")
             elif text.startswith(alias):

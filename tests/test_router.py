@@ -30,3 +30,5 @@ def test_unaddressed_chatter_needs_a_break_after_the_command_word():
     assert name("工单 T-3", strict=True) == "ticket"
     assert name("工单T-3", strict=True) == "ticket"
     assert name("报修卫生间漏水", strict=True) == "report"   # reports are typed run-on
+    assert name("done", strict=True) is None and name("paid yesterday", strict=True) is None
+    assert name("done") == "complete"                       # when addressed to the bot
