@@ -64,7 +64,12 @@ class DeliveryWorker:
         by_target: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
         for row in rows:
             by_target[(row.platform, row.target_id)].append(row)
-        await asyncio.gather(*(self._deliver_in_order(batch) for batch in by_target.values()))
+        deferred: list[tuple[list[OutboxMessage], float]] = []
+        await asyncio.gather(*(self._deliver_in_order(batch, deferred) for batch in by_target.values()))
+        # One transaction for every row put back this pass: when an app-wide limit is full,
+        # most of a batch waits, and a transaction per row would cost more than the sends.
+        if deferred:
+            await self._defer(deferred)
         return len(rows)
 
     async def drain(self, max_passes: int = 50) -> None:
@@ -81,12 +86,13 @@ class DeliveryWorker:
             return self.idle_seconds
         return min(self.idle_seconds, max(0.01, (due - self.clock()).total_seconds()))
 
-    async def _deliver_in_order(self, rows: list[OutboxMessage]) -> None:
+    async def _deliver_in_order(self, rows: list[OutboxMessage],
+                                deferred: list[tuple[list[OutboxMessage], float]]) -> None:
         async with self._slots:
             for index, row in enumerate(rows):
                 wait = await self._rate_wait(row)
                 if wait:  # this chat is at its limit: the rest of its rows wait too, in order
-                    await self._defer(rows[index:], wait)
+                    deferred.append((rows[index:], wait))
                     return
                 await self._deliver(row)
 
@@ -96,12 +102,11 @@ class DeliveryWorker:
             return 0.0
         return await self.rate.try_take(limits(Target(row.platform, row.target_type, row.target_id)))
 
-    async def _defer(self, rows: list[OutboxMessage], wait: float) -> None:
-        later = self.clock() + timedelta(seconds=wait)
+    async def _defer(self, deferred: list[tuple[list[OutboxMessage], float]]) -> None:
+        now = self.clock()
         async with self.store.transaction() as tx:
-            for row in rows:
-                current = await tx.outbox.get(row.id)
-                current.status, current.next_attempt_at, current.claim_token = PENDING, later, None
+            for rows, wait in deferred:
+                await tx.outbox.put_back([row.id for row in rows], now + timedelta(seconds=wait))
 
     async def _deliver(self, row: OutboxMessage) -> None:
         adapter = self.adapters.get(row.platform)

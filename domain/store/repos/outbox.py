@@ -83,6 +83,14 @@ class OutboxRepo:
             select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
             .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
 
+    async def put_back(self, ids: list[int], at: datetime) -> None:
+        """Claimed rows that must wait (a rate limit): pending again, due at `at`."""
+        if ids:
+            await self.session.execute(
+                update(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                .values(status=PENDING, next_attempt_at=at, claim_token=None)
+                .execution_options(synchronize_session=False))
+
     async def get(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id)
 
