@@ -14,15 +14,14 @@ from domain.changes import service
 from domain.changes.service import Decision, NewChange, number
 from domain.enums import Audience
 from domain.errors import DomainError, InvalidInput
-from domain.people import project_by_code
 from domain.store.models import ChangeRequest, Project
 from handlers.change_cards import change_card, change_key, change_list_card, effect_text
 from handlers.change_parse import parse_change, reason_text
 from handlers.contract import Outgoing, Target, Text
 from handlers.context import Ctx
+from handlers.scope import project_for
 
 _NUMBER = re.compile(r"^\s*C-?(\d{1,9})\b\s*[:：，,]?\s*", re.IGNORECASE)
-_PROJECT = re.compile(r"^(P-\d+)\s*", re.IGNORECASE)
 
 
 async def change(ctx: Ctx, args: str) -> None:
@@ -202,17 +201,11 @@ def _group_outcome(ctx: Ctx, change: ChangeRequest, locale: str, reason: str) ->
 
 
 async def _project(ctx: Ctx, args: str) -> tuple[Project, str]:
-    """The project named first (P-001 …), else the chat's, else the sender's only project."""
-    explicit = _PROJECT.match(args)
-    if explicit:
-        return await project_by_code(ctx.tx, explicit.group(1)), args[explicit.end():].strip()
-    if ctx.project is not None:
-        return ctx.project, args
-    projects = {p.id: p for p, _ in await ctx.tx.projects.memberships_of(ctx.person.id)}
-    if len(projects) == 1:
-        return next(iter(projects.values())), args
-    codes = " / ".join(p.code for p in projects.values()) or "-"
-    raise InvalidInput("change.error.which_project", codes=codes)
+    project, rest, choices = await project_for(ctx, args)
+    if project is None:
+        raise InvalidInput("change.error.which_project",
+                           codes=" / ".join(p.code for p in choices) or "-")
+    return project, rest
 
 
 @contextmanager

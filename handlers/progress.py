@@ -7,16 +7,15 @@ from datetime import date
 
 from domain.access import Action, require_on_progress
 from domain.errors import InvalidInput
-from domain.people import project_by_code
 from domain.progress import service
 from domain.progress.digest import customer_digest
 from domain.progress.logs import parse_log, write_log
 from domain.progress.plan import overall_percent, views
 from domain.store.models import Project
 from handlers.context import Ctx
+from handlers.scope import project_for
 from handlers.progress_cards import confirm_card, flag_line, page_link, progress_card
 
-_CODE = re.compile(r"^(P-\d+)(?:\s+|$)", re.IGNORECASE)
 _SET = re.compile(r"^(.*?)\s*(-?\d{1,4})\s*[%％]?$")
 
 
@@ -25,20 +24,16 @@ def _today(ctx: Ctx) -> date:
 
 
 async def _project(ctx: Ctx, args: str) -> tuple[Project, str]:
-    """The project named first in the text, else the chat's, else the sender's only one."""
-    explicit = _CODE.match(args)
-    if explicit:
-        return await project_by_code(ctx.tx, explicit.group(1)), args[explicit.end():].strip()
-    if ctx.project is not None:
-        return ctx.project, args
-    if ctx.event.conversation.is_group:
+    # In a group not bound to a project, say how to bind it rather than guess.
+    in_group = ctx.event.conversation.is_group
+    project, rest, choices = await project_for(ctx, args, sender_projects=not in_group)
+    if project is not None:
+        return project, rest
+    if in_group:
         raise InvalidInput("progress.unbound")
-    projects = {p.id: p for p, _ in await ctx.tx.projects.memberships_of(ctx.person.id)}
-    if len(projects) == 1:
-        return next(iter(projects.values())), args
-    if not projects:
+    if not choices:
         raise InvalidInput("progress.no_project")
-    raise InvalidInput("progress.which_project", codes=" / ".join(p.code for p in projects.values()))
+    raise InvalidInput("progress.which_project", codes=" / ".join(p.code for p in choices))
 
 
 async def progress(ctx: Ctx, args: str) -> None:

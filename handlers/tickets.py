@@ -8,16 +8,15 @@ from datetime import timedelta
 from domain.access import Action, require
 from domain.enums import Role
 from domain.errors import InvalidInput
-from domain.people import project_by_code
 from domain.store.models import Project, Ticket, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
 from handlers import report_picker
 from handlers.context import Ctx
+from handlers.scope import project_for
 from handlers.ticket_cards import (level_label, overdue_card, survey_key, ticket_card, ticket_key,
                                    ticket_list_card)
 
-_PROJECT_CODE = re.compile(r"^(P-\d+)\s*", re.IGNORECASE)
 _TICKET_NO = re.compile(r"^\s*(?:T-?)?(\d+)\s*$", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*(?:T-?)?(\d+)\s*(?:([1-5])(?:\s+|$))?(.*)$", re.IGNORECASE | re.DOTALL)
 
@@ -62,19 +61,11 @@ async def file_report(ctx: Ctx, project: Project, text: str,
 
 
 async def _report_project(ctx: Ctx, args: str) -> tuple[Project | None, str]:
-    """The project named in the text, else the chat's, else the sender's only project;
-    None when the sender is on several (the caller asks which)."""
-    explicit = _PROJECT_CODE.match(args)
-    if explicit:
-        return await project_by_code(ctx.tx, explicit.group(1)), args[explicit.end():].strip()
-    if ctx.project is not None:
-        return ctx.project, args
-    projects = {p.id: p for p, _ in await ctx.tx.projects.memberships_of(ctx.person.id)}
-    if len(projects) == 1:
-        return next(iter(projects.values())), args
-    if not projects:
+    """None when the sender is on several projects (the caller asks which with a card)."""
+    project, rest, choices = await project_for(ctx, args)
+    if project is None and not choices:
         raise InvalidInput("report.no_project")
-    return None, args
+    return project, rest
 
 
 async def other_message(ctx: Ctx, text: str) -> None:
