@@ -121,21 +121,11 @@ class BenchAdapter:
         self.platform, self.http, self.base, self.speedup = platform, http, base, speedup
 
     def limits(self, target) -> list[tuple[str, int, float]]:  # noqa: ANN001
-        """The same limits, in the form the worker's leaky buckets need to never exceed
-        "N in any window of P": a bucket of c per p lets c + c·W/p through in a window W
-        (bot/delivery/limits.py), so c + rate·P <= N. Per-second limits are rates (the
-        app-wide queue is long): a fifth as a burst (one worker pass takes longer than one
-        slot: without a burst a pass would send one message), the rest as the rate. Per-minute and per-hour limits are
-        quotas hit in bursts (a member's digests at 18:00): half at once, half spread over P.
-        A 5 % margin covers the jitter between taking a slot here and arriving there."""
-        out = []
-        for key, count, period in limits_for(self.platform, target.kind, target.id, self.speedup):
-            if period * self.speedup <= 1:
-                burst = max(1, count // 5)
-                out.append((key, burst, burst * period / ((count - burst) * (1 - MARGIN))))
-            else:
-                out.append((key, count // 2, period * (1 + MARGIN)))
-        return out
+        """The same "N in any window of P" limits the fake enforces (the worker's windows are
+        exact, bot/delivery/limits.py), with the window 5 % longer for the jitter between
+        taking a slot here and arriving there."""
+        return [(key, count, period * (1 + MARGIN))
+                for key, count, period in limits_for(self.platform, target.kind, target.id, self.speedup)]
 
     async def send(self, target, body, *, idempotency_key: str, reply_to: str | None) -> Sent:  # noqa: ANN001
         url = f"{self.base}/send/{self.platform}/{target.kind}/{target.id}"

@@ -109,13 +109,30 @@ async def test_adapter_limits_defer_rows_in_order(store, clock):
     assert [t for _, t in adapter.sent] == ["hello 0", "hello 1"]
     assert len(await rows(store, PENDING)) == 3       # deferred, not failed
     [first_deferred] = [r for r in await rows(store, PENDING) if r.idempotency_key == "k2"]
-    assert (first_deferred.next_attempt_at - clock()).total_seconds() == 30  # one slot per 30 s
-    clock.advance(seconds=30)
+    assert (first_deferred.next_attempt_at - clock()).total_seconds() == 60  # when the first expires
+    clock.advance(seconds=59)
     await w.drain()
-    assert [t for _, t in adapter.sent] == ["hello 0", "hello 1", "hello 2"]
+    assert len(adapter.sent) == 2                       # never 3 in any 60 s
+    clock.advance(seconds=1)
+    await w.drain()
+    assert [t for _, t in adapter.sent] == [f"hello {i}" for i in range(4)]
     clock.advance(seconds=60)
     await w.drain()
     assert [t for _, t in adapter.sent] == [f"hello {i}" for i in range(5)]
+
+
+async def test_a_limit_holds_in_every_window_not_only_on_average():
+    from bot.delivery.limits import RateLimits
+    now = [0.0]
+    limits = RateLimits(lambda: now[0])
+    sent = []
+    for step in range(600):                              # 10 minutes in 1 s steps
+        now[0] = float(step)
+        while not await limits.try_take([("member:zhang", 30, 60.0)]):
+            sent.append(now[0])
+    for start in sent:                                   # any 60 s window holds at most 30
+        assert sum(start <= t < start + 60 for t in sent) <= 30
+    assert len(sent) == 300
 
 
 async def test_unknown_platform_is_recorded_as_failed(store, clock):

@@ -1,54 +1,58 @@
-"""Platform rate limits as leaky buckets, one per scope ("feishu:chat:oc_1").
+"""Platform rate limits, one sliding window per scope ("feishu:chat:oc_1").
 
-The worker never sleeps on a bucket: if any bucket a message needs is full, the row is put back
-with a time to try again, so one slow chat does not hold up the others. Buckets are per
-process; with several processes, give each a share of the platform's limit.
+A limit (key, N, P) means exactly what the platforms say: at most N messages in ANY window of P
+seconds. (A leaky bucket of N per P would let a full burst through and then the steady rate,
+up to 2N in some window — WeCom silently drops such excess.) Each window remembers the times
+of its last N sends.
 
-A bucket of `count` per `period` lets at most `count + count * W / period` messages through in
-any window of W seconds (a full burst, then the steady rate). Buckets drain by `clock` (seconds),
-the worker's clock, so tests that move a fixed clock see buckets drain with it.
+The worker never sleeps on a window: if any window a message needs is full, the row is put back
+with the time it will fit, so one slow chat does not hold up the others. Windows follow
+`clock` (seconds, the worker's clock), so tests that move a fixed clock see them move. They are
+per process; with several processes, give each a share of the platform's limit.
 """
 from __future__ import annotations
 
 import time
+from collections import deque
 from typing import Callable
 
-# (bucket key, max messages, per seconds)
+# (limit key, max messages, in any window of this many seconds)
 LimitSpec = tuple[str, int, float]
 
 
-class _Bucket:
+class _Window:
     def __init__(self, count: int, period: float) -> None:
-        self.count, self.rate = count, count / period
-        self.level, self.at = 0.0, None
+        self.count, self.period = count, period
+        self.sent: deque[float] = deque()
 
     def wait(self, now: float) -> float:
         """Seconds until one more message fits (0 if it fits now)."""
-        if self.at is not None:
-            self.level = max(0.0, self.level - (now - self.at) * self.rate)
-        self.at = now
-        return max(0.0, (self.level + 1 - self.count) / self.rate)
+        while self.sent and self.sent[0] <= now - self.period:
+            self.sent.popleft()
+        if len(self.sent) < self.count:
+            return 0.0
+        return self.sent[0] + self.period - now
 
 
 class RateLimits:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self._buckets: dict[str, _Bucket] = {}
+        self._windows: dict[str, _Window] = {}
 
-    def _bucket(self, key: str, count: int, period: float) -> _Bucket:
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = _Bucket(count, period)
-        return bucket
+    def _window(self, key: str, count: int, period: float) -> _Window:
+        window = self._windows.get(key)
+        if window is None:
+            window = self._windows[key] = _Window(count, period)
+        return window
 
     async def try_take(self, specs: list[LimitSpec]) -> float:
-        """Take one slot from every bucket and return 0, or take none and return the seconds
+        """Take one slot in every window and return 0, or take none and return the seconds
         to wait before trying again."""
         now = self.clock()
-        buckets = [self._bucket(*spec) for spec in specs]
-        wait = max((bucket.wait(now) for bucket in buckets), default=0.0)
+        windows = [self._window(*spec) for spec in specs]
+        wait = max((window.wait(now) for window in windows), default=0.0)
         if wait > 0:
             return wait
-        for bucket in buckets:
-            bucket.level += 1
+        for window in windows:
+            window.sent.append(now)
         return 0.0

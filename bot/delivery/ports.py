@@ -55,4 +55,5 @@ class Adapter(Protocol):
     async def update(self, post: PostRef, body: Card) -> Sent | None: ...
 
     # Optional: def limits(self, target: Target) -> list[tuple[str, int, float]]
-    # (bucket key, max messages, per seconds) the worker must respect before each send/update.
+    # (limit key, max messages, in any window of this many seconds): the worker never sends
+    # more than that to the scope, deferring rows instead.

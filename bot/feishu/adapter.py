@@ -1,6 +1,6 @@
 """The Feishu adapter the delivery worker sends through: text and JSON 2.0 cards to chats
 (chat_id) and people (open_id), replies to the message that asked, in-place card updates, and
-Feishu's rate limits as buckets the worker respects.
+Feishu's rate limits as windows the worker respects.
 
 A retried send carries the same `uuid` (the outbox idempotency key), so Feishu posts it at
 most once even when our first attempt did reach it and only the answer got lost.
