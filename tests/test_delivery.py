@@ -109,14 +109,15 @@ async def test_adapter_limits_defer_rows_in_order(store, clock):
     assert [t for _, t in adapter.sent] == ["hello 0", "hello 1"]
     assert len(await rows(store, PENDING)) == 3       # deferred, not failed
     [first_deferred] = [r for r in await rows(store, PENDING) if r.idempotency_key == "k2"]
-    assert (first_deferred.next_attempt_at - clock()).total_seconds() == 60  # when the first expires
-    clock.advance(seconds=59)
+    # When the first send leaves the window (60 s, plus the jitter guard of 3 s).
+    assert (first_deferred.next_attempt_at - clock()).total_seconds() == 63
+    clock.advance(seconds=62)
     await w.drain()
     assert len(adapter.sent) == 2                       # never 3 in any 60 s
     clock.advance(seconds=1)
     await w.drain()
     assert [t for _, t in adapter.sent] == [f"hello {i}" for i in range(4)]
-    clock.advance(seconds=60)
+    clock.advance(seconds=63)
     await w.drain()
     assert [t for _, t in adapter.sent] == [f"hello {i}" for i in range(5)]
 
