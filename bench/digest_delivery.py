@@ -5,7 +5,7 @@ Feishu, a WeCom group robot or a DingTalk group robot; every 20 projects share a
 contact asked for the digest and is reached as a WeCom app member, so a member gets 20
 digests at once), then:
 
-1. render and queue: the real digest job (`handlers.progress_jobs.scan_digests`) at 18:00;
+1. render and queue: the real digest job (`handlers.progress.jobs.scan_digests`) at 18:00;
 2. deliver: the real `DeliveryWorker` against a fake platform HTTP server on 127.0.0.1 that
    ENFORCES the limits and answers 429 when one is exceeded:
      Feishu: 5 per second per chat, 50 per second per app;
@@ -53,10 +53,10 @@ from domain.store.migrate import upgrade  # noqa: E402
 from domain.store.models import (ChatBinding, Contact, Customer, DailyLog, Identity, Milestone,  # noqa: E402
                                  OutboxMessage, Person, Project, ProjectMember)
 from domain.store.uow import Store  # noqa: E402
-from handlers.context import Deps  # noqa: E402
-from handlers.i18n import Catalog  # noqa: E402
-from handlers.jobs import JobRunner  # noqa: E402
-from handlers.progress_jobs import scan_digests  # noqa: E402
+from handlers.chat.context import Deps  # noqa: E402
+from handlers.chat.i18n import Catalog  # noqa: E402
+from handlers.chat.jobs import JobRunner  # noqa: E402
+from handlers.progress.jobs import scan_digests  # noqa: E402
 from domain.tickets.rules import TicketRules  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 

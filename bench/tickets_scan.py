@@ -35,11 +35,11 @@ from domain.demo import seed_demo  # noqa: E402
 from domain.store.engine import make_engine  # noqa: E402
 from domain.store.migrate import upgrade  # noqa: E402
 from domain.store.uow import Store  # noqa: E402
-from handlers.context import Deps  # noqa: E402
-from handlers.i18n import Catalog  # noqa: E402
-from handlers.jobs import JobRunner  # noqa: E402
+from handlers.chat.context import Deps  # noqa: E402
+from handlers.chat.i18n import Catalog  # noqa: E402
+from handlers.chat.jobs import JobRunner  # noqa: E402
 from handlers.registry import build_card_views  # noqa: E402
-from handlers.ticket_jobs import scan  # noqa: E402
+from handlers.tickets.jobs import scan  # noqa: E402
 
 COLUMNS = ("project_id, title, description, category, severity, status, reporter_id, assignee_id, "
            "created_at, updated_at, version, closed_at, next_due_at, sla_since, sla_banked_seconds, "

@@ -28,11 +28,11 @@ from domain.people import ensure_admins
 from domain.store.engine import make_engine
 from domain.store.migrate import upgrade
 from domain.store.uow import Store
-from handlers.context import Deps
-from handlers.dispatch import Dispatcher
-from handlers.i18n import Catalog
-from handlers.jobs import JobRunner
-from handlers.change_jobs import warn_role_gaps
+from handlers.chat.context import Deps
+from handlers.chat.dispatch import Dispatcher
+from handlers.chat.i18n import Catalog
+from handlers.chat.jobs import JobRunner
+from handlers.changes.jobs import warn_role_gaps
 from handlers.registry import build_actions, build_card_views, build_jobs, build_router
 
 log = logging.getLogger(__name__)

@@ -27,7 +27,7 @@ async def run(args: argparse.Namespace, store: "Store", settings: "Settings", no
     # Imported here so that `sitebot serve` starts without loading the spreadsheet code.
     from bot.paths import TEMPLATES_DIR
     from domain.customers.io import ImportRefused, export_rows, import_file, write_table
-    from handlers.i18n import Catalog
+    from handlers.chat.i18n import Catalog
 
     catalog = Catalog(TEMPLATES_DIR / "i18n")
 

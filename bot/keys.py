@@ -12,8 +12,8 @@ if TYPE_CHECKING:
     from bot.media import MediaStore
     from bot.settings import Settings
     from domain.store.uow import Store
-    from handlers.dispatch import Dispatcher
-    from handlers.jobs import JobRunner
+    from handlers.chat.dispatch import Dispatcher
+    from handlers.chat.jobs import JobRunner
     from jinja2 import Environment
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")

@@ -8,7 +8,7 @@ from bot.delivery.ports import PermanentError, PostRef, RateLimited, Sent, Trans
 from bot.delivery.worker import DeliveryWorker
 from bot.settings import DeliverySettings
 from domain.store.repos.outbox import FAILED, PENDING, SENT
-from handlers.contract import Target, Text
+from handlers.chat.contract import Target, Text
 
 
 class FakePlatform:

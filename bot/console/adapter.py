@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from bot.console.hub import BOT, ConsoleHub, dm_chat
 from bot.delivery.ports import PermanentError, PostRef, Sent
-from handlers.cards import Card
-from handlers.contract import Target, Text
+from handlers.chat.cards import Card
+from handlers.chat.contract import Target, Text
 
 PLATFORM = "console"
 

@@ -14,7 +14,7 @@ from bot import keys
 from bot.console.adapter import PLATFORM
 from bot.console.hub import dm_chat
 from bot.media import MediaError
-from handlers.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
+from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 _MENTION = re.compile(r"@(\S+)")
 _ID = re.compile(r"^[\w:.\-]{1,128}$")

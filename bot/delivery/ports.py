@@ -4,8 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from handlers.cards import Card
-from handlers.contract import Target, Text
+from handlers.chat.cards import Card
+from handlers.chat.contract import Target, Text
 
 
 @dataclass(frozen=True)

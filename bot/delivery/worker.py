@@ -19,8 +19,8 @@ from bot.settings import DeliverySettings
 from domain.store.models import OutboxMessage
 from domain.store.repos.outbox import FAILED, PENDING, SENT
 from domain.store.uow import Store
-from handlers.cards import Card
-from handlers.contract import Target, payload_to_body
+from handlers.chat.cards import Card
+from handlers.chat.contract import Target, payload_to_body
 
 log = logging.getLogger(__name__)
 

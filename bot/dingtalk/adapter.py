@@ -21,8 +21,8 @@ from bot.dingtalk import cards
 from bot.dingtalk.api import DingTalkApi, SessionGone
 from bot.dingtalk.config import DingTalkConfig
 from bot.dingtalk.events import dm_chat, user_of_chat
-from handlers.cards import Card
-from handlers.contract import Target, Text
+from handlers.chat.cards import Card
+from handlers.chat.contract import Target, Text
 
 # DingTalk: 20 messages a minute per robot per chat, or the robot is blocked for 10 minutes
 # (130101). The worker's windows are exact ("at most N in any P seconds"); 19 in 61 s leaves

@@ -14,7 +14,7 @@ import json
 from urllib.parse import quote
 
 from bot.dingtalk.events import button_command
-from handlers.cards import Button, Card, Fields, Image, LinkButton, Markdown, Note, Progress
+from handlers.chat.cards import Button, Card, Fields, Image, LinkButton, Markdown, Note, Progress
 
 TEXT_CHARS = 4000          # well under DingTalk's message size limits
 TITLE_CHARS = 60

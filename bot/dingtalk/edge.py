@@ -23,7 +23,7 @@ from bot.dingtalk.api import DingTalkApi
 from bot.dingtalk.config import DingTalkConfig
 from bot.media import MediaError
 from bot.settings import Settings
-from handlers.contract import Actor, Attachment, CardClick, Conversation, Message, Target, Text
+from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Message, Target, Text
 
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024       # robot callbacks are a few KB

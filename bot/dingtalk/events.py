@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.dingtalk.verify import CallbackRejected, button_mac
-from handlers.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
+from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 log = logging.getLogger(__name__)
 PLATFORM = "dingtalk"

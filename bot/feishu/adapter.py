@@ -18,8 +18,8 @@ from bot.feishu import cards
 from bot.feishu.api import FeishuApi
 from bot.feishu.events import PLATFORM
 from bot.media import MediaStore, TYPES
-from handlers.cards import Card, Image
-from handlers.contract import Target, Text
+from handlers.chat.cards import Card, Image
+from handlers.chat.contract import Target, Text
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-from handlers.cards import (Button, Card, Field, Fields, Image, LinkButton, Markdown, Note,
+from handlers.chat.cards import (Button, Card, Field, Fields, Image, LinkButton, Markdown, Note,
                             Progress)
 
 MAX_CARD_BYTES = 30 * 1024      # Feishu refuses bigger cards (230099 / 230025)

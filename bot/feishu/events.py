@@ -18,7 +18,7 @@ from lark_oapi.api.im.v1 import P2ImChatMemberBotAddedV1, P2ImMessageReceiveV1
 from lark_oapi.core.exception import UnmarshalException
 from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTrigger
 
-from handlers.contract import (Actor, Attachment, CardClick, Conversation, Inbound, Joined,
+from handlers.chat.contract import (Actor, Attachment, CardClick, Conversation, Inbound, Joined,
                                Mention, Message)
 
 PLATFORM = "feishu"

@@ -26,11 +26,11 @@ from bot.feishu import crypto, events
 from bot.feishu.crypto import CallbackRefused
 from bot.delivery.ports import DeliveryError
 from bot.media import MediaError
-from handlers.contract import CardClick, Inbound, Message
+from handlers.chat.contract import CardClick, Inbound, Message
 
 if TYPE_CHECKING:
     from bot.feishu.edge import FeishuEdge
-    from handlers.dispatch import Ack
+    from handlers.chat.dispatch import Ack
 
 log = logging.getLogger(__name__)
 

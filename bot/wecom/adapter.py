@@ -21,8 +21,8 @@ from bot.delivery.ports import PermanentError, PostRef, Sent
 from bot.wecom import cards
 from bot.wecom.api import WeComApi, WeComApiError
 from bot.wecom.events import user_of_chat
-from handlers.cards import Card
-from handlers.contract import Target, Text
+from handlers.chat.cards import Card
+from handlers.chat.contract import Target, Text
 
 CODE_LIFETIME = timedelta(hours=72)
 # WeCom drops what goes over these silently, so the worker must never exceed them.

@@ -9,7 +9,7 @@
 """
 from __future__ import annotations
 
-from handlers.cards import Button, Card, Fields, LinkButton, Markdown, Note, Progress
+from handlers.chat.cards import Button, Card, Fields, LinkButton, Markdown, Note, Progress
 
 from bot.wecom.events import button_key
 

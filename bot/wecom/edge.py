@@ -24,8 +24,8 @@ from bot.wecom.adapter import WeComAdapter
 from bot.wecom.api import WeComApi
 from bot.wecom.config import WeComConfig
 from bot.wecom.crypto import CallbackCrypto, CallbackRejected, parse_xml
-from handlers.contract import Attachment, Message, Text
-from handlers.i18n import Catalog
+from handlers.chat.contract import Attachment, Message, Text
+from handlers.chat.i18n import Catalog
 
 log = logging.getLogger(__name__)
 PATH = "/webhooks/wecom"

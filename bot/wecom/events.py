@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
 from bot.wecom.crypto import CallbackRejected, parse_xml
-from handlers.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
+from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 log = logging.getLogger(__name__)
 PLATFORM = "wecom"

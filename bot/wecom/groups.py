@@ -24,7 +24,7 @@ from domain.enums import Audience, Role, STAFF_ROLES
 from domain.errors import DomainError
 from domain.people import bind_chat, project_by_code
 from domain.store.uow import Tx
-from handlers.contract import Message, Text
+from handlers.chat.contract import Message, Text
 
 log = logging.getLogger(__name__)
 COMMAND = re.compile(r"^\s*(?:建群|create group)\s*(\S+)?\s*(\S+)?\s*$", re.IGNORECASE)

@@ -10,7 +10,7 @@ from bot.settings import ConfigError, load_settings
 from domain.changes.rules import parse_change_rules
 from domain.enums import ChangeKind, Role
 from domain.errors import InvalidInput
-from handlers.change_parse import parse_change
+from handlers.changes.parse import parse_change
 
 DEPT, HQ = Role.DEPT_HEAD, Role.HQ_ENGINEERING_DIRECTOR
 

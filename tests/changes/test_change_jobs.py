@@ -9,8 +9,8 @@ import logging
 from bot import keys
 from bot.app import create_app
 from domain.changes.rules import parse_change_rules
-from handlers.change_jobs import scan_approvals, warn_role_gaps
-from handlers.jobs import JobRunner
+from handlers.changes.jobs import scan_approvals, warn_role_gaps
+from handlers.chat.jobs import JobRunner
 from tests.changes.helpers import count_audit, texts
 
 SITE = "p001-site"
@@ -68,10 +68,10 @@ async def test_after_downtime_a_late_pass_catches_up_once(console, clock):
 
 
 async def test_start_up_names_roles_nobody_holds(settings, clock, aiohttp_client, caplog):
-    caplog.set_level(logging.WARNING, logger="handlers.change_jobs")
+    caplog.set_level(logging.WARNING, logger="handlers.changes.jobs")
     app = create_app(settings, clock=clock, demo=False, run_worker=False)
     await aiohttp_client(app)                   # runs the start-up (no demo: nobody holds anything)
-    warnings = [r.getMessage() for r in caplog.records if r.name == "handlers.change_jobs"]
+    warnings = [r.getMessage() for r in caplog.records if r.name == "handlers.changes.jobs"]
     assert any("'dept_head'" in w and "'up to ¥50,000: department head'" in w for w in warnings), warnings
     assert any("'hq_engineering_director'" in w and "'schedule over 30 days: HQ'" in w for w in warnings)
 

@@ -10,8 +10,8 @@ from bot.feishu.api import FeishuApi
 from bot.feishu.config import FeishuConfig
 from bot.media import MediaStore
 from domain.store.repos.outbox import FAILED, PENDING, SENT
-from handlers.cards import Card, Image, Markdown
-from handlers.contract import Target, Text
+from handlers.chat.cards import Card, Image, Markdown
+from handlers.chat.contract import Target, Text
 from tests.feishu.conftest import SITE
 from tests.feishu.driver import APP_ID, APP_SECRET, BOT, message_event, sample
 

@@ -9,8 +9,8 @@ import pytest
 from lark_oapi.core.utils import AESCipher
 
 from bot.feishu import cards, crypto, events
-from handlers.cards import Button, Card, Field, Fields, Image, LinkButton, Markdown, Note, Progress
-from handlers.contract import Attachment, CardClick, Joined, Mention, Message
+from handlers.chat.cards import Button, Card, Field, Fields, Image, LinkButton, Markdown, Note, Progress
+from handlers.chat.contract import Attachment, CardClick, Joined, Mention, Message
 from tests.feishu.driver import BOT, CONTENTS, click_event, message_event, sample
 from tests.feishu.signing import encrypt, sign
 

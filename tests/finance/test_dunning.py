@@ -11,8 +11,8 @@ from bot import keys
 from domain.store.engine import make_engine
 from domain.store.models import Contract, OutboxMessage, PaymentMilestone
 from domain.store.uow import Store
-from handlers.finance_jobs import scan_payments
-from handlers.jobs import JobRunner
+from handlers.finance.jobs import scan_payments
+from handlers.chat.jobs import JobRunner
 from tests.console_driver import card_text
 
 TODAY = date(2026, 11, 23)   # the clock fixture's day in Shanghai

@@ -8,8 +8,8 @@ import asyncio
 from bot import keys
 from domain.store.engine import make_engine
 from domain.store.uow import Store
-from handlers.jobs import JobRunner
-from handlers.progress_jobs import scan_digests, scan_weekly
+from handlers.chat.jobs import JobRunner
+from handlers.progress.jobs import scan_digests, scan_weekly
 from tests.console_driver import card_text
 from tests.progress.helpers import OWNER, SITE, days, edit_milestone, local_today, outbox_rows
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from bot import keys
 from domain.store.models import AuditEntry, ScheduledRun, Ticket, TicketEvent
-from handlers.ticket_jobs import scan
+from handlers.tickets.jobs import scan
 
 SITE, OWNER = "p001-site", "p001-owner"
 REPORT = "报修 5号楼3层卫生间渗水，比较急"     # high, 质量 -> 赵质检

@@ -17,11 +17,11 @@ from domain.store.models import OutboxMessage, Project
 from domain.store.uow import Store
 from domain.tickets import service
 from domain.tickets.records import Origin, Policy
-from handlers.context import Deps
-from handlers.i18n import Catalog
-from handlers.jobs import JobRunner
+from handlers.chat.context import Deps
+from handlers.chat.i18n import Catalog
+from handlers.chat.jobs import JobRunner
 from handlers.registry import build_card_views
-from handlers.ticket_jobs import scan
+from handlers.tickets.jobs import scan
 from tests.tickets.helpers import claims, events
 
 

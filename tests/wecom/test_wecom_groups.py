@@ -3,7 +3,7 @@ project's people on WeCom and binds it; cards reach the group as markdown."""
 from __future__ import annotations
 
 from bot import keys
-from handlers.cards import Button, Card, Field, Fields, Note, Progress
+from handlers.chat.cards import Button, Card, Field, Fields, Note, Progress
 from tests.wecom.conftest import deliver
 
 
@@ -77,7 +77,7 @@ async def test_cards_reach_the_group_as_markdown_and_changes_as_new_messages(wec
 
 async def test_unknown_group_fails_visibly(wecom, fake_wecom, wecom_app, clock):
     from domain.store.repos.outbox import FAILED
-    from handlers.contract import Text
+    from handlers.chat.contract import Text
     async with wecom_app.server.app[keys.STORE].transaction() as tx:
         await tx.outbox.enqueue(key="x", platform="wecom", target_type="chat", target_id="nosuchchat",
                                 payload=Text("hi").to_payload(), now=clock())

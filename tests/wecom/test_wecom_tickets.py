@@ -194,7 +194,7 @@ async def test_rate_limit_45009_delays_without_losing(wecom, fake_wecom, wecom_a
 
 
 async def test_never_more_than_30_a_minute_to_one_member(wecom, fake_wecom, wecom_app, clock):
-    from handlers.contract import Text
+    from handlers.chat.contract import Text
     app = wecom_app.server.app
     async with app[keys.STORE].transaction() as tx:
         for i in range(31):

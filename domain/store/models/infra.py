@@ -36,7 +36,7 @@ class OutboxMessage(Base):
     target_type: Mapped[str] = mapped_column(String(10))  # chat | user
     target_id: Mapped[str] = mapped_column(String(128))
     op: Mapped[str] = mapped_column(String(10))            # send | update
-    payload: Mapped[dict[str, Any]]                        # neutral Text/Card, see handlers.contract
+    payload: Mapped[dict[str, Any]]                        # neutral Text/Card, see handlers.chat.contract
     card_key: Mapped[str | None] = mapped_column(String(100), index=True)
     post_id: Mapped[int | None] = mapped_column(ForeignKey("card_posts.id"))
     reply_to: Mapped[str | None] = mapped_column(String(128))  # platform message id to thread under

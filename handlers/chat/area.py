@@ -1,0 +1,33 @@
+"""What one business area offers the chat: its commands, card buttons, live card views and
+scheduled jobs. Each area declares one `Area` next to its handlers (`handlers/<area>/area.py`);
+`handlers/registry.py` composes them. Declaring is building a value: nothing registers itself
+when a module is imported."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Awaitable, Callable, Mapping
+
+from handlers.chat.context import CardView, Ctx
+from handlers.chat.jobs import JobDef
+from handlers.chat.router import CommandHandler, Route
+
+ActionHandler = Callable[[Ctx, dict], Awaitable[None]]
+
+
+def command(name: str, zh: tuple[str, ...], en: tuple[str, ...], handler: CommandHandler, *,
+            glued: bool = False, listed: bool = True) -> Route:
+    """One command: `name` keys its help wording (help.<name>.usage / .example)."""
+    return Route(name, zh, en, handler, listed, glued)
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str
+    commands: tuple[Route, ...] = ()
+    actions: Mapping[str, ActionHandler] = field(default_factory=dict)   # "area.verb" -> handler
+    card_views: Mapping[str, CardView] = field(default_factory=dict)     # card_key prefix -> view
+    jobs: Callable[[], list[JobDef]] = list
+    # Messages no command matched (e.g. photos after a report); at most one area sets it.
+    fallback: CommandHandler | None = None
+    # The bot was added to a group; at most one area sets it.
+    on_joined: Callable[[Ctx], Awaitable[None]] | None = None

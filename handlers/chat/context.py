@@ -1,0 +1,118 @@
+"""What a handler gets: the inbound event, who and where, the open transaction, and ways to
+answer. Handlers build replies here; the dispatcher turns them into outbox rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Awaitable, Callable
+from zoneinfo import ZoneInfo
+
+from domain.finance.rules import FinanceRules
+from domain.progress.rules import ProgressRules
+from domain.changes.rules import ChangeRules
+from domain.store.models import ChatBinding, Person, Project
+from domain.store.uow import Tx
+from domain.tickets.rules import TicketRules
+from domain.tickets.service import Origin
+from handlers.chat.cards import Card
+from handlers.chat.contract import CardClick, Inbound, Message, Outgoing, Reply, Target, Text, Toast
+from handlers.chat.i18n import Catalog
+
+# card_key prefix -> builds the live card for (tx, deps, id, locale).
+CardView = Callable[[Tx, "Deps", str, str], Awaitable[Card | None]]
+
+
+@dataclass
+class Deps:
+    """Long-lived things handlers need, built once by the composition root."""
+    catalog: Catalog
+    rules: TicketRules
+    timezone: ZoneInfo
+    base_url: str = "http://127.0.0.1:8080"
+    default_locale: str = "zh-CN"
+    max_message_length: int = 2000
+    card_views: dict[str, CardView] = field(default_factory=dict)
+    changes: ChangeRules = field(default_factory=ChangeRules)
+    finance: FinanceRules = field(default_factory=FinanceRules)
+    progress: ProgressRules = field(default_factory=ProgressRules)
+    # Set by bot/pages at start-up: (project, now) -> the signed link to the customer's
+    # project page. None (e.g. a bare Deps in a test): cards go out without the link.
+    page_link: Callable[[Project, datetime], str] | None = None
+
+    def t(self, locale: str, key: str, **params: Any) -> str:
+        return self.catalog.t(locale, key, **params)
+
+    def local(self, when: datetime | None, fmt: str = "%m-%d %H:%M") -> str:
+        return when.astimezone(self.timezone).strftime(fmt) if when else "-"
+
+    async def live_card(self, tx: Tx, card_key: str, locale: str) -> Card | None:
+        kind, _, ident = card_key.partition(":")
+        view = self.card_views.get(kind)
+        return await view(tx, self, ident, locale) if view else None
+
+
+@dataclass
+class Ctx:
+    tx: Tx
+    deps: Deps
+    event: Inbound
+    now: datetime
+    person: Person | None
+    binding: ChatBinding | None
+    project: Project | None          # the project the chat is bound to, if any
+    locale: str
+    reply: Reply = field(default_factory=Reply)
+
+    @property
+    def platform(self) -> str:
+        return self.event.platform
+
+    @property
+    def origin(self) -> Origin:
+        return Origin(self.event.platform, self.event.conversation.chat_id,
+                      getattr(self.event, "message_id", None))
+
+    @property
+    def is_click(self) -> bool:
+        return isinstance(self.event, CardClick)
+
+    @property
+    def message(self) -> Message:
+        assert isinstance(self.event, Message)
+        return self.event
+
+    def t(self, key: str, **params: Any) -> str:
+        return self.deps.t(self.locale, key, **params)
+
+    def here(self) -> Target:
+        conv = self.event.conversation
+        return Target(conv.platform, "chat", conv.chat_id)
+
+    def say(self, text: str) -> None:
+        """Answer in the conversation the event came from."""
+        self.reply.messages.append(Outgoing(self.here(), Text(text), self._thread(), self.locale))
+
+    def show(self, card: Card) -> None:
+        self.reply.messages.append(Outgoing(self.here(), card, self._thread(), self.locale))
+
+    def toast(self, text: str, kind: str = "info") -> None:
+        self.reply.toast = Toast(text, kind)
+
+    def changed(self, card_key: str) -> None:
+        """The state behind a live card changed: every posted copy will be redrawn."""
+        if card_key not in self.reply.changed_cards:
+            self.reply.changed_cards.append(card_key)
+
+    async def notify(self, person: Person, body: Card | Text, key: str) -> bool:
+        """Tell one person directly, on this platform if they are on it, else on their first.
+        False when the person has no identity anywhere (then the caller says so)."""
+        identities = await self.tx.people.identities_of(person.id)
+        if not identities:
+            return False
+        chosen = next((i for i in identities if i.platform == self.platform), identities[0])
+        self.reply.messages.append(Outgoing(Target(chosen.platform, "user", chosen.external_id),
+                                            body, None, person.locale or self.deps.default_locale, key))
+        return True
+
+    def _thread(self) -> str | None:
+        return getattr(self.event, "message_id", None) if isinstance(self.event, Message) else None

@@ -1,0 +1,129 @@
+"""The neutral chat contract. Platform edges turn their payloads into `Message` / `CardClick`
+and render `Text` / `Card` / `Toast` back; handlers see nothing else."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from handlers.chat.cards import Card
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did it, as the platform knows them."""
+    platform: str
+    user_id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where it happened: a group chat, or a one-to-one chat with the bot."""
+    platform: str
+    chat_id: str
+    is_group: bool = True
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: str                      # image | location | file
+    ref: str | None = None         # platform resource key (image_key, MediaId, downloadCode …)
+    name: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    user_id: str
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    """Someone wrote to the bot (a command, a report, a photo …)."""
+    platform: str
+    event_id: str                  # the platform's id for this delivery; de-duplicated on it
+    actor: Actor
+    conversation: Conversation
+    text: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    mentions: tuple[Mention, ...] = ()   # other people @-mentioned (the bot itself removed)
+    message_id: str | None = None        # to reply in thread
+    addressed: bool = True               # @-mentioned the bot, or wrote to it one-to-one
+
+
+@dataclass(frozen=True)
+class CardClick:
+    """Someone pressed a button on one of our cards."""
+    platform: str
+    event_id: str
+    actor: Actor
+    conversation: Conversation
+    action: str                    # "area.verb", e.g. ticket.accept
+    value: dict[str, Any] = field(default_factory=dict)
+    message_id: str | None = None  # the card's message, to update it in place
+
+
+@dataclass(frozen=True)
+class Joined:
+    """The bot was added to a group chat (by `actor`, when the platform says who)."""
+    platform: str
+    event_id: str
+    actor: Actor
+    conversation: Conversation
+
+
+Inbound = Message | CardClick | Joined
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"type": "text", "text": self.text}
+
+
+@dataclass(frozen=True)
+class Toast:
+    text: str
+    kind: str = "info"  # info | success | warning | error
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an outgoing message goes: a chat, or one person on one platform."""
+    platform: str
+    kind: str       # chat | user
+    id: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    target: Target
+    body: Text | Card
+    reply_to: str | None = None
+    locale: str = "zh-CN"
+    key: str | None = None  # idempotency suffix; defaults to the position in the reply
+
+
+@dataclass
+class Reply:
+    """What a handler produced for one inbound event."""
+    messages: list[Outgoing] = field(default_factory=list)
+    toast: Toast | None = None
+    changed_cards: list[str] = field(default_factory=list)  # live card keys to refresh
+
+
+def payload_to_body(payload: dict[str, Any]) -> Text | Card:
+    if payload.get("type") == "text":
+        return Text(payload["text"])
+    return Card.from_payload(payload)
+
+
+def sent_at_now(now: datetime) -> str:
+    return now.isoformat()

@@ -1,0 +1,158 @@
+"""One inbound event, end to end, in one transaction: de-duplicate, find who and where, run
+the handler (inside a savepoint, so a refused command writes nothing), and queue the replies
+and card refreshes in the outbox."""
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from domain.errors import Conflict, DomainError
+from domain.store.uow import Store, Tx
+from handlers.chat.area import ActionHandler
+from handlers.chat.cards import Card
+from handlers.chat.context import Ctx, Deps
+from handlers.chat.contract import CardClick, Inbound, Joined, Message, Text, Toast
+from handlers.chat.outbox_writer import queue_reply
+from handlers.chat.router import Router
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Ack:
+    """What the platform edge answers right away."""
+    duplicate: bool = False
+    toast: Toast | None = None
+    card: Card | None = None   # the clicked card's new state, when asked for inline
+
+
+class Dispatcher:
+    def __init__(self, store: Store, deps: Deps, router: Router, actions: dict[str, ActionHandler],
+                 clock: Callable[[], datetime], on_queued: Callable[[], None] = lambda: None) -> None:
+        self.store, self.deps, self.router, self.actions = store, deps, router, actions
+        self.clock, self.on_queued = clock, on_queued
+
+    async def handle(self, event: Inbound, *, inline_card: bool = False) -> Ack:
+        """`inline_card`: the edge will show the clicked card's new state in its HTTP answer,
+        so no separate update is queued for that one copy."""
+        now = self.clock()
+        try:
+            ack = await self._handle(event, now, inline_card)
+        except Conflict:
+            # Someone changed the same row between our read and our commit; everything rolled
+            # back. Say so plainly (the user can press again) instead of "internal error".
+            text = self.deps.t(self.deps.default_locale, "error.conflict")
+            ack = await self._record_failure(event, now, text, "refused", Toast(text, "warning"))
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("event %s/%s failed (ref %s)", event.platform, event.event_id, ref)
+            text = self.deps.t(self.deps.default_locale, "error.internal", ref=ref)
+            ack = await self._record_failure(event, now, text, "error", Toast(text, "error"))
+        self.on_queued()
+        return ack
+
+    async def _handle(self, event: Inbound, now: datetime, inline_card: bool) -> Ack:
+        kind = {CardClick: "action", Joined: "joined"}.get(type(event), "message")
+        async with self.store.transaction() as tx:
+            row = await tx.inbound.claim(event.platform, event.event_id, kind, now)
+            if row is None:
+                return await self._duplicate(tx, event)
+            ctx = await self._context(tx, event, now)
+            status = "done"
+            try:
+                async with tx.savepoint():
+                    await self._route(ctx)
+            except DomainError as error:
+                status = "refused"
+                ctx.reply.messages.clear()
+                ctx.reply.changed_cards.clear()
+                self._explain(ctx, error)
+            inline = await self._queue(ctx, inline_card)
+            toast = ctx.reply.toast
+            tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind] if toast else None})
+            return Ack(toast=toast, card=inline)
+
+    async def _context(self, tx: Tx, event: Inbound, now: datetime) -> Ctx:
+        person = await tx.people.by_identity(event.platform, event.actor.user_id)
+        binding = await tx.projects.binding(event.platform, event.conversation.chat_id)
+        project = await tx.projects.get(binding.project_id) if binding else None
+        locale = (person.locale if person else None) or self.deps.default_locale
+        return Ctx(tx, self.deps, event, now, person, binding, project, locale)
+
+    async def _route(self, ctx: Ctx) -> None:
+        event = ctx.event
+        if isinstance(event, CardClick):
+            handler = self.actions.get(event.action)
+            if handler is None:
+                ctx.toast(ctx.t("error.stale_button"), "warning")
+            elif ctx.person is None:
+                ctx.toast(ctx.t("error.not_allowed"), "error")
+            else:
+                await handler(ctx, dict(event.value))
+            return
+        if isinstance(event, Joined):
+            if self.router.on_joined is not None:
+                await self.router.on_joined(ctx)
+            return
+        await self._route_message(ctx, event)
+
+    async def _route_message(self, ctx: Ctx, message: Message) -> None:
+        text = message.text.strip()
+        if len(text) > self.deps.max_message_length:
+            ctx.say(ctx.t("error.too_long", length=len(text), limit=self.deps.max_message_length))
+            return
+        match = self.router.match(text, strict=not message.addressed) if text else None
+        if match is not None and match.locale:
+            ctx.locale = match.locale
+        if ctx.person is None:
+            if message.addressed:
+                ctx.say(ctx.t("access.unknown_sender", name=message.actor.name or ""))
+            return
+        if match is None and self.router.fallback is not None:
+            await self.router.fallback(ctx, text)
+            return
+        if match is None:
+            if message.addressed:
+                ctx.say(ctx.t("help.unknown", text=text[:20]) if text else ctx.t("help.empty"))
+            return
+        await match.route.handler(ctx, match.args)
+
+    def _explain(self, ctx: Ctx, error: DomainError) -> None:
+        text = ctx.t(error.key, **error.params)
+        if ctx.is_click:
+            ctx.toast(text, "error" if error.key == "error.not_allowed" else "warning")
+        else:
+            ctx.say(text)
+
+    async def _queue(self, ctx: Ctx, inline_card: bool) -> Card | None:
+        event = ctx.event
+        clicked = event.message_id if isinstance(event, CardClick) and inline_card else None
+        return await queue_reply(ctx.tx, self.deps, ctx.reply, f"{event.platform}:{event.event_id}",
+                                 ctx.now, inline_for=(event.platform, clicked) if clicked else None)
+
+    async def _duplicate(self, tx: Tx, event: Inbound) -> Ack:
+        row = await tx.inbound.get(event.platform, event.event_id)
+        toast = row.response.get("toast") if row else None
+        return Ack(duplicate=True, toast=Toast(*toast) if toast else None)
+
+    async def _record_failure(self, event: Inbound, now: datetime, text: str, status: str,
+                              toast: Toast) -> Ack:
+        """The event's transaction rolled back: remember the event (so a platform retry does
+        not repeat a half-known effect) and tell the user."""
+        try:
+            async with self.store.transaction() as tx:
+                row = await tx.inbound.claim(event.platform, event.event_id, "error", now)
+                if row is None:
+                    return Ack(duplicate=True)
+                tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind]})
+                if isinstance(event, Message):
+                    await tx.outbox.enqueue(key=f"{event.platform}:{event.event_id}:error",
+                                            platform=event.platform, target_type="chat",
+                                            target_id=event.conversation.chat_id,
+                                            payload=Text(text).to_payload(), now=now)
+        except Exception:
+            log.exception("could not record failed event %s/%s", event.platform, event.event_id)
+        return Ack(toast=toast)

@@ -1,0 +1,125 @@
+"""Scheduled progress messages. The daily digest goes out at the project's digest time (default
+[progress] digest_time, 18:00 local) to the customer groups and to contacts who asked; a quiet
+day sends nothing unless configured. The weekly report goes out on Monday morning to the
+internal group and managers. Each is claimed once under `digest:{code}:{date}` /
+`weekly:{code}:{date}` (handlers/jobs.py), so two processes or a restart send it once."""
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from functools import partial
+
+from domain.enums import Audience, Role
+from domain.progress.digest import customer_digest, had_activity, weekly_report
+from domain.progress.rules import ProgressRules, parse_hhmm
+from domain.store.models import Person, Project
+from handlers.chat.jobs import Effect, JobDef, JobRunner
+from handlers.progress.cards import digest_card, page_link, weekly_card
+
+log = logging.getLogger(__name__)
+
+
+def digest_time(project: Project, rules: ProgressRules) -> time:
+    """The project's own digest time when it has a valid one, else the configured default."""
+    if project.digest_time:
+        parsed = parse_hhmm(project.digest_time)
+        if parsed is not None:
+            return parsed
+        log.warning("%s: digest_time %r is not a time like 18:00; using %s", project.code,
+                    project.digest_time, rules.digest_time.strftime("%H:%M"))
+    return rules.digest_time
+
+
+def digest_key(project: Project, day: date) -> str:
+    return f"digest:{project.code}:{day.isoformat()}"
+
+
+async def scan_digests(runner: JobRunner) -> int:
+    """One pass: every active project whose digest time has come today (within the catch-up
+    window) and whose digest is not yet claimed. Returns how many this process performed."""
+    deps, now = runner.deps, runner.clock()
+    rules, tz = deps.progress, deps.timezone
+    today = now.astimezone(tz).date()
+    window = timedelta(hours=rules.catch_up_hours)
+    async with runner.reading() as tx:
+        due = []
+        for project in await tx.progress.active_projects():
+            at = datetime.combine(today, digest_time(project, rules), tz)
+            if at <= now < at + window:
+                due.append((project.id, digest_key(project, today)))
+        done = await tx.progress.claimed([key for _, key in due])
+    performed = 0
+    for project_id, key in due:
+        if key not in done:
+            performed += await runner.once(key, partial(_digest, project_id, today))
+    return performed
+
+
+async def _digest(project_id: int, day: date, effect: Effect) -> None:
+    deps, tx = effect.deps, effect.tx
+    project = await tx.projects.get(project_id)
+    idle_ok = project.digest_when_idle if project.digest_when_idle is not None else deps.progress.send_when_idle
+    if not idle_ok and not await had_activity(tx, project, day, deps.timezone):
+        return   # a quiet day: nothing to say (the claim keeps later passes from asking again)
+    data = await customer_digest(tx, project, day, deps.timezone)
+
+    def card(locale: str):  # noqa: ANN202
+        return digest_card(deps, locale, data, page_link(deps, locale, project, effect.now))
+
+    await effect.post_to_project(project.id, Audience.CUSTOMER, card, "digest")
+    if project.customer_id is not None:
+        for person in await tx.progress.digest_contacts(project.customer_id):
+            await effect.notify(person, card, "digest-dm")
+
+
+def weekly_key(project: Project, day: date) -> str:
+    return f"weekly:{project.code}:{day.isoformat()}"
+
+
+async def scan_weekly(runner: JobRunner) -> int:
+    deps, now = runner.deps, runner.clock()
+    rules, tz = deps.progress, deps.timezone
+    local = now.astimezone(tz)
+    today = local.date()
+    at = datetime.combine(today, rules.weekly_time, tz)
+    if today.weekday() != rules.weekly_weekday or not at <= now < at + timedelta(hours=rules.catch_up_hours):
+        return 0
+    async with runner.reading() as tx:
+        due = [(p.id, weekly_key(p, today)) for p in await tx.progress.active_projects()]
+        done = await tx.progress.claimed([key for _, key in due])
+    performed = 0
+    for project_id, key in due:
+        if key not in done:
+            performed += await runner.once(key, partial(_weekly, project_id, today - timedelta(days=1)))
+    return performed
+
+
+async def _weekly(project_id: int, last: date, effect: Effect) -> None:
+    deps, tx = effect.deps, effect.tx
+    project = await tx.projects.get(project_id)
+    data = await weekly_report(tx, project, last, deps.timezone)
+
+    def card(locale: str):  # noqa: ANN202
+        return weekly_card(deps, locale, data, page_link(deps, locale, project, effect.now))
+
+    await effect.post_to_project(project.id, Audience.INTERNAL, card, "weekly")
+    for person in await _managers(effect, project):
+        await effect.notify(person, card, "weekly-dm")
+
+
+async def _managers(effect: Effect, project: Project) -> list[Person]:
+    """The project's managers (department heads see every project's page and the groups;
+    one card per project each Monday would bury them)."""
+    people: dict[int, Person] = {}
+    for person, role in await effect.tx.projects.members(project.id):
+        if role is Role.PROJECT_MANAGER:
+            people[person.id] = person
+    return list(people.values())
+
+
+SCAN_SECONDS = 60
+
+
+def progress_jobs() -> list[JobDef]:
+    return [JobDef("progress.digest", SCAN_SECONDS, scan_digests),
+            JobDef("progress.weekly", SCAN_SECONDS * 5, scan_weekly)]

@@ -1,0 +1,205 @@
+"""Ticket cards: the live ticket card (redrawn wherever it was posted), the lists, the
+correction picker and the satisfaction card (also live: it shows the answer once given)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain.enums import Category, Severity, TicketStatus
+from domain.store.models import Person, Ticket, TicketSurvey
+from domain.store.uow import Tx
+from handlers.chat.cards import Button, Card, Field, Fields, Markdown, Note
+from handlers.chat.context import Deps
+
+_COLOUR = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "blue"}
+
+
+def ticket_key(ticket_id: int) -> str:
+    return f"ticket:{ticket_id}"
+
+
+def survey_key(ticket_id: int) -> str:
+    return f"survey:{ticket_id}"
+
+
+def level_label(deps: Deps, locale: str, level: int) -> str:
+    """项目部 / 总部 for configured level names, else "第 n 级"."""
+    levels = deps.rules.escalation.levels
+    name = levels[level - 2].name if 2 <= level <= len(levels) + 1 else ""
+    key = f"escalation.level.{name}"
+    return deps.t(locale, key) if deps.catalog.has(key) else deps.t(locale, "escalation.level_n", n=level)
+
+
+async def ticket_card(tx: Tx, deps: Deps, ident: str, locale: str) -> Card | None:
+    ticket = await tx.tickets.get(int(ident))
+    if ticket is None:
+        return None
+    project = await tx.projects.get(ticket.project_id)
+    assignee = await tx.people.get(ticket.assignee_id) if ticket.assignee_id else None
+    reporter = await tx.people.get(ticket.reporter_id)
+    images = sum(a.kind == "image" for a in await tx.tickets.attachments(ticket.id))
+    return build_ticket_card(deps, locale, ticket, f"{project.code} {project.name}", assignee,
+                             reporter, images)
+
+
+def build_ticket_card(deps: Deps, locale: str, ticket: Ticket, project_label: str,
+                      assignee: Person | None, reporter: Person | None, images: int = 0) -> Card:
+    def t(key: str, **params: object) -> str:
+        return deps.t(locale, key, **params)
+
+    status = TicketStatus(ticket.status)
+    nobody = t("ticket.nobody")
+    fields = [
+        Field(t("ticket.project"), project_label, short=False),
+        Field(t("ticket.category"), t(f"category.{ticket.category}")),
+        Field(t("ticket.severity"), t(f"severity.{ticket.severity}")),
+        Field(t("ticket.assignee"), assignee.name if assignee else nobody),
+        Field(t("ticket.reporter"), reporter.name if reporter else nobody),
+    ]
+    if status in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS):
+        due_label, due_at = ((t("ticket.accept_due"), ticket.accept_due_at) if status == TicketStatus.OPEN
+                             else (t("ticket.resolve_due"), ticket.resolve_due_at))
+        shown = t("ticket.paused_due") if ticket.sla_since is None else deps.local(due_at)
+        fields.append(Field(due_label, shown))
+    fields.append(Field(t("ticket.status"), t(f"status.{ticket.status}")))
+    if images:
+        fields.append(Field(t("ticket.photos"), t("ticket.photo_count", count=images)))
+    if ticket.location:
+        where = ticket.location.get("address") or ticket.location.get("name") or t(
+            "ticket.coordinates", lat=ticket.location.get("latitude"), lng=ticket.location.get("longitude"))
+        fields.append(Field(t("ticket.location"), str(where), short=False))
+    blocks: list = [Fields(tuple(fields))]
+    if ticket.description and ticket.description != ticket.title:
+        blocks.append(Markdown(ticket.description))
+    if status == TicketStatus.IN_PROGRESS and ticket.sla_since is None:
+        blocks.append(Markdown(t("ticket.paused", reason=t(f"pause.{ticket.paused_reason}"))))
+    if status in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS) and ticket.escalation_level >= 2:
+        blocks.append(Markdown(t("ticket.escalated", level=level_label(deps, locale, ticket.escalation_level))))
+    if status == TicketStatus.RESOLVED:
+        blocks.append(Markdown(t("ticket.confirm_hint", days=deps.rules.auto_close_days)))
+    blocks.append(Note(status_line(deps, locale, ticket, assignee)))
+    colour = {TicketStatus.RESOLVED: "green", TicketStatus.CLOSED: "grey"}.get(
+        status, _COLOUR[Severity(ticket.severity)])
+    return Card(title=t("ticket.title", number=ticket.number, title=ticket.title), colour=colour,
+                blocks=tuple(blocks), actions=_buttons(t, ticket, status),
+                card_key=ticket_key(ticket.id))
+
+
+def status_line(deps: Deps, locale: str, ticket: Ticket, assignee: Person | None) -> str:
+    """"处理中 · 王工 · 14:02" — who holds it now and since when."""
+    name = assignee.name if assignee else deps.t(locale, "ticket.nobody")
+    since = {TicketStatus.IN_PROGRESS: ticket.accepted_at, TicketStatus.RESOLVED: ticket.resolved_at,
+             TicketStatus.CLOSED: ticket.closed_at}.get(TicketStatus(ticket.status), ticket.updated_at)
+    return deps.t(locale, f"ticket.line.{ticket.status}", name=name,
+                  time=deps.local(since, "%H:%M"))
+
+
+def _buttons(t, ticket: Ticket, status: TicketStatus) -> tuple[Button, ...]:  # noqa: ANN001
+    value = {"ticket": ticket.id}
+    if status == TicketStatus.RESOLVED:
+        return (Button(t("ticket.btn.confirm"), "ticket.confirm", value, "primary"),
+                Button(t("ticket.btn.reopen"), "ticket.reopen", value, "danger"))
+    if status not in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS):
+        return ()
+    reassign = Button(t("ticket.btn.reassign"), "ticket.reassign", value)
+    resolve = Button(t("ticket.btn.resolve"), "ticket.resolve", value)
+    correct = Button(t("ticket.btn.correct"), "ticket.correct", value)
+    take_over = ((Button(t("ticket.btn.take_over"), "ticket.take_over", value, "danger"),)
+                 if ticket.escalation_level >= 2 else ())
+    if status == TicketStatus.OPEN:
+        return (Button(t("ticket.btn.accept"), "ticket.accept", value, "primary"), reassign,
+                resolve, correct, *take_over)
+    if ticket.sla_since is None:
+        return (Button(t("ticket.btn.resume"), "ticket.resume", value, "primary"), reassign,
+                resolve, *take_over)
+    return (reassign, Button(t("ticket.btn.wait_customer"), "ticket.pause", {**value, "reason": "customer"}),
+            Button(t("ticket.btn.wait_material"), "ticket.pause", {**value, "reason": "material"}),
+            resolve, correct, *take_over)
+
+
+def correction_card(deps: Deps, locale: str, ticket: Ticket) -> Card:
+    """Pick the right category or severity (the current one is marked)."""
+    def t(key: str, **params: object) -> str:
+        return deps.t(locale, key, **params)
+
+    def mark(label: str, current: bool) -> str:
+        return f"✓ {label}" if current else label
+
+    value = {"ticket": ticket.id}
+    buttons = [Button(mark(t(f"category.{c}"), c == ticket.category), "ticket.set",
+                      {**value, "category": c.value}) for c in Category]
+    buttons += [Button(mark(t(f"severity.{s}"), s == ticket.severity), "ticket.set",
+                       {**value, "severity": s.value}, "primary" if s == Severity.HIGH else "default")
+                for s in Severity]
+    return Card(t("correct.title", number=ticket.number), "blue",
+                (Markdown(t("correct.body", title=ticket.title)),), tuple(buttons))
+
+
+async def survey_card(tx: Tx, deps: Deps, ident: str, locale: str) -> Card | None:
+    ticket = await tx.tickets.get(int(ident))
+    survey = await tx.tickets.survey(int(ident)) if ticket else None
+    if survey is None:
+        return None
+    assignee = await tx.people.get(ticket.assignee_id) if ticket.assignee_id else None
+    return build_survey_card(deps, locale, ticket, survey, assignee)
+
+
+def build_survey_card(deps: Deps, locale: str, ticket: Ticket, survey: TicketSurvey,
+                      assignee: Person | None) -> Card:
+    def t(key: str, **params: object) -> str:
+        return deps.t(locale, key, **params)
+
+    body = t("survey.body", title=ticket.title, name=assignee.name if assignee else t("ticket.nobody"))
+    blocks: list = [Markdown(body)]
+    if survey.score is not None:
+        blocks.append(Note(t("survey.answered", score=survey.score, label=t(f"survey.score.{survey.score}"),
+                             number=ticket.number)))
+    if survey.comment:
+        blocks.append(Markdown(t("survey.comment", text=survey.comment)))
+    buttons = tuple(Button(t(f"survey.score.{n}"), "ticket.rate", {"ticket": ticket.id, "score": n},
+                           "primary" if n == survey.score else "default") for n in range(1, 6))
+    return Card(t("survey.title", number=ticket.number), "green" if survey.score else "blue",
+                tuple(blocks), buttons, card_key=survey_key(ticket.id))
+
+
+def ticket_list_card(deps: Deps, locale: str, tickets: list[Ticket], me: Person) -> Card:
+    def t(key: str, **params: object) -> str:
+        return deps.t(locale, key, **params)
+
+    if not tickets:
+        return Card(t("mine.title"), "green", (Markdown(t("mine.empty")),))
+    lines = []
+    for ticket in tickets:
+        role = t("mine.assigned") if ticket.assignee_id == me.id else t("mine.reported")
+        due = ticket.accept_due_at if ticket.status == TicketStatus.OPEN else ticket.resolve_due_at
+        lines.append(t("mine.line", number=ticket.number, title=ticket.title, role=role,
+                       status=t(f"status.{ticket.status}"),
+                       due=deps.local(due) if ticket.sla_since else t("ticket.paused_due")))
+    return Card(t("mine.title_count", count=len(tickets)), "blue", (Markdown("\n".join(lines)),
+                Note(t("mine.hint"))))
+
+
+def overdue_card(deps: Deps, locale: str, rows: list[tuple[Ticket, str, str]], now: datetime) -> Card:
+    """rows: (ticket, project code, assignee name)."""
+    def t(key: str, **params: object) -> str:
+        return deps.t(locale, key, **params)
+
+    if not rows:
+        return Card(t("overdue.title"), "green", (Markdown(t("overdue.empty")),))
+    lines = []
+    for ticket, code, name in rows:
+        late_accept = ticket.status == TicketStatus.OPEN and ticket.accept_due_at and ticket.accept_due_at < now
+        due = ticket.accept_due_at if late_accept else ticket.resolve_due_at
+        minutes = int((now - due).total_seconds() // 60)
+        lines.append(t("overdue.line", number=ticket.number, title=ticket.title, project=code,
+                       name=name, what=t("overdue.accept" if late_accept else "overdue.resolve"),
+                       late=_duration(t, minutes), level=ticket.escalation_level))
+    return Card(t("overdue.title_count", count=len(rows)), "red", (Markdown("\n".join(lines)),
+                Note(t("overdue.hint"))))
+
+
+def _duration(t, minutes: int) -> str:  # noqa: ANN001
+    if minutes < 60:
+        return t("duration.minutes", n=minutes)
+    if minutes < 48 * 60:
+        return t("duration.hours", h=minutes // 60, m=minutes % 60)
+    return t("duration.days", d=minutes // 1440, h=minutes % 1440 // 60)
