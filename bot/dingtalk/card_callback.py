@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from bot.dingtalk.verify import CallbackRejected
+from bot.inbound import Refused
 
 
 @dataclass(frozen=True)
@@ -27,19 +27,19 @@ class Pressed:
 def parse(body: Any, minute: int) -> Pressed:
     """`minute`: the current minute (epoch seconds // 60), see the event id below."""
     if not isinstance(body, dict):
-        raise CallbackRejected("card callback body is not a JSON object")
+        raise Refused("card callback body is not a JSON object")
     out_track_id, user_id = body.get("outTrackId"), body.get("userId")
     if not isinstance(out_track_id, str) or not out_track_id or not isinstance(user_id, str) or not user_id:
-        raise CallbackRejected("card callback without outTrackId or userId")
+        raise Refused("card callback without outTrackId or userId")
     try:
         content = json.loads(body.get("content") or "{}")
         params = content["cardPrivateData"]["params"]
         action, raw_value = params["action"], params.get("value") or "{}"
         value = json.loads(raw_value) if isinstance(raw_value, str) else raw_value
     except (ValueError, KeyError, TypeError):
-        raise CallbackRejected("card callback without cardPrivateData.params.action") from None
+        raise Refused("card callback without cardPrivateData.params.action") from None
     if not isinstance(action, str) or not isinstance(value, dict):
-        raise CallbackRejected("card callback action/value of the wrong type")
+        raise Refused("card callback action/value of the wrong type")
     # No delivery id is documented for HTTP card callbacks. The same press within the same
     # minute is taken as a platform retry (one effect); a press in a later minute is new.
     given = body.get("requestId") or body.get("callbackId")

@@ -21,6 +21,7 @@ from bot.dingtalk import card_callback, cards, events, verify
 from bot.dingtalk.adapter import DingTalkAdapter
 from bot.dingtalk.api import DingTalkApi
 from bot.dingtalk.config import DingTalkConfig
+from bot.inbound import Refused
 from bot.media import MediaError
 from bot.settings import Settings
 from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Message, Target, Text
@@ -72,13 +73,13 @@ class DingTalkEdge:
         now = request.app[keys.CLOCK]()
         try:
             _, sign = verify.check(request.headers, self.config.app_secret, now)
-        except verify.CallbackRejected as error:
+        except Refused as error:
             log.warning("dingtalk: refused callback from %s: %s", request.remote, error)
             raise web.HTTPUnauthorized(text="bad signature") from None
         body = await _read_json(request)
         try:
             incoming = events.parse(body, self.config.app_secret)
-        except verify.CallbackRejected as error:
+        except Refused as error:
             log.warning("dingtalk: refused callback: %s", error)
             raise web.HTTPBadRequest(text=str(error)) from None
         if incoming is None:
@@ -143,7 +144,7 @@ class DingTalkEdge:
         now = request.app[keys.CLOCK]()
         try:
             pressed = card_callback.parse(body, int(now.timestamp()) // 60)
-        except verify.CallbackRejected as error:
+        except Refused as error:
             raise web.HTTPBadRequest(text=str(error)) from None
         async with request.app[keys.STORE].transaction() as tx:
             post = await tx.outbox.post(PLATFORM, pressed.out_track_id)

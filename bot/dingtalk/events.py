@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.dingtalk.verify import CallbackRejected, button_mac
+from bot.dingtalk.verify import button_mac
+from bot.inbound import Refused
 from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 log = logging.getLogger(__name__)
@@ -46,11 +47,11 @@ class Incoming:
 
 def parse(body: Any, secret: str) -> Incoming | None:
     if not isinstance(body, dict):
-        raise CallbackRejected("body is not a JSON object")
+        raise Refused("body is not a JSON object")
     msg_id, kind = _str(body, "msgId"), _str(body, "msgtype")
     conversation_id, sender = _str(body, "conversationId"), _str(body, "senderId")
     if not (msg_id and kind and conversation_id and sender):
-        raise CallbackRejected("callback without msgId, msgtype, conversationId or senderId")
+        raise Refused("callback without msgId, msgtype, conversationId or senderId")
     user = _str(body, "senderStaffId") or sender   # staffId only for members of the org
     is_group = str(body.get("conversationType")) == "2"
     chat_id = conversation_id if is_group else dm_chat(user)

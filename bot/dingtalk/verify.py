@@ -13,12 +13,10 @@ import hmac
 from datetime import datetime
 from typing import Mapping
 
+from bot.inbound import Refused
+
 WINDOW_MS = 60 * 60 * 1000
 
-
-class CallbackRejected(Exception):
-    """The request is not a genuine DingTalk callback (or not one we can read); the message
-    says why, for the log only."""
 
 
 def sign(timestamp: str, secret: str) -> str:
@@ -28,18 +26,18 @@ def sign(timestamp: str, secret: str) -> str:
 
 
 def check(headers: Mapping[str, str], secret: str, now: datetime) -> tuple[str, str]:
-    """Raise CallbackRejected unless the headers carry a fresh, correct signature.
+    """Raise Refused (401) unless the headers carry a fresh, correct signature.
     Returns (timestamp, sign)."""
     timestamp, given = headers.get("timestamp", ""), headers.get("sign", "")
     if not timestamp or not given:
-        raise CallbackRejected("missing timestamp or sign header")
+        raise Refused("missing timestamp or sign header", 401)
     if not timestamp.isdigit() or len(timestamp) > 15:
-        raise CallbackRejected(f"timestamp is not milliseconds: {timestamp[:20]!r}")
+        raise Refused(f"timestamp is not milliseconds: {timestamp[:20]!r}", 401)
     skew = abs(int(now.timestamp() * 1000) - int(timestamp))
     if skew > WINDOW_MS:
-        raise CallbackRejected(f"timestamp {timestamp} is {skew // 1000} s away from now")
+        raise Refused(f"timestamp {timestamp} is {skew // 1000} s away from now", 401)
     if not hmac.compare_digest(sign(timestamp, secret).encode(), given.encode()):
-        raise CallbackRejected("sign does not match")
+        raise Refused("sign does not match", 401)
     return timestamp, given
 
 

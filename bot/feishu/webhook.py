@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import web
 
 from bot import keys
-from bot.feishu import crypto, events
-from bot.feishu.crypto import CallbackRefused
+from bot.feishu import events, verify
+from bot.inbound import Refused
 from bot.delivery.ports import DeliveryError
 from bot.media import MediaError
 from handlers.chat.contract import CardClick, Inbound, Message
@@ -52,7 +52,7 @@ class FeishuWebhook:
         raw = await request.read()
         try:
             payload = self._open(request, raw)
-        except CallbackRefused as refused:
+        except Refused as refused:
             log.warning("feishu callback refused (%s) from %s: %s", refused.status,
                         request.remote, refused.reason)
             return web.json_response({"msg": refused.reason}, status=refused.status)
@@ -99,14 +99,14 @@ class FeishuWebhook:
     def _open(self, request: web.Request, raw: bytes) -> dict[str, Any]:
         """The callback's plaintext JSON, once it is known to come from Feishu for us."""
         config = self.edge.config
-        outer = crypto.parse_json(raw)
-        payload = crypto.decrypt(config.encrypt_key, outer["encrypt"]) if "encrypt" in outer else outer
+        outer = verify.parse_json(raw)
+        payload = verify.decrypt(config.encrypt_key, outer["encrypt"]) if "encrypt" in outer else outer
         if payload.get("type") == "url_verification":
             # Not signed (Feishu's doc: the signature does not cover the URL check); the token is.
             self._check_token(payload.get("token"))
             return payload
         if config.encrypt_key:
-            crypto.check_signature(request.headers, config.encrypt_key, raw)
+            verify.check_signature(request.headers, config.encrypt_key, raw)
             self._check_age(request)
         token = (payload.get("header") or {}).get("token") if "schema" in payload else payload.get("token")
         self._check_token(token)
@@ -115,16 +115,16 @@ class FeishuWebhook:
     def _check_token(self, token: Any) -> None:
         expected = self.edge.config.verification_token
         if expected and token != expected:
-            raise CallbackRefused(401, "invalid verification token")
+            raise Refused("invalid verification token", 401)
 
     def _check_age(self, request: web.Request) -> None:
         try:
             sent = int(request.headers.get("X-Lark-Request-Timestamp", ""))
         except ValueError:
-            raise CallbackRefused(401, "missing or bad timestamp") from None
+            raise Refused("missing or bad timestamp", 401) from None
         age = request.app[keys.CLOCK]().timestamp() - sent
         if age > MAX_AGE_SECONDS or age < -MAX_SKEW_SECONDS:
-            raise CallbackRefused(401, f"timestamp out of range ({int(age)} s)")
+            raise Refused(f"timestamp out of range ({int(age)} s)", 401)
 
     async def _dispatch(self, request: web.Request, event: Inbound, token: str | None,
                         deadline: float) -> dict[str, Any]:

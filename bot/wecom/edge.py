@@ -23,7 +23,8 @@ from bot.wecom import events, groups
 from bot.wecom.adapter import WeComAdapter
 from bot.wecom.api import WeComApi
 from bot.wecom.config import WeComConfig
-from bot.wecom.crypto import CallbackCrypto, CallbackRejected, parse_xml
+from bot.inbound import Refused
+from bot.wecom.verify import CallbackCrypto, parse_xml
 from handlers.chat.contract import Attachment, Message, Text
 from handlers.chat.i18n import Catalog
 
@@ -68,8 +69,8 @@ class WeComEdge:
             plain = self.crypto.verify_url(query["msg_signature"], query["timestamp"],
                                            query["nonce"], query["echostr"])
         except KeyError:
-            return _refuse(CallbackRejected("missing msg_signature, timestamp, nonce or echostr"))
-        except CallbackRejected as error:
+            return _refuse(Refused("missing msg_signature, timestamp, nonce or echostr"))
+        except Refused as error:
             return _refuse(error)
         return web.Response(text=plain, content_type="text/plain")
 
@@ -81,8 +82,8 @@ class WeComEdge:
             self._check_agent(plain)
             event = events.parse(plain)
         except KeyError:
-            return _refuse(CallbackRejected("missing msg_signature, timestamp or nonce"))
-        except CallbackRejected as error:
+            return _refuse(Refused("missing msg_signature, timestamp or nonce"))
+        except Refused as error:
             return _refuse(error)
         if isinstance(event, events.Click):
             await self._click(request.app, event)
@@ -111,7 +112,7 @@ class WeComEdge:
     def _check_agent(self, plain: str) -> None:
         agent = (parse_xml(plain.encode("utf-8")).findtext("AgentID") or "").strip()
         if agent and agent != str(self.config.agent_id):
-            raise CallbackRejected(f"callback for agent {agent}, not ours", 403)
+            raise Refused(f"callback for agent {agent}, not ours", 403)
 
     async def _click(self, app: web.Application, click: events.Click) -> None:
         store, clock = app[keys.STORE], app[keys.CLOCK]
@@ -142,6 +143,6 @@ async def _keep_response_code(store, click: events.Click, now: datetime) -> None
                            "code_at": now.isoformat()}
 
 
-def _refuse(error: CallbackRejected) -> web.Response:
+def _refuse(error: Refused) -> web.Response:
     log.warning("wecom callback refused: %s", error)
     return web.Response(status=error.status, text="refused")

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from xml.etree.ElementTree import Element
 
-from bot.wecom.crypto import CallbackRejected, parse_xml
+from bot.inbound import Refused
+from bot.wecom.verify import parse_xml
 from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 log = logging.getLogger(__name__)
@@ -51,14 +52,14 @@ def parse(plaintext: str) -> Message | Click | None:
     kind = _text(root, "MsgType")
     created = _text(root, "CreateTime")
     if not user or not kind or not created.isdigit():
-        raise CallbackRejected("callback without FromUserName, MsgType or CreateTime")
+        raise Refused("callback without FromUserName, MsgType or CreateTime")
     actor = Actor(PLATFORM, user)
     conversation = Conversation(PLATFORM, dm_chat(user), is_group=False)
     if kind == "event":
         return _event(root, actor, conversation, created)
     msg_id = _text(root, "MsgId")
     if not msg_id:
-        raise CallbackRejected("message without MsgId")
+        raise Refused("message without MsgId")
     common = dict(platform=PLATFORM, event_id=msg_id, actor=actor, conversation=conversation,
                   message_id=msg_id, addressed=True)
     if kind == "text":
@@ -100,7 +101,7 @@ def _location(root: Element) -> Attachment:
     try:
         lat, lng = float(_text(root, "Location_X")), float(_text(root, "Location_Y"))
     except ValueError:
-        raise CallbackRejected("location without numeric Location_X / Location_Y") from None
+        raise Refused("location without numeric Location_X / Location_Y") from None
     return Attachment("location", latitude=lat, longitude=lng, address=_text(root, "Label") or None)
 
 

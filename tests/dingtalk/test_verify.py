@@ -6,7 +6,8 @@ from urllib.parse import quote_plus
 
 import pytest
 
-from bot.dingtalk.verify import CallbackRejected, check, sign
+from bot.dingtalk.verify import check, sign
+from bot.inbound import Refused
 
 
 def test_inbound_robot_callback_vector():
@@ -37,10 +38,10 @@ def test_check_accepts_the_vector_within_the_hour_either_side():
     ({**GOOD, "timestamp": "15772622x6757"}, NOW, "milliseconds"),
 ])
 def test_check_refuses(headers, now, reason):
-    with pytest.raises(CallbackRejected, match=reason):
+    with pytest.raises(Refused, match=reason):
         check(headers, "test-app-secret", now)
 
 
 def test_other_secret_is_refused():
-    with pytest.raises(CallbackRejected):
+    with pytest.raises(Refused):
         check(GOOD, "another-secret", NOW)

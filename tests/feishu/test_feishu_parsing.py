@@ -8,7 +8,7 @@ import json
 import pytest
 from lark_oapi.core.utils import AESCipher
 
-from bot.feishu import cards, crypto, events
+from bot.feishu import cards, events, verify
 from handlers.chat.cards import Button, Card, Field, Fields, Image, LinkButton, Markdown, Note, Progress
 from handlers.chat.contract import Attachment, CardClick, Joined, Mention, Message
 from tests.feishu.driver import BOT, CONTENTS, click_event, message_event, sample
@@ -19,25 +19,25 @@ from tests.feishu.signing import encrypt, sign
 
 def test_official_decryption_vector():
     # PLATFORMS.md §0.3: Feishu's "事件解密" sample, used by many independent SDKs.
-    assert crypto.decrypt_text("test key", "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=") == "hello world"
+    assert verify.decrypt_text("test key", "P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=") == "hello world"
     assert AESCipher("test key").decrypt_str("P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=") == "hello world"
 
 
 def test_our_envelope_round_trips_with_a_fixed_iv():
     sealed = encrypt("test key", '{"a": 1}', iv=b"0123456789abcdef")
     assert base64.b64decode(sealed)[:16] == b"0123456789abcdef"   # the IV travels in front
-    assert crypto.decrypt("test key", sealed) == {"a": 1}
+    assert verify.decrypt("test key", sealed) == {"a": 1}
 
 
 def test_signature_is_plain_sha256_over_the_concatenation():
     body = b'{"encrypt":"x"}'
-    assert crypto.signature("1700000000", "abc123nonce", "test key", body) == sign(
+    assert verify.signature("1700000000", "abc123nonce", "test key", body) == sign(
         "1700000000", "abc123nonce", "test key", body)
     headers = {"X-Lark-Request-Timestamp": "1700000000", "X-Lark-Request-Nonce": "abc123nonce",
                "X-Lark-Signature": sign("1700000000", "abc123nonce", "test key", body)}
-    crypto.check_signature(headers, "test key", body)
-    with pytest.raises(crypto.CallbackRefused):
-        crypto.check_signature(headers, "test key", body + b" ")
+    verify.check_signature(headers, "test key", body)
+    with pytest.raises(verify.Refused):
+        verify.check_signature(headers, "test key", body + b" ")
 
 
 # -- events --------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 expired → 410, both with the "link expired" page and no project data."""
 from __future__ import annotations
 
-from bot import keys
 from bot.pages.links import LinkRefused, PageLinks
 from tests.progress.helpers import OWNER, SITE, days, edit_milestone, local_today, say_with_photos
 

@@ -15,13 +15,8 @@ from typing import Any
 
 from lark_oapi.core.utils import AESCipher
 
+from bot.inbound import Refused
 
-class CallbackRefused(Exception):
-    """The request is not an authentic, readable Feishu callback. `status` is the HTTP answer."""
-
-    def __init__(self, status: int, reason: str) -> None:
-        super().__init__(reason)
-        self.status, self.reason = status, reason
 
 
 def signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
@@ -34,15 +29,15 @@ def check_signature(headers: Any, encrypt_key: str, body: bytes) -> None:
     given = headers.get("X-Lark-Signature", "")
     expected = signature(timestamp, nonce, encrypt_key, body)
     if not given or not hmac.compare_digest(given.encode(), expected.encode()):
-        raise CallbackRefused(401, "signature verification failed")
+        raise Refused("signature verification failed", 401)
 
 
 def decrypt(encrypt_key: str, encrypted: Any) -> dict[str, Any]:
     """The JSON object inside an `{"encrypt": "..."}` envelope."""
     if not encrypt_key:
-        raise CallbackRefused(400, "encrypted body but no encrypt key is configured")
+        raise Refused("encrypted body but no encrypt key is configured", 400)
     if not isinstance(encrypted, str):
-        raise CallbackRefused(400, "encrypt must be a string")
+        raise Refused("encrypt must be a string", 400)
     return parse_json(decrypt_text(encrypt_key, encrypted).encode())
 
 
@@ -50,14 +45,14 @@ def decrypt_text(encrypt_key: str, encrypted: str) -> str:
     try:
         return AESCipher(encrypt_key).decrypt_str(encrypted)
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise CallbackRefused(400, "body could not be decrypted") from None
+        raise Refused("body could not be decrypted", 400) from None
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:
     try:
         body = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
-        raise CallbackRefused(400, "body is not JSON") from None
+        raise Refused("body is not JSON", 400) from None
     if not isinstance(body, dict):
-        raise CallbackRefused(400, "body is not a JSON object")
+        raise Refused("body is not a JSON object", 400)
     return body

@@ -11,31 +11,25 @@ from wechatpy.enterprise.crypto import WeChatCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
 from wechatpy.exceptions import InvalidSignatureException
 
+from bot.inbound import Refused
 from bot.wecom.config import WeComConfig
 
 log = logging.getLogger(__name__)
 MAX_XML = 256 * 1024  # WeCom callbacks are a few KB; refuse anything far bigger before parsing
 
 
-class CallbackRejected(Exception):
-    """The request is not a genuine WeCom callback for this app. `status` is the HTTP answer."""
-
-    def __init__(self, reason: str, status: int = 400) -> None:
-        super().__init__(reason)
-        self.status = status
-
 
 def parse_xml(data: bytes | str) -> Element:
     """Parse untrusted XML: no DTD, no entities, no external references."""
     if len(data) > MAX_XML:
-        raise CallbackRejected("XML body too large")
+        raise Refused("XML body too large")
     try:
         return safe_xml.fromstring(data, forbid_dtd=True, forbid_entities=True,
                                    forbid_external=True)
     except DefusedXmlException as error:
-        raise CallbackRejected(f"XML with a DTD or entities refused ({type(error).__name__})") from None
+        raise Refused(f"XML with a DTD or entities refused ({type(error).__name__})") from None
     except safe_xml.ParseError as error:
-        raise CallbackRejected(f"malformed XML ({error})") from None
+        raise Refused(f"malformed XML ({error})") from None
 
 
 class CallbackCrypto:
@@ -51,7 +45,7 @@ class CallbackCrypto:
         envelope = parse_xml(body)
         encrypted = envelope.findtext("Encrypt")
         if not encrypted:
-            raise CallbackRejected("no Encrypt element")
+            raise Refused("no Encrypt element")
         return self._open(lambda: self._crypto.decrypt_message(
             {"Encrypt": encrypted}, signature, timestamp, nonce))
 
@@ -64,8 +58,8 @@ class CallbackCrypto:
         try:
             return step()
         except InvalidSignatureException:
-            raise CallbackRejected("wrong msg_signature", 403) from None
+            raise Refused("wrong msg_signature", 403) from None
         except InvalidCorpIdException:
-            raise CallbackRejected("corp id in the message is not ours", 403) from None
+            raise Refused("corp id in the message is not ours", 403) from None
         except Exception as error:  # wrong key or garbage: padding, length, utf-8, base64 …
-            raise CallbackRejected(f"cannot decrypt ({type(error).__name__})") from None
+            raise Refused(f"cannot decrypt ({type(error).__name__})") from None
