@@ -18,6 +18,7 @@ from bot.console.hub import ConsoleHub
 from bot.delivery.ports import Adapter
 from bot.delivery.worker import DeliveryWorker
 from bot.edges import enabled_edges
+from bot.inbound import InboundPipeline
 from bot.jobs import JobSpec, start_scheduler
 from bot.media import MediaStore
 from bot.pages.routes import install as install_pages
@@ -32,6 +33,7 @@ from handlers.chat.context import Deps
 from handlers.chat.dispatch import Dispatcher
 from handlers.chat.i18n import Catalog
 from handlers.chat.jobs import JobRunner
+from handlers.chat.ports import GroupMaker
 from handlers.changes.jobs import warn_role_gaps
 from handlers.registry import build_actions, build_card_views, build_jobs, build_router
 
@@ -79,10 +81,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
                     timezone=settings.timezone, base_url=settings.base_url,
                     default_locale=settings.default_locale,
                     max_message_length=settings.max_message_length, card_views=build_card_views(),
-                    finance=settings.finance, changes=settings.changes)
+                    finance=settings.finance, changes=settings.changes,
+                    group_makers={name: adapter for name, adapter in adapters.items()
+                                  if isinstance(adapter, GroupMaker)})
         app[keys.STORE], app[keys.WORKER] = store, worker
         app[keys.DISPATCHER] = Dispatcher(store, deps, build_router(), build_actions(), clock,
                                           worker.poke)
+        app[keys.INBOUND] = InboundPipeline(app[keys.DISPATCHER], app[keys.MEDIA])
         runner = JobRunner(store, deps, clock, worker.poke)
         app[keys.JOBS] = runner
         task = asyncio.create_task(worker.run(), name="delivery") if run_worker else None

@@ -2,8 +2,8 @@
 
 An edge adds its webhook routes when the app is built and, while the app runs, owns its API
 client, which it hands to the delivery worker as the platform's adapter. A platform is enabled
-when its identifying setting is present; its package is imported only then, so a console-only
-start never pays for lark-oapi's import time.
+when its identifying setting is present (`bot/platforms.py`); its package is imported only
+then, so a console-only start never pays for lark-oapi's import time.
 """
 from __future__ import annotations
 
@@ -13,14 +13,8 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.delivery.ports import Adapter
+from bot.platforms import PLATFORMS
 from bot.settings import Settings
-
-# platform -> (setting that enables it, "module:Class" of its edge)
-EDGES: dict[str, tuple[str, str]] = {
-    "feishu": ("app_id", "bot.feishu.edge:FeishuEdge"),
-    "wecom": ("corp_id", "bot.wecom.edge:WeComEdge"),
-    "dingtalk": ("app_key", "bot.dingtalk.edge:DingTalkEdge"),
-}
 
 
 class Edge(Protocol):
@@ -35,9 +29,9 @@ class Edge(Protocol):
 
 def enabled_edges(settings: Settings) -> list[Edge]:
     edges = []
-    for platform, (switch, path) in EDGES.items():
-        if settings.platforms.get(platform, {}).get(switch):
-            module_name, class_name = path.split(":")
+    for platform in PLATFORMS:
+        if settings.platforms.get(platform.name, {}).get(platform.switch):
+            module_name, class_name = platform.edge.split(":")
             edge_class = getattr(importlib.import_module(module_name), class_name)
             edges.append(edge_class(settings))
     return edges

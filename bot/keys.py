@@ -9,6 +9,7 @@ from aiohttp import web
 if TYPE_CHECKING:
     from bot.console.hub import ConsoleHub
     from bot.delivery.worker import DeliveryWorker
+    from bot.inbound import InboundPipeline
     from bot.media import MediaStore
     from bot.settings import Settings
     from domain.store.uow import Store
@@ -21,6 +22,8 @@ SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
 CLOCK: web.AppKey["Callable[[], datetime]"] = web.AppKey("clock")
 STORE: web.AppKey["Store"] = web.AppKey("store")
 DISPATCHER: web.AppKey["Dispatcher"] = web.AppKey("dispatcher")
+# What every edge calls once it has a verified, parsed event (bot/inbound.py).
+INBOUND: web.AppKey["InboundPipeline"] = web.AppKey("inbound")
 WORKER: web.AppKey["DeliveryWorker"] = web.AppKey("worker")
 JOBS: web.AppKey["JobRunner"] = web.AppKey("jobs")
 MEDIA: web.AppKey["MediaStore"] = web.AppKey("media")

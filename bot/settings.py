@@ -5,6 +5,7 @@ later. A bad value raises `ConfigError` whose message is one line naming the key
 """
 from __future__ import annotations
 
+import importlib
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -12,18 +13,17 @@ from pathlib import Path
 from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.config_error import ConfigError
 from bot.paths import CONFIG_DIR
+from bot.platforms import PLATFORMS
 from domain.changes.rules import ChangeRules, parse_change_rules
 from domain.finance.rules import FinanceRules, parse_finance
 from domain.progress.rules import ProgressRules, parse_progress
 from domain.tickets.rules import SlaWindow, TicketRules, parse_lifecycle
 
 
-class ConfigError(Exception):
-    """A configuration value is missing or wrong; the message names the key."""
-
-
 # Environment variable -> (section path, key, parser name). The names are product interface.
+# Each platform's own variables are declared in its package (bot/<platform>/config.py).
 ENV_KEYS: dict[str, tuple[str, str, str]] = {
     "SITEBOT_HOST": ("server", "host", "str"),
     "SITEBOT_PORT": ("server", "port", "port"),
@@ -33,24 +33,6 @@ ENV_KEYS: dict[str, tuple[str, str, str]] = {
     "SITEBOT_TIMEZONE": ("time", "timezone", "str"),
     "SITEBOT_MEDIA_DIR": ("media", "dir", "str"),
     "SITEBOT_LINK_SECRET": ("links", "secret", "str"),
-    "SITEBOT_FEISHU_APP_ID": ("feishu", "app_id", "str"),
-    "SITEBOT_FEISHU_APP_SECRET": ("feishu", "app_secret", "str"),
-    "SITEBOT_FEISHU_VERIFICATION_TOKEN": ("feishu", "verification_token", "str"),
-    "SITEBOT_FEISHU_ENCRYPT_KEY": ("feishu", "encrypt_key", "str"),
-    "SITEBOT_FEISHU_BASE_URL": ("feishu", "base_url", "str"),
-    "SITEBOT_WECOM_CORP_ID": ("wecom", "corp_id", "str"),
-    "SITEBOT_WECOM_AGENT_ID": ("wecom", "agent_id", "str"),
-    "SITEBOT_WECOM_SECRET": ("wecom", "secret", "str"),
-    "SITEBOT_WECOM_TOKEN": ("wecom", "token", "str"),
-    "SITEBOT_WECOM_AES_KEY": ("wecom", "aes_key", "str"),
-    "SITEBOT_WECOM_BASE_URL": ("wecom", "base_url", "str"),
-    "SITEBOT_DINGTALK_APP_KEY": ("dingtalk", "app_key", "str"),
-    "SITEBOT_DINGTALK_APP_SECRET": ("dingtalk", "app_secret", "str"),
-    "SITEBOT_DINGTALK_ROBOT_CODE": ("dingtalk", "robot_code", "str"),
-    "SITEBOT_DINGTALK_BASE_URL": ("dingtalk", "base_url", "str"),
-    "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX": ("dingtalk", "session_webhook_prefix", "str"),
-    "SITEBOT_DINGTALK_CARD_TEMPLATE_ID": ("dingtalk", "card_template_id", "str"),
-    "SITEBOT_DINGTALK_CARD_ROUTE_KEY": ("dingtalk", "card_route_key", "str"),
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -104,6 +86,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, overrides: dict | Non
     for name, (section, key, kind) in ENV_KEYS.items():
         if name in env:
             raw.setdefault(section, {})[key] = _parse_env(name, env[name], kind)
+    for platform in PLATFORMS:  # each platform declares its own variables (all strings)
+        for name, key in importlib.import_module(platform.config).ENV_KEYS.items():
+            if name in env:
+                raw.setdefault(platform.name, {})[key] = env[name]
     if overrides:
         _merge(raw, overrides)
     return _build(raw)
@@ -167,7 +153,7 @@ def _build(raw: dict) -> Settings:
         finance=_finance(raw.get("finance", {})),
         progress=_progress(raw.get("progress", {})),
         link_secret=str(raw.get("links", {}).get("secret", "")),
-        platforms={k: dict(raw.get(k, {})) for k in ("feishu", "wecom", "dingtalk")},
+        platforms={p.name: dict(raw.get(p.name, {})) for p in PLATFORMS},
     )
 
 

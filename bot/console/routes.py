@@ -13,9 +13,13 @@ from aiohttp import web
 from bot import keys
 from bot.console.adapter import PLATFORM
 from bot.console.hub import dm_chat
+from bot.inbound import Answering
 from bot.media import MediaError
 from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
+# The page waits for the handler's answer (it shows the toast and the new cards at once), so
+# the console's "platform" is patient; photos are already ours (uploaded to /media/ first).
+ANSWERING = Answering(deadline=30.0)
 _MENTION = re.compile(r"@(\S+)")
 _ID = re.compile(r"^[\w:.\-]{1,128}$")
 
@@ -100,8 +104,9 @@ async def post_message(request: web.Request) -> web.Response:
                       conversation=Conversation(PLATFORM, room, is_group=chat != "dm"), text=text,
                       attachments=attachments, mentions=await _mentions(request, text),
                       message_id=posted.id, addressed=True)
-    ack = await request.app[keys.DISPATCHER].handle(message)
-    return web.json_response({"ok": True, "duplicate": ack.duplicate, "message_id": posted.id})
+    ack = await request.app[keys.INBOUND].handle(message, ANSWERING)
+    return web.json_response({"ok": True, "duplicate": bool(ack and ack.duplicate),
+                              "message_id": posted.id})
 
 
 async def press_button(request: web.Request) -> web.Response:
@@ -116,9 +121,9 @@ async def press_button(request: web.Request) -> web.Response:
                       actor=Actor(PLATFORM, user, await _name_of(request, user)),
                       conversation=Conversation(PLATFORM, room, is_group=chat != "dm"),
                       action=action, value=value, message_id=message_id)
-    ack = await request.app[keys.DISPATCHER].handle(click)
-    toast = {"text": ack.toast.text, "kind": ack.toast.kind} if ack.toast else None
-    return web.json_response({"ok": True, "duplicate": ack.duplicate, "toast": toast})
+    ack = await request.app[keys.INBOUND].handle(click, ANSWERING)
+    toast = {"text": ack.toast.text, "kind": ack.toast.kind} if ack and ack.toast else None
+    return web.json_response({"ok": True, "duplicate": bool(ack and ack.duplicate), "toast": toast})
 
 
 async def upload(request: web.Request) -> web.Response:

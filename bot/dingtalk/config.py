@@ -4,7 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from bot.settings import ConfigError
+from bot.config_error import ConfigError
+
+# Environment variable -> key of this platform's settings section. Secrets come only from here.
+ENV_KEYS: dict[str, str] = {
+    "SITEBOT_DINGTALK_APP_KEY": "app_key",
+    "SITEBOT_DINGTALK_APP_SECRET": "app_secret",
+    "SITEBOT_DINGTALK_ROBOT_CODE": "robot_code",
+    "SITEBOT_DINGTALK_BASE_URL": "base_url",
+    "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX": "session_webhook_prefix",
+    "SITEBOT_DINGTALK_CARD_TEMPLATE_ID": "card_template_id",
+    "SITEBOT_DINGTALK_CARD_ROUTE_KEY": "card_route_key",
+}
+
 
 # key in settings.platforms["dingtalk"] -> the environment variable that sets it
 ENV = {"app_key": "SITEBOT_DINGTALK_APP_KEY", "app_secret": "SITEBOT_DINGTALK_APP_SECRET",

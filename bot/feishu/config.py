@@ -4,7 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from bot.settings import ConfigError
+from bot.config_error import ConfigError
+
+# Environment variable -> key of this platform's settings section. Secrets come only from here.
+ENV_KEYS: dict[str, str] = {
+    "SITEBOT_FEISHU_APP_ID": "app_id",
+    "SITEBOT_FEISHU_APP_SECRET": "app_secret",
+    "SITEBOT_FEISHU_VERIFICATION_TOKEN": "verification_token",
+    "SITEBOT_FEISHU_ENCRYPT_KEY": "encrypt_key",
+    "SITEBOT_FEISHU_BASE_URL": "base_url",
+}
+
 
 DEFAULT_BASE_URL = "https://open.feishu.cn"
 

@@ -1,20 +1,48 @@
-"""The Feishu edge as the composition root sees it: routes, then the API client and adapter
-while the app runs."""
+"""`POST /webhooks/feishu`: authenticate, decrypt, answer the URL check, parse, hand the event
+to the inbound pipeline, answer; and, while the app runs, the API client and adapter.
+
+What gets which answer, and why:
+- 413 (aiohttp, before we read it) for a body over the app's limit; 400 for a body that is not
+  JSON or cannot be decrypted; 401 for a wrong signature, a stale timestamp or a wrong
+  verification token. Feishu only sends well-formed, correctly signed requests, so these come
+  from someone else or from a misconfiguration: refusing is right, and Feishu's own retries of
+  a misconfigured app stop after a few attempts.
+- 200 and ignored: authentic callbacks we do not act on — another app id (a shared URL),
+  event types we did not subscribe to, events whose content we cannot read. A non-2xx answer
+  would only make Feishu deliver them again and again with the same outcome.
+Nothing refused or ignored reaches the dispatcher, and every refusal is logged.
+"""
 from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
 
 from aiohttp import web
 
 from bot import keys
+from bot.config_error import ConfigError
+from bot.feishu import events, verify
 from bot.feishu.adapter import FeishuAdapter
 from bot.feishu.api import FeishuApi
 from bot.feishu.config import FeishuConfig
 from bot.feishu.events import PLATFORM
-from bot.feishu.webhook import FeishuWebhook
-from bot.settings import ConfigError, Settings
+from bot.inbound import Answering, Refused
+from bot.settings import Settings
+from handlers.chat.contract import CardClick, Inbound
+from handlers.chat.dispatch import Ack
 
-# The running edge, for its own routes and for tests that tune its deadline or wait for it.
+log = logging.getLogger(__name__)
+
+# The running edge, for its own routes and for tests that tune its deadline.
 FEISHU_EDGE: web.AppKey["FeishuEdge"] = web.AppKey("feishu_edge")
 STOP_GRACE_SECONDS = 5.0
+# Feishu waits 3 s for a callback answer; leave room for the network. Photos: 1 s each.
+ANSWERING = Answering(deadline=2.5, photo_seconds=1.0)
+MAX_AGE_SECONDS = 7 * 3600     # Feishu re-pushes for up to ~6 h; older signed requests are replays
+MAX_SKEW_SECONDS = 300         # clocks differ a little; a request from the future does not
+TOAST_KINDS = {"info", "success", "warning", "error"}
 
 
 class FeishuEdge:
@@ -25,18 +53,104 @@ class FeishuEdge:
         if not (self.config.verification_token or self.config.encrypt_key):
             raise ConfigError("feishu: set SITEBOT_FEISHU_VERIFICATION_TOKEN or "
                               "SITEBOT_FEISHU_ENCRYPT_KEY, or anyone could post events")
-        self.webhook = FeishuWebhook(self)
+        self.answering = ANSWERING
         self.api: FeishuApi | None = None
         self.adapter: FeishuAdapter | None = None
+        self._app: web.Application | None = None
 
     def install_routes(self, app: web.Application) -> None:
         app[FEISHU_EDGE] = self
-        app.router.add_post("/webhooks/feishu", self.webhook.handle)
+        app.router.add_post("/webhooks/feishu", self.receive)
 
     async def start(self, app: web.Application) -> FeishuAdapter:
+        self._app = app
         self.api = FeishuApi(self.config)
         self.adapter = FeishuAdapter(self.api, app[keys.MEDIA])
         return self.adapter
 
     async def stop(self) -> None:
-        await self.webhook.settle(timeout=STOP_GRACE_SECONDS)
+        if self._app is not None:
+            await self._app[keys.INBOUND].settle(timeout=STOP_GRACE_SECONDS)
+
+    async def receive(self, request: web.Request) -> web.Response:
+        started = asyncio.get_running_loop().time()
+        raw = await request.read()
+        try:
+            payload = self._open(request, raw)
+        except Refused as refused:
+            log.warning("feishu callback refused (%s) from %s: %s", refused.status,
+                        request.remote, refused.reason)
+            return web.json_response({"msg": refused.reason}, status=refused.status)
+        if payload.get("type") == "url_verification":
+            return web.json_response({"challenge": payload.get("challenge", "")})
+        header = payload.get("header") or {}
+        if header.get("app_id") != self.config.app_id:
+            log.warning("feishu callback for app %r ignored (we are %r)", header.get("app_id"),
+                        self.config.app_id)
+            return web.json_response({})
+        try:
+            event = events.to_neutral(payload, await self.api.bot_open_id())
+        except events.Unreadable as error:
+            log.warning("feishu event %s ignored: %s", header.get("event_id"), error)
+            return web.json_response({})
+        if event is None:
+            log.info("feishu event %s (%s) not for us", header.get("event_id"), header.get("event_type"))
+            return web.json_response({})
+        click = isinstance(event, CardClick)
+        token = events.callback_token(payload)
+        ack = await request.app[keys.INBOUND].handle(
+            event, self.answering, started=started, fetch=self.adapter.fetch_media,
+            fetchable=lambda ref: "/" in ref, inline_card=click,
+            on_late=lambda late: self._update_late(event, token, late))
+        return web.json_response(await self._answer(ack) if click and ack is not None else {})
+
+    def _open(self, request: web.Request, raw: bytes) -> dict[str, Any]:
+        """The callback's plaintext JSON, once it is known to come from Feishu for us."""
+        config = self.config
+        outer = verify.parse_json(raw)
+        payload = verify.decrypt(config.encrypt_key, outer["encrypt"]) if "encrypt" in outer else outer
+        if payload.get("type") == "url_verification":
+            # Not signed (Feishu's doc: the signature does not cover the URL check); the token is.
+            self._check_token(payload.get("token"))
+            return payload
+        if config.encrypt_key:
+            verify.check_signature(request.headers, config.encrypt_key, raw)
+            self._check_age(request)
+        token = (payload.get("header") or {}).get("token") if "schema" in payload else payload.get("token")
+        self._check_token(token)
+        return payload
+
+    def _check_token(self, token: Any) -> None:
+        expected = self.config.verification_token
+        if expected and token != expected:
+            raise Refused("invalid verification token", 401)
+
+    def _check_age(self, request: web.Request) -> None:
+        try:
+            sent = int(request.headers.get("X-Lark-Request-Timestamp", ""))
+        except ValueError:
+            raise Refused("missing or bad timestamp", 401) from None
+        age = request.app[keys.CLOCK]().timestamp() - sent
+        if age > MAX_AGE_SECONDS or age < -MAX_SKEW_SECONDS:
+            raise Refused(f"timestamp out of range ({int(age)} s)", 401)
+
+    async def _answer(self, ack: Ack) -> dict[str, Any]:
+        """Card callback answer: the toast and, when known, the clicked card's new state."""
+        answer: dict[str, Any] = {}
+        if ack.toast is not None:
+            kind = ack.toast.kind if ack.toast.kind in TOAST_KINDS else "info"
+            answer["toast"] = {"type": kind, "content": ack.toast.text}
+        if ack.card is not None:
+            answer["card"] = {"type": "raw", "data": await self.adapter.render(ack.card)}
+        return answer
+
+    async def _update_late(self, event: Inbound, token: str | None, ack: Ack) -> None:
+        """A press that finished after we acked: its card is updated through the API instead
+        (the transaction committed either way)."""
+        if not isinstance(event, CardClick) or ack.card is None:
+            return
+        card = await self.adapter.render(ack.card)
+        if token:
+            await self.api.update_card(token, card)
+        else:
+            await self.api.patch(event.message_id, json.dumps(card, ensure_ascii=False))

@@ -17,12 +17,13 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Callable
 
-from bot.delivery.ports import PermanentError, PostRef, Sent
+from bot.delivery.ports import DeliveryError, PermanentError, PostRef, Sent
 from bot.wecom import cards
 from bot.wecom.api import WeComApi, WeComApiError
 from bot.wecom.events import user_of_chat
 from handlers.chat.cards import Card
 from handlers.chat.contract import Target, Text
+from handlers.chat.ports import CapabilityError
 
 CODE_LIFETIME = timedelta(hours=72)
 # WeCom drops what goes over these silently, so the worker must never exceed them.
@@ -36,6 +37,13 @@ class WeComAdapter:
     def __init__(self, api: WeComApi, clock: Callable[[], datetime], link: str,
                  group_hint: str) -> None:
         self.api, self.clock, self.link, self.group_hint = api, clock, link, group_hint
+
+    async def create_group(self, chat_id: str, title: str, owner: str, members: list[str]) -> str:
+        """建群 (handlers.chat.ports.GroupMaker): an appchat with these members."""
+        try:
+            return await self.api.appchat_create(chat_id, title, owner, members)
+        except DeliveryError as error:
+            raise CapabilityError(str(error)) from error
 
     def limits(self, target: Target) -> list[tuple[str, int, float]]:
         user = _member(target)

@@ -6,12 +6,20 @@ import binascii
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from bot.settings import ConfigError
+from bot.config_error import ConfigError
 
-# key in settings.platforms["wecom"] -> the environment variable that sets it
-_ENV = {"corp_id": "SITEBOT_WECOM_CORP_ID", "agent_id": "SITEBOT_WECOM_AGENT_ID",
-        "secret": "SITEBOT_WECOM_SECRET", "token": "SITEBOT_WECOM_TOKEN",
-        "aes_key": "SITEBOT_WECOM_AES_KEY", "base_url": "SITEBOT_WECOM_BASE_URL"}
+# Environment variable -> key of this platform's settings section. Secrets come only from here.
+ENV_KEYS: dict[str, str] = {
+    "SITEBOT_WECOM_CORP_ID": "corp_id",
+    "SITEBOT_WECOM_AGENT_ID": "agent_id",
+    "SITEBOT_WECOM_SECRET": "secret",
+    "SITEBOT_WECOM_TOKEN": "token",
+    "SITEBOT_WECOM_AES_KEY": "aes_key",
+    "SITEBOT_WECOM_BASE_URL": "base_url",
+}
+
+# key in settings.platforms["wecom"] -> the environment variable that sets it (for messages)
+_ENV = {key: name for name, key in ENV_KEYS.items()}
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import dataclass
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 from bot.inbound import Refused
@@ -32,21 +32,14 @@ def user_of_chat(chat_id: str) -> str | None:
     return chat_id[len(DM_PREFIX):] if chat_id.startswith(DM_PREFIX) else None
 
 
-@dataclass(frozen=True)
-class Click:
-    """A button press, plus what only WeCom gives: the card's task id and a fresh,
-    single-use response_code for updating that card."""
-    event: CardClick
-    task_id: str
-    response_code: str | None
-
-
 def button_key(action: str, value: dict) -> str:
     """What a template-card button carries (`key`, at most 1024 bytes) and brings back."""
     return json.dumps({"a": action, "v": value}, ensure_ascii=False, separators=(",", ":"))
 
 
-def parse(plaintext: str) -> Message | Click | None:
+def parse(plaintext: str, now: datetime) -> Message | CardClick | None:
+    """`now` stamps the single-use response_code a button press brings (kept on the card's
+    post, so the update the press causes uses the newest code)."""
     root = parse_xml(plaintext.encode("utf-8"))
     user = _text(root, "FromUserName")
     kind = _text(root, "MsgType")
@@ -56,7 +49,7 @@ def parse(plaintext: str) -> Message | Click | None:
     actor = Actor(PLATFORM, user)
     conversation = Conversation(PLATFORM, dm_chat(user), is_group=False)
     if kind == "event":
-        return _event(root, actor, conversation, created)
+        return _event(root, actor, conversation, created, now)
     msg_id = _text(root, "MsgId")
     if not msg_id:
         raise Refused("message without MsgId")
@@ -76,7 +69,8 @@ def parse(plaintext: str) -> Message | Click | None:
     return None
 
 
-def _event(root: Element, actor: Actor, conversation: Conversation, created: str) -> Click | None:
+def _event(root: Element, actor: Actor, conversation: Conversation, created: str,
+           now: datetime) -> CardClick | None:
     name = _text(root, "Event")
     if name != "template_card_event":
         log.info("wecom: ignoring event %r from %s", name, actor.user_id)
@@ -93,8 +87,10 @@ def _event(root: Element, actor: Actor, conversation: Conversation, created: str
     # Events have no MsgId: WeCom's retries repeat FromUserName + CreateTime; the task id
     # keeps two cards pressed in the same second apart.
     event_id = f"ev:{actor.user_id}:{created}:{task_id}"
-    click = CardClick(PLATFORM, event_id, actor, conversation, action, value, message_id=task_id)
-    return Click(click, task_id, _text(root, "ResponseCode") or None)
+    code = _text(root, "ResponseCode")
+    handle = {"response_code": code, "code_at": now.isoformat()} if code else None
+    return CardClick(PLATFORM, event_id, actor, conversation, action, value, message_id=task_id,
+                     card_handle=handle)
 
 
 def _location(root: Element) -> Attachment:

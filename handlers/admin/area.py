@@ -1,7 +1,7 @@
 """Access from chat: binding chats to projects, project members, 我是谁, the welcome card."""
 from __future__ import annotations
 
-from handlers.admin import commands
+from handlers.admin import commands, groups
 from handlers.chat.area import Area, command
 
 
@@ -12,6 +12,9 @@ def area() -> Area:
             command("bind", ("绑定",), ("bind",), commands.bind),
             command("members", ("成员",), ("members", "member"), commands.members),
             command("whoami", ("我是谁",), ("whoami",), commands.whoami),
+            # Only where the platform can create groups (WeCom); not listed in 帮助.
+            command("create_group", ("建群",), ("create group",), groups.create_group,
+                    listed=False),
         ),
         on_joined=commands.welcome,
     )

@@ -11,7 +11,7 @@ from domain.enums import Audience
 from domain.errors import DomainError
 from domain.store.models import ChangeRequest
 from handlers.changes.cards import change_card, change_key, effect_text
-from handlers.chat.contract import Outgoing, Target, Text
+from handlers.chat.contract import Target, Text
 from handlers.chat.context import Ctx
 
 
@@ -92,8 +92,8 @@ async def post_to_group(ctx: Ctx, change: ChangeRequest, *, card: bool, reason: 
             continue
         body = (await change_card(ctx.tx, ctx.deps, str(change.id), locale) if card else
                 Text(_group_outcome(ctx, change, locale, reason)))
-        ctx.reply.messages.append(Outgoing(Target(binding.platform, "chat", binding.chat_id), body,
-                                           None, locale, f"group:{binding.id}"))
+        ctx.post(Target(binding.platform, "chat", binding.chat_id), body, f"group:{binding.id}",
+                 locale)
 
 
 def _group_outcome(ctx: Ctx, change: ChangeRequest, locale: str, reason: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
 from zoneinfo import ZoneInfo
 
 from domain.finance.rules import FinanceRules
@@ -15,8 +15,10 @@ from domain.store.uow import Tx
 from domain.tickets.rules import TicketRules
 from domain.tickets.service import Origin
 from handlers.chat.cards import Card
-from handlers.chat.contract import CardClick, Inbound, Message, Outgoing, Reply, Target, Text, Toast
+from handlers.chat.answer import Answer
+from handlers.chat.contract import CardClick, Inbound, Message, Target, Text, Toast
 from handlers.chat.i18n import Catalog
+from handlers.chat.ports import GroupMaker
 
 # card_key prefix -> builds the live card for (tx, deps, id, locale).
 CardView = Callable[[Tx, "Deps", str, str], Awaitable[Card | None]]
@@ -38,6 +40,8 @@ class Deps:
     # Set by bot/pages at start-up: (project, now) -> the signed link to the customer's
     # project page. None (e.g. a bare Deps in a test): cards go out without the link.
     page_link: Callable[[Project, datetime], str] | None = None
+    # platform -> its adapter, where the platform can create group chats (建群).
+    group_makers: Mapping[str, GroupMaker] = field(default_factory=dict)
 
     def t(self, locale: str, key: str, **params: Any) -> str:
         return self.catalog.t(locale, key, **params)
@@ -52,16 +56,14 @@ class Deps:
 
 
 @dataclass
-class Ctx:
-    tx: Tx
-    deps: Deps
+class Ctx(Answer):
+    """One inbound event being handled: who, where, when, and the answer being built."""
     event: Inbound
     now: datetime
     person: Person | None
     binding: ChatBinding | None
     project: Project | None          # the project the chat is bound to, if any
     locale: str
-    reply: Reply = field(default_factory=Reply)
 
     @property
     def platform(self) -> str:
@@ -90,29 +92,17 @@ class Ctx:
 
     def say(self, text: str) -> None:
         """Answer in the conversation the event came from."""
-        self.reply.messages.append(Outgoing(self.here(), Text(text), self._thread(), self.locale))
+        self.post(self.here(), Text(text), None, self.locale, reply_to=self._thread())
 
     def show(self, card: Card) -> None:
-        self.reply.messages.append(Outgoing(self.here(), card, self._thread(), self.locale))
+        self.post(self.here(), card, None, self.locale, reply_to=self._thread())
 
     def toast(self, text: str, kind: str = "info") -> None:
         self.reply.toast = Toast(text, kind)
 
-    def changed(self, card_key: str) -> None:
-        """The state behind a live card changed: every posted copy will be redrawn."""
-        if card_key not in self.reply.changed_cards:
-            self.reply.changed_cards.append(card_key)
-
     async def notify(self, person: Person, body: Card | Text, key: str) -> bool:
-        """Tell one person directly, on this platform if they are on it, else on their first.
-        False when the person has no identity anywhere (then the caller says so)."""
-        identities = await self.tx.people.identities_of(person.id)
-        if not identities:
-            return False
-        chosen = next((i for i in identities if i.platform == self.platform), identities[0])
-        self.reply.messages.append(Outgoing(Target(chosen.platform, "user", chosen.external_id),
-                                            body, None, person.locale or self.deps.default_locale, key))
-        return True
+        """Tell one person directly, on this platform if they are on it."""
+        return await self.tell(person, body, key, prefer=self.platform)
 
     def _thread(self) -> str | None:
         return getattr(self.event, "message_id", None) if isinstance(self.event, Message) else None

@@ -66,6 +66,9 @@ class CardClick:
     action: str                    # "area.verb", e.g. ticket.accept
     value: dict[str, Any] = field(default_factory=dict)
     message_id: str | None = None  # the card's message, to update it in place
+    # What the platform gave with this press for updating the card later, kept on the card's
+    # post before the handler runs (WeCom: a fresh single-use response_code).
+    card_handle: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -9,64 +9,31 @@ from __future__ import annotations
 
 import logging
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, AsyncIterator, Awaitable, Callable
 
-from domain.enums import Audience
 from domain.store.models import Person
 from domain.store.uow import Store, Tx
-from handlers.chat.cards import Card
 from handlers.chat.context import Deps
-from handlers.chat.contract import Outgoing, Reply, Target, Text
+from handlers.chat.answer import Answer, BodyFor
 from handlers.chat.outbox_writer import queue_reply
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class Effect:
+class Effect(Answer):
     """One scheduled effect's transaction and what it says."""
-    tx: Tx
-    deps: Deps
     now: datetime
     key: str
-    reply: Reply = field(default_factory=Reply)
 
     def t(self, locale: str, key: str, **params: Any) -> str:
         return self.deps.t(locale, key, **params)
 
-    def post(self, target: Target, body: Card | Text, suffix: str, locale: str | None = None) -> None:
-        self.reply.messages.append(Outgoing(target, body, None, locale or self.deps.default_locale,
-                                            suffix))
-
-    async def post_to_project(self, project_id: int, audience: Audience | None,
-                              body_for: Callable[[str], Card | Text], suffix: str) -> int:
-        """Post to every chat bound to the project (optionally only one audience). `body_for`
-        builds the message for a locale. Returns how many chats."""
-        count = 0
-        for binding in await self.tx.projects.bindings(project_id=project_id):
-            if audience is not None and binding.audience != audience.value:
-                continue
-            locale = self.deps.default_locale
-            self.post(Target(binding.platform, "chat", binding.chat_id), body_for(locale),
-                      f"{suffix}:{binding.platform}:{binding.chat_id}", locale)
-            count += 1
-        return count
-
-    async def notify(self, person: Person, body_for: Callable[[str], Card | Text], suffix: str) -> bool:
-        """Message a person directly on their first platform; False if they have none."""
-        identities = await self.tx.people.identities_of(person.id)
-        if not identities:
-            return False
-        first, locale = identities[0], person.locale or self.deps.default_locale
-        self.post(Target(first.platform, "user", first.external_id), body_for(locale),
-                  f"{suffix}:{person.id}", locale)
-        return True
-
-    def changed(self, card_key: str) -> None:
-        if card_key not in self.reply.changed_cards:
-            self.reply.changed_cards.append(card_key)
+    async def notify(self, person: Person, body_for: BodyFor, suffix: str) -> bool:
+        """Message a person directly (on their first platform); False if they have none."""
+        return await self.tell(person, body_for, f"{suffix}:{person.id}")
 
 
 class JobRunner:

@@ -16,7 +16,7 @@ from domain.finance.scope import receivable_scope
 from domain.store.models import Project
 from handlers.chat.cards import Button, Card, Markdown
 from handlers.chat.context import Ctx
-from handlers.chat.contract import Outgoing, Target, Text
+from handlers.chat.contract import Target, Text
 from handlers.finance.cards import every_key, payment_card
 from handlers.finance.receivables import receivables_card
 
@@ -99,8 +99,8 @@ async def _recorded(ctx: Ctx, outcome: Recorded) -> None:
         locale = ctx.deps.default_locale
         text = ctx.deps.t(locale, "finance.pay.thanks", amount=format_money(outcome.payment.amount),
                           milestone=row.milestone.name, project=row.project.name)
-        ctx.reply.messages.append(Outgoing(Target(binding.platform, "chat", binding.chat_id),
-                                           Text(text), None, locale, f"thanks:{binding.id}"))
+        ctx.post(Target(binding.platform, "chat", binding.chat_id), Text(text),
+                 f"thanks:{binding.id}", locale)
 
 
 async def show_receivables(ctx: Ctx, args: str) -> None:

@@ -108,6 +108,12 @@ class OutboxRepo:
         return await self.session.scalar(select(CardPost).where(
             CardPost.platform == platform, CardPost.message_id == message_id))
 
+    async def keep_post_handle(self, platform: str, message_id: str, handle: dict[str, Any]) -> None:
+        """Merge what the platform gave for updating a posted card into its handle."""
+        post = await self.post(platform, message_id)
+        if post is not None:
+            post.handle = {**post.handle, **handle}
+
     def record_post(self, row: OutboxMessage, message_id: str, now: datetime,
                     handle: dict[str, Any] | None = None) -> None:
         self.session.add(CardPost(card_key=row.card_key, platform=row.platform,

@@ -1,0 +1,19 @@
+"""What a handler may ask of a platform beyond sending messages: small capability ports that
+an adapter implements where its platform can do the thing (`Deps.group_makers`)."""
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+
+class CapabilityError(Exception):
+    """The platform refused or failed; the message says why, in the platform's words."""
+
+
+@runtime_checkable
+class GroupMaker(Protocol):
+    """The platform can create a group chat with given members (WeCom's appchat)."""
+
+    async def create_group(self, chat_id: str, title: str, owner: str, members: list[str]) -> str:
+        """Create it (asking for `chat_id`, so a retry asks for the same group); returns the
+        id the platform gave it. Raises CapabilityError."""
+        ...
