@@ -16,4 +16,6 @@ run: $(STAMP)
 
 test: $(STAMP)
 	scripts/ensure-chromium
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)

@@ -61,7 +61,7 @@ async def remove_member(tx: Tx, actor: Person, project: Project, person: Person,
     for role in await tx.projects.roles_of(person.id, project.id):
         membership = await tx.projects.membership(project.id, person.id, role)
         if membership is not None:
-            await tx.session.delete(membership)
+            await tx.delete(membership)
             removed += 1
     if removed:
         tx.audit.append(at=now, actor_id=actor.id, platform=platform, action="member.remove",

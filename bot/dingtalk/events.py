@@ -128,7 +128,7 @@ def _str(body: dict, key: str) -> str:
 
 # --- interactive card callbacks ------------------------------------------------------------
 # An interactive card's HTTP callback -> what was pressed, by whom, on which card.
-# 
+#
 # The body (as the Stream SDK documents it for topic /v1.0/card/instances/callback):
 # `{"type": "actionCallback", "outTrackId", "userId", "corpId", "content": "<JSON string:
 # {"cardPrivateData": {"actionIds": [...], "params": {...}}}>"}`. sitebot's template sends the

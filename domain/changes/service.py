@@ -136,7 +136,7 @@ async def decide(tx: Tx, person: Person, change_id: int, seq: int | None, approv
     status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     if not await tx.changes.settle_step(current.id, status, person.id, now, reason, origin.platform):
         raise InvalidTransition("change.error.step_decided", number=number(change.id))
-    await tx.session.refresh(current)
+    await tx.refresh(current)
     next_step = next((s for s in steps if s.seq > current.seq), None) if approve else None
     if next_step is not None:
         next_step.activated_at = now

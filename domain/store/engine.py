@@ -25,7 +25,7 @@ def _sqlite_real_transactions(engine: AsyncEngine) -> None:
     queue on busy_timeout instead of failing halfway with "database is locked"."""
 
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record):  # noqa: ANN001 - DB-API objects
+    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -34,5 +34,5 @@ def _sqlite_real_transactions(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(conn):  # noqa: ANN001
+    def _on_begin(conn) -> None:  # noqa: ANN001
         conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -42,6 +42,16 @@ class Tx:
     def add(self, entity: object) -> None:
         self.session.add(entity)
 
+    async def delete(self, entity: object) -> None:
+        await self.session.delete(entity)
+
+    async def refresh(self, entity: object) -> None:
+        """Read the row again (after an UPDATE statement changed it behind the ORM's back)."""
+        await self.session.refresh(entity)
+
+    async def get(self, model: type, ident: object) -> object | None:
+        return await self.session.get(model, ident)
+
     async def flush(self) -> None:
         """Write pending changes now; a lost optimistic-lock race becomes `Conflict`."""
         try:

@@ -21,7 +21,7 @@ def save(tx: Tx, person: Person, origin: Origin, text: str, attachments: list[Ne
 
 async def take(tx: Tx, person: Person, draft_id: int) -> ReportDraft:
     """The sender's own draft; only its author may file it."""
-    draft = await tx.session.get(ReportDraft, draft_id)
+    draft = await tx.get(ReportDraft, draft_id)
     if draft is None:
         raise NotFound("error.stale_button")
     if draft.person_id != person.id:

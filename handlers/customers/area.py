@@ -4,6 +4,7 @@ from __future__ import annotations
 from handlers.chat.area import Area, command
 from handlers.customers import buttons, commands
 from handlers.customers.cards import opportunity_card
+from handlers.customers.jobs import customer_jobs
 
 
 def area() -> Area:
@@ -20,4 +21,5 @@ def area() -> Area:
             "opportunity.to_project": buttons.on_to_project,
         },
         card_views={"opportunity": opportunity_card},
+        jobs=customer_jobs,
     )

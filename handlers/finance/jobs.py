@@ -1,7 +1,6 @@
 """The payment scan: reminders before a due date, due dates set by reached project milestones,
-and the dunning ladder; plus follow-up reminders to opportunity owners. Each step is claimed
-once (see handlers/jobs.py), and re-checked inside its own transaction, so a payment recorded
-a moment earlier stops it."""
+and the dunning ladder. Each step is claimed once (see handlers/chat/jobs.py) and re-checked
+inside its own transaction, so a payment recorded a moment earlier stops it."""
 from __future__ import annotations
 
 from functools import partial
@@ -9,7 +8,6 @@ from functools import partial
 from domain.enums import Audience, Role
 from domain.finance import dunning
 from domain.finance.ledger import receivable, receivables
-from handlers.customers.cards import follow_up_card
 from handlers.chat.jobs import Effect, JobDef, JobRunner
 from handlers.finance.cards import (build_customer_due_card, build_payment_card, day)
 
@@ -70,33 +68,9 @@ async def _tell_customer(effect: Effect, row, days: int) -> None:  # noqa: ANN00
                                      "customer-group")
 
 
-async def scan_follow_ups(runner: JobRunner) -> None:
-    """Opportunity owners get a card on the follow-up date (one per opportunity per date)."""
-    local = runner.clock().astimezone(runner.deps.timezone)
-    if local.hour < runner.deps.finance.send_from_hour:
-        return
-    async with runner.reading() as tx:
-        due = [(o.id, o.next_follow_up) for o in await tx.customers.follow_ups_due(local.date())]
-    for opportunity_id, when in due:
-        await runner.once(f"follow-up:{opportunity_id}:{when.isoformat()}",
-                          partial(_follow_up, opportunity_id))
-
-
-async def _follow_up(opportunity_id: int, effect: Effect) -> None:
-    opportunity = await effect.tx.customers.opportunity(opportunity_id)
-    if opportunity is None or opportunity.closed_at is not None or opportunity.owner_id is None:
-        return
-    owner = await effect.tx.people.get(opportunity.owner_id)
-    customer = await effect.tx.customers.get(opportunity.customer_id)
-    await effect.notify(owner, lambda loc: follow_up_card(effect.deps, loc, opportunity, customer),
-                        "owner")
-
-
 # Every few minutes: a pass is a couple of queries, and the claims make repeats harmless.
 SCAN_SECONDS = 300
 
 
 def finance_jobs() -> list[JobDef]:
-    return [JobDef("finance.payments", SCAN_SECONDS, scan_payments),
-            JobDef("customers.follow_ups", SCAN_SECONDS, scan_follow_ups)]
-
+    return [JobDef("finance.payments", SCAN_SECONDS, scan_payments)]

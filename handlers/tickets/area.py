@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.chat.area import Area, command
-from handlers.tickets import buttons, commands, picker
+from handlers.tickets import buttons, commands
 from handlers.tickets.cards import survey_card, ticket_card
 from handlers.tickets.jobs import ticket_jobs
 
@@ -19,7 +19,7 @@ def area() -> Area:
         ),
         actions={
             "ticket.accept": buttons.on_accept,
-            "ticket.report_in": picker.on_pick,
+            "ticket.report_in": buttons.on_report_in,
             "ticket.reassign": buttons.on_reassign,
             "ticket.assign": buttons.on_assign,
             "ticket.resolve": buttons.on_resolve,

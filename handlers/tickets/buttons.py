@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from domain.errors import InvalidInput
-from domain.tickets import lifecycle, service, survey
+from domain.tickets import drafts, lifecycle, service, survey
 from handlers.chat.cards import Button, Card, Markdown
 from handlers.chat.context import Ctx
 from handlers.chat.contract import Text
 from handlers.tickets.cards import correction_card, survey_card, survey_key, ticket_card, ticket_key
-from handlers.tickets.commands import policy
+from handlers.tickets.commands import file_report, policy
 
 
 def _int(value: dict, key: str) -> int:
@@ -162,3 +162,23 @@ async def on_rate(ctx: Ctx, value: dict) -> None:
         ctx.changed(survey_key(ticket_id))
     else:
         ctx.toast(ctx.t("survey.same"))
+
+
+async def on_report_in(ctx: Ctx, value: dict) -> None:
+    """The project picked on the card `picker.ask` showed: file the waiting draft there."""
+    try:
+        draft_id, project_id = int(value["draft"]), int(value["project"])
+    except (KeyError, TypeError, ValueError):
+        ctx.toast(ctx.t("error.stale_button"), "warning")
+        return
+    draft = await drafts.take(ctx.tx, ctx.person, draft_id)
+    if draft.ticket_id is not None:  # a second press, or the other device
+        ctx.toast(ctx.t("report.pick_done", number=f"T-{draft.ticket_id}"))
+        return
+    project = await ctx.tx.projects.get(project_id)
+    if project is None:
+        ctx.toast(ctx.t("error.stale_button"), "warning")
+        return
+    ticket = await file_report(ctx, project, draft.text, drafts.attachments_of(draft))
+    draft.ticket_id = ticket.id
+    ctx.toast(ctx.t("report.pick_done", number=ticket.number), "success")

@@ -11,7 +11,7 @@ from domain.errors import InvalidInput
 from domain.store.models import Project, Ticket, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
-from handlers.tickets import picker as report_picker
+from handlers.tickets import picker
 from handlers.chat.context import Ctx
 from handlers.chat.scope import project_for
 from handlers.tickets.cards import (level_label, overdue_card, survey_key, ticket_card, ticket_key,
@@ -41,7 +41,7 @@ async def report(ctx: Ctx, args: str) -> None:
         ctx.say(ctx.t("report.usage"))
         return
     if project is None:  # one-to-one from someone on several projects: ask with a card
-        await report_picker.ask(ctx, text, attachments)
+        await picker.ask(ctx, text, attachments)
         return
     await file_report(ctx, project, text, attachments)
 

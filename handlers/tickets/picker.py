@@ -1,5 +1,6 @@
 """报修 sent one-to-one by someone on several projects: a card asks which project; the pick
-files the report there. The report waits as a draft so the buttons carry only ids."""
+files the report there (`buttons.on_report_in`). The report waits as a draft so the buttons
+carry only ids."""
 from __future__ import annotations
 
 from domain.tickets import drafts
@@ -16,23 +17,3 @@ async def ask(ctx: Ctx, text: str, attachments: list[NewAttachment]) -> None:
                     for p in projects.values())
     ctx.show(Card(ctx.t("report.pick_title"), "blue",
                   (Markdown(ctx.t("report.pick_body", text=text[:200] or "📷")),), buttons))
-
-
-async def on_pick(ctx: Ctx, value: dict) -> None:
-    from handlers.tickets.commands import file_report  # the report path lives with the other commands
-    try:
-        draft_id, project_id = int(value["draft"]), int(value["project"])
-    except (KeyError, TypeError, ValueError):
-        ctx.toast(ctx.t("error.stale_button"), "warning")
-        return
-    draft = await drafts.take(ctx.tx, ctx.person, draft_id)
-    if draft.ticket_id is not None:  # a second press, or the other device
-        ctx.toast(ctx.t("report.pick_done", number=f"T-{draft.ticket_id}"))
-        return
-    project = await ctx.tx.projects.get(project_id)
-    if project is None:
-        ctx.toast(ctx.t("error.stale_button"), "warning")
-        return
-    ticket = await file_report(ctx, project, draft.text, drafts.attachments_of(draft))
-    draft.ticket_id = ticket.id
-    ctx.toast(ctx.t("report.pick_done", number=ticket.number), "success")

@@ -10,7 +10,7 @@ if connection is None:
 
 
 
-def _render_item(type_, obj, autogen_context):  # noqa: ANN001
+def _render_item(type_, obj, autogen_context) -> str | bool:  # noqa: ANN001
     """Migrations name plain SQL types, so they stay valid whatever our Python types become."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

@@ -14,5 +14,5 @@ __all__ = [
     "ApprovalStep", "AuditEntry", "CardPost", "ChangeRequest", "ChatBinding", "Contact", "Contract",
     "Customer", "DailyLog", "Identity", "InboundEvent", "Milestone", "Opportunity", "OutboxMessage",
     "Payment", "PaymentMilestone", "Person", "Project", "ProjectMember", "ScheduledRun", "Ticket",
-    "TicketAttachment", "TicketEvent", "TicketSurvey",
+    "TicketAttachment", "TicketEvent", "TicketSurvey", "MilestoneUpdate",
 ]
