@@ -9,8 +9,8 @@ from typing import Any
 
 from bot import keys
 from tests.conftest import data_file
-from tests.feishu.fake_open_platform import FakeFeishu
-from tests.feishu.signing import wrap
+from tests.platforms.feishu.fake_open_platform import FakeFeishu
+from tests.platforms.feishu.signing import wrap
 
 APP_ID, APP_SECRET = "cli_sitebot_test", "secret-for-tests"
 VTOKEN, ENCRYPT_KEY = "vtoken123", "test key"

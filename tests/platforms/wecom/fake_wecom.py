@@ -8,11 +8,11 @@ code as a permanent error, so their exact value does not change what it does.
 from __future__ import annotations
 
 import itertools
-import json
-from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.platforms.fake_base import FakePlatformServer, endpoint
 
 CORP_ID, SECRET = "wx5823bf96d3bd56c7", "test-secret"
 INVALID_RESPONSE_CODE = 40058  # ASSUMED: "invalid parameter" for a used/unknown response_code
@@ -21,33 +21,20 @@ INVALID_MEDIA = 40007          # "不合法的媒体文件id"
 ALLOWED_BUTTONS = 6
 
 
-@dataclass
-class FakeWeCom:
-    agent_id: int = 218
-    tokens: dict[str, str] = field(default_factory=dict)   # token -> "ok" | "expired"
-    calls: list[tuple[str, Any]] = field(default_factory=list)     # accepted calls
-    refused: list[tuple[str, int]] = field(default_factory=list)   # (path, errcode) answered
-    failures: dict[str, list[int]] = field(default_factory=dict)  # path -> errcodes to answer next
-    codes: dict[str, str] = field(default_factory=dict)    # response_code -> "unused" | "used"
-    chats: dict[str, dict] = field(default_factory=dict)
-    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
-    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+class FakeWeCom(FakePlatformServer):
+    """`calls`: (path, body) of each accepted call; `refused`: (path, errcode) answered;
+    `fail_next(path, *errcodes)`: errcodes to answer next on that path."""
 
-    def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_get("/cgi-bin/gettoken", self.gettoken)
-        app.router.add_post("/cgi-bin/message/send", self.message_send)
-        app.router.add_post("/cgi-bin/message/update_template_card", self.update_card)
-        app.router.add_post("/cgi-bin/appchat/create", self.appchat_create)
-        app.router.add_post("/cgi-bin/appchat/send", self.appchat_send)
-        app.router.add_post("/cgi-bin/media/upload", self.media_upload)
-        app.router.add_get("/cgi-bin/media/get", self.media_get)
-        return app
+    def __init__(self, agent_id: int = 218) -> None:
+        super().__init__()
+        self.agent_id = agent_id
+        self.tokens: dict[str, str] = {}                 # token -> "ok" | "expired"
+        self.codes: dict[str, str] = {}                  # response_code -> "unused" | "used"
+        self.chats: dict[str, dict] = {}
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self._ids = itertools.count(1)
 
     # --- what tests look at and script ---------------------------------------------------
-    def fail_next(self, path: str, *errcodes: int) -> None:
-        self.failures.setdefault(path, []).extend(errcodes)
-
     def expire_tokens(self) -> None:
         self.tokens = {token: "expired" for token in self.tokens}
 
@@ -60,6 +47,7 @@ class FakeWeCom:
         return code
 
     # --- endpoints -----------------------------------------------------------------------
+    @endpoint("GET", "/cgi-bin/gettoken")
     async def gettoken(self, request: web.Request) -> web.Response:
         if request.query.get("corpid") != CORP_ID:
             return _error(40013, "invalid corpid")
@@ -67,9 +55,10 @@ class FakeWeCom:
             return _error(40001, "invalid credential")
         token = f"tok-{next(self._ids)}"
         self.tokens[token] = "ok"
-        self.calls.append(("gettoken", None))
+        self.record("gettoken", None)
         return _ok(access_token=token, expires_in=7200)
 
+    @endpoint("POST", "/cgi-bin/message/send")
     async def message_send(self, request: web.Request) -> web.Response:
         refused, body = await self._enter(request, "message/send")
         if refused:
@@ -85,6 +74,7 @@ class FakeWeCom:
                 extra["response_code"] = self.issue_code()
         return _ok(invaliduser="", msgid=f"msg-{next(self._ids)}", **extra)
 
+    @endpoint("POST", "/cgi-bin/message/update_template_card")
     async def update_card(self, request: web.Request) -> web.Response:
         refused, body = await self._enter(request, "message/update_template_card")
         if refused:
@@ -95,6 +85,7 @@ class FakeWeCom:
         self.codes[code] = "used"
         return _ok(invaliduser=[])
 
+    @endpoint("POST", "/cgi-bin/appchat/create")
     async def appchat_create(self, request: web.Request) -> web.Response:
         refused, body = await self._enter(request, "appchat/create")
         if refused:
@@ -105,6 +96,7 @@ class FakeWeCom:
         self.chats[chatid] = body
         return _ok(chatid=chatid)
 
+    @endpoint("POST", "/cgi-bin/appchat/send")
     async def appchat_send(self, request: web.Request) -> web.Response:
         refused, body = await self._enter(request, "appchat/send")
         if refused:
@@ -115,6 +107,7 @@ class FakeWeCom:
             return _error(40008, "invalid message type")
         return _ok()
 
+    @endpoint("POST", "/cgi-bin/media/upload")
     async def media_upload(self, request: web.Request) -> web.Response:
         refused = self._token_refusal(request)
         if refused:
@@ -123,9 +116,10 @@ class FakeWeCom:
         part = form["media"]
         media_id = f"media-{next(self._ids)}"
         self.media[media_id] = (part.file.read(), part.content_type)
-        self.calls.append(("media/upload", {"type": request.query.get("type"), "id": media_id}))
+        self.record("media/upload", {"type": request.query.get("type"), "id": media_id})
         return _ok(type=request.query.get("type"), media_id=media_id, created_at="1700000000")
 
+    @endpoint("GET", "/cgi-bin/media/get")
     async def media_get(self, request: web.Request) -> web.Response:
         refused = self._token_refusal(request)
         if refused:
@@ -139,23 +133,20 @@ class FakeWeCom:
         refused = self._token_refusal(request)
         if refused:
             return refused, {}
-        body = json.loads(await request.read())
-        scripted = self.failures.get(path)
-        if scripted:
-            code = scripted.pop(0)
-            self.refused.append((path, code))
-            return _error(code, {-1: "system busy", 45009: "api freq out of limit"}.get(code, "err")), body
-        self.calls.append((path, body))
+        body = await self.json_body(request)
+        code = self.scripted(path)
+        if code is not None:
+            message = {-1: "system busy", 45009: "api freq out of limit"}.get(code, "err")
+            return self.refuse((path, code), _error(code, message)), body
+        self.record(path, body)
         return None, body
 
     def _token_refusal(self, request: web.Request) -> web.Response | None:
         state = self.tokens.get(request.query.get("access_token", ""))
         if state is None:
-            self.refused.append((request.path, 40014))
-            return _error(40014, "invalid access_token")
+            return self.refuse((request.path, 40014), _error(40014, "invalid access_token"))
         if state == "expired":
-            self.refused.append((request.path, 42001))
-            return _error(42001, "access_token expired")
+            return self.refuse((request.path, 42001), _error(42001, "access_token expired"))
         return None
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 
 from bot import keys
-from tests.dingtalk.driver import sample
-from tests.test_http_edges import PNG
+from tests.platforms.dingtalk.driver import sample
+from tests.platforms.console.test_http_edges import PNG
 
 
 async def attachments(dingtalk) -> list:  # noqa: ANN001

@@ -9,8 +9,8 @@ from bot.app import create_app
 from domain.enums import Audience
 from domain.store.models import ChatBinding, Identity
 from tests.conftest import make_settings
-from tests.feishu.driver import APP_ID, APP_SECRET, ENCRYPT_KEY, VTOKEN, FeishuDriver
-from tests.feishu.fake_open_platform import FakeFeishu
+from tests.platforms.feishu.driver import APP_ID, APP_SECRET, ENCRYPT_KEY, VTOKEN, FeishuDriver
+from tests.platforms.feishu.fake_open_platform import FakeFeishu
 
 SITE = "oc_p001site"          # P-001's internal group on Feishu
 LOBBY = "oc_unbound"          # a group the bot is in but nobody bound yet
@@ -20,17 +20,17 @@ OPEN_IDS = {"李工长": "ou_li", "赵质检": "ou_zhao", "王工": "ou_wang", "
 
 
 @pytest.fixture
-async def fake(aiohttp_server) -> FakeFeishu:
+async def fake():  # noqa: ANN201
     fake = FakeFeishu(APP_ID, APP_SECRET)
     fake.chats |= {SITE, LOBBY}
-    server = await aiohttp_server(fake.app(), host="127.0.0.1")
-    fake.url = f"http://127.0.0.1:{server.port}"
-    return fake
+    await fake.start()
+    yield fake
+    await fake.stop()
 
 
 def feishu_settings(db_url: str, fake: FakeFeishu, **extra):
     section = {"app_id": APP_ID, "app_secret": APP_SECRET, "verification_token": VTOKEN,
-               "encrypt_key": ENCRYPT_KEY, "base_url": fake.url, **extra}
+               "encrypt_key": ENCRYPT_KEY, "base_url": fake.base_url, **extra}
     return make_settings(db_url, feishu=section)
 
 

@@ -8,8 +8,8 @@ from bot import keys
 from bot.app import create_app
 from domain.store.models import ChatBinding, Identity
 from tests.conftest import make_settings
-from tests.dingtalk.driver import APP_KEY, APP_SECRET, GROUP, STAFF, DingTalkDriver
-from tests.dingtalk.fake_dingtalk import FakeDingTalk
+from tests.platforms.dingtalk.driver import APP_KEY, APP_SECRET, GROUP, STAFF, DingTalkDriver
+from tests.platforms.dingtalk.fake_dingtalk import FakeDingTalk
 
 
 async def add_dingtalk_people(store, now) -> None:  # noqa: ANN001
@@ -24,10 +24,8 @@ async def add_dingtalk_people(store, now) -> None:  # noqa: ANN001
                            audience="internal", title="P-001 项目部群", created_at=now))
 
 
-async def start(db_url, clock, aiohttp_client, aiohttp_server, **extra) -> DingTalkDriver:  # noqa: ANN001
-    fake = FakeDingTalk(clock, APP_KEY, APP_SECRET)
-    server = await aiohttp_server(fake.app())
-    base = str(server.make_url("")).rstrip("/")
+async def start(db_url, clock, aiohttp_client, fake, **extra) -> DingTalkDriver:  # noqa: ANN001
+    base = fake.base_url
     section = {"app_key": APP_KEY, "app_secret": APP_SECRET, "robot_code": "dingrobot0000000000",
                "base_url": base, "session_webhook_prefix": base + "/robot/sendBySession/", **extra}
     app = create_app(make_settings(db_url, dingtalk=section), clock=clock, demo=True,
@@ -38,12 +36,19 @@ async def start(db_url, clock, aiohttp_client, aiohttp_server, **extra) -> DingT
 
 
 @pytest.fixture
-async def dingtalk(db_url, clock, aiohttp_client, aiohttp_server) -> DingTalkDriver:  # noqa: ANN001
-    return await start(db_url, clock, aiohttp_client, aiohttp_server)
+async def fake_dingtalk(clock):  # noqa: ANN001, ANN201
+    fake = await FakeDingTalk(clock, APP_KEY, APP_SECRET).start()
+    yield fake
+    await fake.stop()
 
 
 @pytest.fixture
-async def dingtalk_cards(db_url, clock, aiohttp_client, aiohttp_server) -> DingTalkDriver:  # noqa: ANN001
+async def dingtalk(db_url, clock, aiohttp_client, fake_dingtalk) -> DingTalkDriver:  # noqa: ANN001
+    return await start(db_url, clock, aiohttp_client, fake_dingtalk)
+
+
+@pytest.fixture
+async def dingtalk_cards(db_url, clock, aiohttp_client, fake_dingtalk) -> DingTalkDriver:  # noqa: ANN001
     """The same with interactive cards (a card template) configured."""
-    return await start(db_url, clock, aiohttp_client, aiohttp_server,
+    return await start(db_url, clock, aiohttp_client, fake_dingtalk,
                        card_template_id="tpl-sitebot.schema", card_route_key="sitebot")

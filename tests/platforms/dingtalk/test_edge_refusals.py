@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from bot import keys
-from tests.dingtalk.driver import signed_headers
+from tests.platforms.dingtalk.driver import signed_headers
 
 REPORT = "报修 5号楼3层卫生间渗水，比较急"
 

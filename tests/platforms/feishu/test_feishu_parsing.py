@@ -11,8 +11,8 @@ from lark_oapi.core.utils import AESCipher
 from bot.feishu import cards, events, verify
 from handlers.chat.cards import Button, Card, Field, Fields, Image, LinkButton, Markdown, Note, Progress
 from handlers.chat.contract import Attachment, CardClick, Joined, Mention, Message
-from tests.feishu.driver import BOT, CONTENTS, click_event, message_event, sample
-from tests.feishu.signing import encrypt, sign
+from tests.platforms.feishu.driver import BOT, CONTENTS, click_event, message_event, sample
+from tests.platforms.feishu.signing import encrypt, sign
 
 
 # -- crypto --------------------------------------------------------------------------------
@@ -148,7 +148,7 @@ CARD = Card("工单 T-1 · 渗水", "orange", (
 
 
 def test_card_renders_to_json_2_with_mobile_friendly_layout():
-    from tests.feishu.fake_open_platform import check_card
+    from tests.platforms.feishu.fake_open_platform import check_card
     rendered = cards.render(CARD, lambda ref: ref if ref.startswith("img_") else None)
     check_card(rendered)                        # only documented JSON 2.0 attributes
     assert rendered["header"]["template"] == "orange"

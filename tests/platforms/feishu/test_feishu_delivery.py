@@ -12,8 +12,8 @@ from bot.media import MediaStore
 from domain.store.repos.outbox import FAILED, PENDING, SENT
 from handlers.chat.cards import Card, Image, Markdown
 from handlers.chat.contract import Target, Text
-from tests.feishu.conftest import SITE
-from tests.feishu.driver import APP_ID, APP_SECRET, BOT, message_event, sample
+from tests.platforms.feishu.conftest import SITE
+from tests.platforms.feishu.driver import APP_ID, APP_SECRET, BOT, message_event, sample
 
 REPORT = "报修 5号楼3层卫生间渗水，比较急"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -100,7 +100,7 @@ async def test_reply_to_a_withdrawn_message_is_sent_plainly(feishu):
 
 def _config(fake) -> FeishuConfig:
     return FeishuConfig(app_id=APP_ID, app_secret=APP_SECRET, verification_token="v",
-                        base_url=fake.url)
+                        base_url=fake.base_url)
 
 
 async def test_card_images_are_uploaded_and_shown_by_key(fake, tmp_path: Path):

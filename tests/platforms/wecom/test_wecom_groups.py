@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import keys
 from handlers.chat.cards import Button, Card, Field, Fields, Note, Progress
-from tests.wecom.conftest import deliver
+from tests.platforms.wecom.conftest import deliver
 
 
 def texts_to(fake, user: str) -> list[str]:  # noqa: ANN001

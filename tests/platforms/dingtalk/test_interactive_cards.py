@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from bot.dingtalk.verify import callback_token
-from tests.dingtalk.driver import APP_SECRET, GROUP
+from tests.platforms.dingtalk.driver import APP_SECRET, GROUP
 
 REPORT = "报修 5号楼3层卫生间渗水，比较急"
 

@@ -7,8 +7,9 @@ import json
 
 from bot import keys
 from bot.feishu.edge import FEISHU_EDGE
-from tests.feishu.conftest import LOBBY, SITE
-from tests.feishu.driver import BOT, buttons, card_texts, message_event, sample
+from bot.inbound import Answering
+from tests.platforms.feishu.conftest import LOBBY, SITE
+from tests.platforms.feishu.driver import BOT, buttons, card_texts, message_event, sample
 
 REPORT = "报修 5号楼3层卫生间渗水，比较急"
 
@@ -118,11 +119,11 @@ async def test_bot_added_to_a_group_posts_the_welcome_card(feishu):
 async def test_slow_click_is_acked_first_and_the_card_updated_with_the_callback_token(feishu):
     await feishu.say("ou_li", SITE, REPORT)
     [group_card] = feishu.cards(SITE)
-    feishu.app[FEISHU_EDGE].webhook.ack_deadline = 0.0      # as if the database were slow
+    feishu.app[FEISHU_EDGE].answering = Answering(deadline=0.0)  # as if the database were slow
     answer = await feishu.click("ou_zhao", SITE, group_card.message_id,
                                 buttons(group_card.body)["接单"])
     assert answer == {}
-    await feishu.app[FEISHU_EDGE].webhook.settle()
+    await feishu.app[keys.INBOUND].settle()
     [(token, card)] = feishu.fake.card_updates
     assert token.startswith("c-") and "处理中 · 赵质检" in card_texts(card)
     async with feishu.app[keys.STORE].transaction() as tx:
@@ -134,7 +135,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 
 
 async def _report_with_photo(feishu, message_id: str):
-    from tests.feishu.driver import CONTENTS
+    from tests.platforms.feishu.driver import CONTENTS
     payload = message_event("ou_li", SITE, CONTENTS["post"], message_type="post", message_id=message_id,
                             mentions=[("@_user_1", BOT, "sitebot"), ("@_user_2", "ou_wang", "王工")])
     feishu.fake.receive(message_id, SITE, "ou_li")

@@ -9,8 +9,8 @@ from bot import keys
 from bot.settings import ConfigError
 from bot.wecom.config import WeComConfig
 from tests.conftest import data_file
-from tests.wecom.conftest import AES_KEY, AGENT_ID, TOKEN, deliver, message_xml
-from tests.wecom.fake_wecom import CORP_ID
+from tests.platforms.wecom.conftest import AES_KEY, AGENT_ID, TOKEN, deliver, message_xml
+from tests.platforms.wecom.fake_wecom import CORP_ID
 
 OFFICIAL_GET = ("/webhooks/wecom?msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3"
                 "&timestamp=1409659589&nonce=263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4y"

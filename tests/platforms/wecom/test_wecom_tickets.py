@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from bot import keys
 from domain.store.models import Ticket
 from domain.store.repos.outbox import FAILED, PENDING
-from tests.wecom.conftest import deliver, message_xml
+from tests.platforms.wecom.conftest import deliver, message_xml
 
 REPORT = "报修 P-001 5号楼3层卫生间渗水，比较急"
 

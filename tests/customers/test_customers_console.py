@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from bot import keys
-from handlers.finance.jobs import scan_follow_ups, scan_payments
+from handlers.customers.jobs import scan_follow_ups
+from handlers.finance.jobs import scan_payments
 from tests.console_driver import card_text, field
 
 DM = "dm"

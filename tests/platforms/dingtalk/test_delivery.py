@@ -28,8 +28,8 @@ async def test_token_is_cached_between_sends(dingtalk):
 
 
 async def test_send_too_fast_130101_waits_ten_minutes_and_is_not_lost(dingtalk):
-    dingtalk.fake.fail_next["/v1.0/robot/groupMessages/send"].append(
-        (400, {"code": "130101", "message": "send too fast, exceed 20 times per minute"}))
+    dingtalk.fake.fail_next("/v1.0/robot/groupMessages/send", (
+        400, {"code": "130101", "message": "send too fast, exceed 20 times per minute"}))
     await dingtalk.say("li01", "我的工单", session=False)
     assert dingtalk.group_messages() == []
     [waiting] = await rows(dingtalk, "pending")
@@ -45,8 +45,8 @@ async def test_send_too_fast_130101_waits_ten_minutes_and_is_not_lost(dingtalk):
 
 
 async def test_session_webhook_130101_is_rate_limited_too(dingtalk):
-    dingtalk.fake.fail_next["session"].append(
-        (200, {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}))
+    dingtalk.fake.fail_next("session", (
+        200, {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}))
     await dingtalk.say("li01", "我的工单")
     assert dingtalk.group_messages() == []
     [waiting] = await rows(dingtalk, "pending")

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from bot import keys
-from tests.feishu.conftest import SITE
-from tests.feishu.driver import BOT, ENCRYPT_KEY, message_event, sample
-from tests.feishu.signing import encrypt, wrap
+from tests.platforms.feishu.conftest import SITE
+from tests.platforms.feishu.driver import BOT, ENCRYPT_KEY, message_event, sample
+from tests.platforms.feishu.signing import encrypt, wrap
 
 
 def report(message_id: str = "om_probe") -> dict:

@@ -13,6 +13,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.platforms.fake_base import FakePlatformServer, endpoint
+
 CARD_KEYS = {
     "card": {"schema", "config", "header", "body", "card_link"},
     "config": {"update_multi", "summary", "width_mode", "enable_forward", "locales", "style"},
@@ -107,8 +109,12 @@ def _ok(data: dict[str, Any] | None = None, **extra: Any) -> web.Response:
     return web.json_response({"code": 0, "msg": "success", **({"data": data} if data is not None else {}), **extra})
 
 
-class FakeFeishu:
+class FakeFeishu(FakePlatformServer):
+    """`calls`: (method, path) of every API call that passed the token check; `refused`:
+    (method, path) of the calls answered 429; `throttle(times, reset)` scripts those."""
+
     def __init__(self, app_id: str, app_secret: str, bot_open_id: str = "ou_bot") -> None:
+        super().__init__()
         self.app_id, self.app_secret, self.bot_open_id = app_id, app_secret, bot_open_id
         self.valid_tokens: set[str] = set()
         self.token_fetches = 0
@@ -118,8 +124,6 @@ class FakeFeishu:
         self.card_updates: list[tuple[str, dict[str, Any]]] = []
         self.images: dict[str, bytes] = {}
         self.resources: dict[tuple[str, str], tuple[bytes, str]] = {}
-        self.calls: list[tuple[str, str]] = []  # (method, path) of every API call after auth
-        self.throttle_left, self.throttle_reset = 0, "1"
         self.lose_answer_left = 0               # create the message, then answer 502 (lost reply)
         self._ids = itertools.count(1)
 
@@ -134,24 +138,16 @@ class FakeFeishu:
         self.valid_tokens.clear()
 
     def throttle(self, times: int, reset_seconds: str) -> None:
-        self.throttle_left, self.throttle_reset = times, reset_seconds
+        """The next `times` API calls get HTTP 429, to try again in `reset_seconds`."""
+        self.fail_next("throttle", *[reset_seconds] * times)
 
     def sent(self, receive_id: str) -> list[FakeMessage]:
         return [m for m in self.messages.values() if m.sender == "bot" and m.receive_id == receive_id]
 
     # -- the server -------------------------------------------------------------------------
 
-    def app(self) -> web.Application:
-        app = web.Application(middlewares=[self._auth])
-        app.router.add_post("/open-apis/auth/v3/tenant_access_token/internal", self.token)
-        app.router.add_post("/open-apis/im/v1/messages", self.create)
-        app.router.add_post("/open-apis/im/v1/messages/{message_id}/reply", self.reply)
-        app.router.add_patch("/open-apis/im/v1/messages/{message_id}", self.patch)
-        app.router.add_post("/open-apis/interactive/v1/card/update", self.card_update)
-        app.router.add_post("/open-apis/im/v1/images", self.upload_image)
-        app.router.add_get("/open-apis/im/v1/messages/{message_id}/resources/{file_key}", self.resource)
-        app.router.add_get("/open-apis/bot/v3/info", self.bot_info)
-        return app
+    def middlewares(self) -> list:
+        return [self._auth]
 
     @web.middleware
     async def _auth(self, request: web.Request, handler: Any) -> web.StreamResponse:
@@ -164,13 +160,15 @@ class FakeFeishu:
         if auth[7:] not in self.valid_tokens:
             return _error(400, 99991663, "Invalid access token for authorization. "
                                          "Please make a request with token attached.")
-        if self.throttle_left > 0:
-            self.throttle_left -= 1
-            return _error(429, 99991400, "request trigger frequency limit",
-                          {"x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": self.throttle_reset})
-        self.calls.append((request.method, request.path))
+        reset = self.scripted("throttle")
+        if reset is not None:
+            return self.refuse((request.method, request.path), _error(
+                429, 99991400, "request trigger frequency limit",
+                {"x-ogw-ratelimit-limit": "50", "x-ogw-ratelimit-reset": reset}))
+        self.record(request.method, request.path)
         return await handler(request)
 
+    @endpoint("POST", "/open-apis/auth/v3/tenant_access_token/internal")
     async def token(self, request: web.Request) -> web.Response:
         body = await request.json()
         if body.get("app_id") != self.app_id or body.get("app_secret") != self.app_secret:
@@ -219,6 +217,7 @@ class FakeFeishu:
                     "parent_id": message.parent_id, "sender": {"id": "cli_fake", "id_type": "app_id",
                                                                "sender_type": "app"}})
 
+    @endpoint("POST", "/open-apis/im/v1/messages")
     async def create(self, request: web.Request) -> web.Response:
         id_type = request.query.get("receive_id_type")
         if id_type not in ("chat_id", "open_id", "union_id", "user_id", "email"):
@@ -234,6 +233,7 @@ class FakeFeishu:
             return _error(400, 230013, "Bot has NO availability to this user.")
         return self._post(receive_id if id_type == "chat_id" else None, receive_id, body, None)
 
+    @endpoint("POST", "/open-apis/im/v1/messages/{message_id}/reply")
     async def reply(self, request: web.Request) -> web.Response:
         parent = self.messages.get(request.match_info["message_id"])
         if parent is None:
@@ -244,6 +244,7 @@ class FakeFeishu:
             return problem
         return self._post(parent.chat_id, parent.chat_id or parent.receive_id, body, parent.message_id)
 
+    @endpoint("PATCH", "/open-apis/im/v1/messages/{message_id}")
     async def patch(self, request: web.Request) -> web.Response:
         message = self.messages.get(request.match_info["message_id"])
         if message is None or message.sender != "bot":
@@ -258,6 +259,7 @@ class FakeFeishu:
         message.content = body["content"]
         return _ok()
 
+    @endpoint("POST", "/open-apis/interactive/v1/card/update")
     async def card_update(self, request: web.Request) -> web.Response:
         body = await request.json()
         if not str(body.get("token", "")).startswith("c-"):
@@ -269,6 +271,7 @@ class FakeFeishu:
         self.card_updates.append((body["token"], body["card"]))
         return _ok()
 
+    @endpoint("POST", "/open-apis/im/v1/images")
     async def upload_image(self, request: web.Request) -> web.Response:
         form = await request.post()
         image = form.get("image")
@@ -278,6 +281,7 @@ class FakeFeishu:
         self.images[key] = image.file.read()
         return _ok({"image_key": key})
 
+    @endpoint("GET", "/open-apis/im/v1/messages/{message_id}/resources/{file_key}")
     async def resource(self, request: web.Request) -> web.StreamResponse:
         found = self.resources.get((request.match_info["message_id"], request.match_info["file_key"]))
         if found is None or request.query.get("type") not in ("image", "file"):
@@ -285,6 +289,7 @@ class FakeFeishu:
         data, content_type = found
         return web.Response(body=data, content_type=content_type)
 
+    @endpoint("GET", "/open-apis/bot/v3/info")
     async def bot_info(self, request: web.Request) -> web.Response:
         return web.json_response({"code": 0, "msg": "ok", "bot": {
             "activate_status": 2, "app_name": "sitebot", "avatar_url": "", "ip_white_list": [],

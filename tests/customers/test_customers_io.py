@@ -41,7 +41,7 @@ async def test_export_import_round_trip(db_url, tmp_path: Path, fmt):
 
 
 async def test_import_new_customers_from_csv_then_from_excel(db_url, tmp_path: Path):
-    result = cli("customers", "import", str(data_file("finance/customers_good.csv")), db_url=db_url)
+    result = cli("customers", "import", str(data_file("customers/customers_good.csv")), db_url=db_url)
     assert result.returncode == 0, result.stderr
     assert "新建客户 2 个，更新 0 个，联系人 3 个" in result.stdout
     book = Workbook()
@@ -60,7 +60,7 @@ async def test_import_new_customers_from_csv_then_from_excel(db_url, tmp_path: P
 
 
 async def test_bad_rows_are_reported_and_nothing_is_imported(db_url):
-    result = cli("customers", "import", str(data_file("finance/customers_bad.csv")), db_url=db_url)
+    result = cli("customers", "import", str(data_file("customers/customers_bad.csv")), db_url=db_url)
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert lines[0] == "导入失败：发现 5 处问题，没有导入任何数据。"

@@ -13,15 +13,23 @@ from typing import Any, Callable
 
 from aiohttp import web
 
+from tests.platforms.fake_base import FakePlatformServer, endpoint
+
 TOO_FAST = {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per minute"}
 
 
-class FakeDingTalk:
+class FakeDingTalk(FakePlatformServer):
+    """`calls`: (method, path) of every request; `refused`: the error bodies answered;
+    `fail_next(path, (status, body), ...)`: answers to give next on that path ("session" for
+    the sessionWebhooks)."""
+
+    record_every_request = True
+
     def __init__(self, clock: Callable[[], datetime], app_key: str, app_secret: str) -> None:
+        super().__init__()
         self.clock, self.app_key, self.app_secret = clock, app_key, app_secret
         self.tokens_issued = 0
         self.valid_tokens: set[str] = set()
-        self.calls: list[tuple[str, str]] = []            # (method, path) of every request
         self.group: list[dict] = []                       # groupMessages/send bodies
         self.users: list[dict] = []                       # oToMessages/batchSend bodies
         self.session: list[tuple[str, dict]] = []         # (session id, custom-robot message)
@@ -30,42 +38,30 @@ class FakeDingTalk:
         self.registered: list[dict] = []
         self.files: dict[str, tuple[bytes, str]] = {}
         self.timeline: list[tuple[str, dict]] = []       # (chat or "user:<id>", message read)
-        self.refused: list[dict] = []                     # what we answered with an error
-        self.fail_next: dict[str, list[tuple[int, dict]]] = defaultdict(list)
         self._sent_at: dict[str, list[datetime]] = defaultdict(list)
         self._blocked_until: dict[str, datetime] = {}
-
-    def app(self) -> web.Application:
-        app = web.Application()
-        app.router.add_post("/v1.0/oauth2/accessToken", self.access_token)
-        app.router.add_post("/v1.0/robot/groupMessages/send", self.group_send)
-        app.router.add_post("/v1.0/robot/oToMessages/batchSend", self.batch_send)
-        app.router.add_post("/robot/sendBySession/{session}", self.session_send)
-        app.router.add_post("/v1.0/card/instances/createAndDeliver", self.create_and_deliver)
-        app.router.add_put("/v1.0/card/instances", self.update_card)
-        app.router.add_post("/v1.0/card/callbacks/register", self.register)
-        app.router.add_post("/v1.0/robot/messageFiles/download", self.download)
-        app.router.add_get("/files/{code}", self.file)
-        return app
 
     def revoke_tokens(self) -> None:
         self.valid_tokens.clear()
 
     # --- helpers -------------------------------------------------------------------------
 
-    async def _body(self, request: web.Request) -> dict:
-        self.calls.append((request.method, request.path))
-        return json.loads(await request.read() or b"{}")
-
     def _authorised(self, request: web.Request) -> bool:
         return request.headers.get("x-acs-dingtalk-access-token") in self.valid_tokens
 
     def _injected(self, path: str) -> web.Response | None:
-        if self.fail_next[path]:
-            status, body = self.fail_next[path].pop(0)
-            self.refused.append(body)
-            return web.json_response(body, status=status)
-        return None
+        answer = self.scripted(path)
+        if answer is None:
+            return None
+        status, body = answer
+        return self.refuse(body, web.json_response(body, status=status))
+
+    async def _robot_call(self, request: web.Request) -> tuple[web.Response | None, dict]:
+        """The body of a robot OpenAPI send, and the refusal to answer instead, if any."""
+        body = await self.json_body(request)
+        if not self._authorised(request):
+            return self._unauthorised(), body
+        return self._injected(request.path), body
 
     def _robot_limit(self, chat: str) -> bool:
         """True when this message is one too many: DingTalk then blocks for ten minutes."""
@@ -85,13 +81,14 @@ class FakeDingTalk:
 
     def _too_fast_openapi(self) -> web.Response:
         # The OpenAPI's exact shape for this is not documented; the code is the robot's.
-        self.refused.append(TOO_FAST)
-        return web.json_response({"code": "130101", "message": TOO_FAST["errmsg"]}, status=400)
+        return self.refuse(TOO_FAST, web.json_response({"code": "130101", "message": TOO_FAST["errmsg"]},
+                                                       status=400))
 
     # --- endpoints -----------------------------------------------------------------------
 
+    @endpoint("POST", "/v1.0/oauth2/accessToken")
     async def access_token(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
+        body = await self.json_body(request)
         if body.get("appKey") != self.app_key or body.get("appSecret") != self.app_secret:
             return web.json_response({"code": "invalidClientIdOrSecret", "message": "无效的appKey"},
                                      status=400)
@@ -100,13 +97,11 @@ class FakeDingTalk:
         self.valid_tokens.add(token)
         return web.json_response({"accessToken": token, "expireIn": 7200})
 
+    @endpoint("POST", "/v1.0/robot/groupMessages/send")
     async def group_send(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
-        if not self._authorised(request):
-            return self._unauthorised()
-        injected = self._injected(request.path)
-        if injected is not None:
-            return injected
+        refused, body = await self._robot_call(request)
+        if refused is not None:
+            return refused
         if self._robot_limit(body["openConversationId"]):
             return self._too_fast_openapi()
         json.loads(body["msgParam"])   # must be a JSON string, as DingTalk requires
@@ -114,21 +109,20 @@ class FakeDingTalk:
         self.timeline.append((body["openConversationId"], _from_openapi(body)))
         return web.json_response({"processQueryKey": f"pqk-g{len(self.group)}"})
 
+    @endpoint("POST", "/v1.0/robot/oToMessages/batchSend")
     async def batch_send(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
-        if not self._authorised(request):
-            return self._unauthorised()
-        injected = self._injected(request.path)
-        if injected is not None:
-            return injected
+        refused, body = await self._robot_call(request)
+        if refused is not None:
+            return refused
         json.loads(body["msgParam"])
         self.users.append(body)
         self.timeline += [(f"user:{u}", _from_openapi(body)) for u in body["userIds"]]
         return web.json_response({"processQueryKey": f"pqk-u{len(self.users)}",
                                   "invalidStaffIdList": [], "flowControlledStaffIdList": []})
 
+    @endpoint("POST", "/robot/sendBySession/{session}")
     async def session_send(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
+        body = await self.json_body(request)
         session = request.match_info["session"]
         injected = self._injected("session")
         if injected is not None:
@@ -136,22 +130,23 @@ class FakeDingTalk:
         if session.startswith("expired"):
             return web.json_response({"errcode": 300001, "errmsg": "session expired"})
         if self._robot_limit(session.split("-")[0]):
-            self.refused.append(TOO_FAST)
-            return web.json_response(TOO_FAST)
+            return self.refuse(TOO_FAST, web.json_response(TOO_FAST))
         self.session.append((session, body))
         self.timeline.append((session.split("-")[0], _from_session(body)))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
+    @endpoint("POST", "/v1.0/card/instances/createAndDeliver")
     async def create_and_deliver(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
+        body = await self.json_body(request)
         if not self._authorised(request):
             return self._unauthorised()
         self.cards[body["outTrackId"]] = body
         return web.json_response({"success": True, "result": {"outTrackId": body["outTrackId"],
                                   "deliverResults": [{"spaceType": "IM", "success": True}]}})
 
+    @endpoint("PUT", "/v1.0/card/instances")
     async def update_card(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
+        body = await self.json_body(request)
         if not self._authorised(request):
             return self._unauthorised()
         if body["outTrackId"] not in self.cards:
@@ -159,15 +154,17 @@ class FakeDingTalk:
         self.card_updates.append(body)
         return web.json_response({"success": True, "result": True})
 
+    @endpoint("POST", "/v1.0/card/callbacks/register")
     async def register(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
+        body = await self.json_body(request)
         if not self._authorised(request):
             return self._unauthorised()
         self.registered.append(body)
         return web.json_response({"success": True, "result": {"callbackUrl": body["callbackUrl"]}})
 
+    @endpoint("POST", "/v1.0/robot/messageFiles/download")
     async def download(self, request: web.Request) -> web.Response:
-        body = await self._body(request)
+        body = await self.json_body(request)
         if not self._authorised(request):
             return self._unauthorised()
         if body.get("downloadCode") not in self.files:
@@ -175,6 +172,7 @@ class FakeDingTalk:
         url = str(request.url.with_path(f"/files/{body['downloadCode']}").with_query(None))
         return web.json_response({"downloadUrl": url})
 
+    @endpoint("GET", "/files/{code}")
     async def file(self, request: web.Request) -> web.Response:
         data, kind = self.files[request.match_info["code"]]
         return web.Response(body=data, content_type=kind)

@@ -14,7 +14,7 @@ from bot import keys
 from bot.app import create_app
 from domain.store.models import Identity
 from tests.conftest import make_settings
-from tests.wecom.fake_wecom import CORP_ID, SECRET, FakeWeCom
+from tests.platforms.wecom.fake_wecom import CORP_ID, SECRET, FakeWeCom
 
 # The official WXBizMsgCrypt sample's app (PLATFORMS.md 0.1), so its vectors hit this app.
 TOKEN, AES_KEY, AGENT_ID = "QDG6eK", "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", 218
@@ -84,11 +84,10 @@ def wecom_settings(db_url: str, base_url: str, **sections: Any):  # noqa: ANN201
 
 
 @pytest.fixture
-async def fake_wecom(aiohttp_server) -> FakeWeCom:  # noqa: ANN001
-    fake = FakeWeCom(agent_id=AGENT_ID)
-    server = await aiohttp_server(fake.app())
-    fake.base_url = str(server.make_url("")).rstrip("/")
-    return fake
+async def fake_wecom():  # noqa: ANN201
+    fake = await FakeWeCom(agent_id=AGENT_ID).start()
+    yield fake
+    await fake.stop()
 
 
 @pytest.fixture
