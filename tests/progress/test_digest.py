@@ -13,7 +13,8 @@ from handlers.progress.jobs import scan_digests, scan_weekly
 from tests.console_driver import card_text
 from tests.progress.helpers import OWNER, SITE, days, edit_milestone, local_today, outbox_rows
 
-LOG = "日志 今日完成5层顶板钢筋绑扎，天气 晴，人数 35，问题：塔吊检修停工2小时，费用 3200，内部：钢筋损耗偏大，供应商待谈"
+LOG = ("日志 今日完成5层顶板钢筋绑扎，天气 晴，人数 35，问题：塔吊检修停工2小时，费用 3200，"
+       "内部：钢筋损耗偏大，供应商待谈")
 
 
 async def digest_cards(console, chat: str, user: str = "u-admin") -> list[dict]:  # noqa: ANN001
@@ -67,7 +68,8 @@ async def test_weekly_report_is_internal_with_costs(console, clock):
     text = card_text(weekly[0])
     assert weekly[0]["title"] == "项目周报 · P-001 滨江花园 5 号楼 · 11-23–11-29"
     assert "主体结构封顶 40% → 60%" in text and "¥3,200.00" in text and "钢筋损耗偏大" in text
-    pm = [m for m in await console.bot_messages("dm", user="u-chen") if m["body"].get("title", "").startswith("项目周报")]
+    pm = [m for m in await console.bot_messages("dm", user="u-chen")
+          if m["body"].get("title", "").startswith("项目周报")]
     assert len(pm) == 2                              # 陈经理 manages P-001 and P-003
     assert [m for m in await console.bot_messages(OWNER) if m["body"].get("title", "").startswith("项目周报")] == []
     assert await scan_weekly(console.app[keys.JOBS]) == 0

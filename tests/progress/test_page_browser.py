@@ -26,7 +26,8 @@ async def test_project_page_on_a_phone(settings, clock, aiohttp_server):
         async with http.post(f"{base}/console/api/upload", data=form) as response:
             ref = (await response.json())["ref"]
         for user, chat, text, attachments in (
-                ("u-li", "p001-site", "日志 今日完成5层顶板钢筋绑扎，天气 晴，人数 35", [{"kind": "image", "ref": ref}]),
+                ("u-li", "p001-site", "日志 今日完成5层顶板钢筋绑扎，天气 晴，人数 35",
+                 [{"kind": "image", "ref": ref}]),
                 ("u-liu", "p001-owner", "进度", [])):
             async with http.post(f"{base}/console/api/messages", json={
                     "user": user, "chat": chat, "text": text, "attachments": attachments,
