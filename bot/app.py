@@ -19,6 +19,7 @@ from bot.delivery.ports import Adapter
 from bot.delivery.worker import DeliveryWorker
 from bot.edges import enabled_edges
 from bot.inbound import InboundPipeline
+from bot.inbox import InboxConsumer
 from bot.jobs import JobSpec, start_scheduler
 from bot.media import MediaStore
 from bot.pages.routes import install as install_pages
@@ -27,6 +28,7 @@ from bot.settings import Settings
 from domain.demo import seed_demo
 from domain.people import ensure_admins
 from domain.store.engine import make_engine
+from domain.store.inbox_writer import InboxWriter
 from domain.store.migrate import upgrade
 from domain.store.uow import Store
 from handlers.chat.context import Deps
@@ -87,7 +89,16 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
         app[keys.STORE], app[keys.WORKER] = store, worker
         app[keys.DISPATCHER] = Dispatcher(store, deps, build_router(), build_actions(), clock,
                                           worker.poke)
-        app[keys.INBOUND] = InboundPipeline(app[keys.DISPATCHER], app[keys.MEDIA])
+        writer = InboxWriter(store.engine)
+        pipeline = InboundPipeline(app[keys.DISPATCHER], app[keys.MEDIA], writer, clock)
+        for edge in edges:
+            pipeline.register(edge.platform, edge.handling())
+        consumer = InboxConsumer(store, pipeline, clock)
+        writer.on_stored = consumer.poke
+        app[keys.INBOUND], app[keys.INBOX] = pipeline, consumer
+        writer.start()
+        if run_worker:
+            consumer.start()
         runner = JobRunner(store, deps, clock, worker.poke)
         app[keys.JOBS] = runner
         task = asyncio.create_task(worker.run(), name="delivery") if run_worker else None
@@ -98,6 +109,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
             yield
         finally:
             scheduler.shutdown(wait=False)
+            await consumer.stop()
+            await writer.stop()
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)

@@ -13,6 +13,7 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.delivery.ports import Adapter
+from bot.inbound import Handling
 from bot.platforms import PLATFORMS
 from bot.settings import Settings
 
@@ -23,6 +24,8 @@ class Edge(Protocol):
     def install_routes(self, app: web.Application) -> None: ...
 
     async def start(self, app: web.Application) -> Adapter: ...
+
+    def handling(self) -> Handling: ...
 
     async def stop(self) -> None: ...
 

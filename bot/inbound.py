@@ -1,33 +1,43 @@
 """The one inbound path every platform edge takes once it has verified and parsed a request.
 
 An edge only verifies (refusing with `Refused`), parses the platform's payload into a neutral
-event, calls `InboundPipeline.handle` with what its platform allows (how long it waits for the
-HTTP answer, whether it shows toasts, how photos are fetched), and renders the answer.
+event, hands it here and renders the answer:
+- `accept(event)` for what the platform only needs acknowledged (messages, most presses):
+  the event is stored in the inbox (group commit, see domain/store/inbox_writer.py) and the
+  edge answers 200 once it is on disk; the inbox consumer (bot/inbox.py) handles it after.
+  When the inbox cannot take more, `accept` raises `Busy` and the edge answers with a status
+  that makes the platform deliver again: never a 200 for an event that is not stored.
+- `handle_now(event, answering)` for a press whose answer shows the new card (Feishu's card
+  callback, DingTalk's interactive card, the console): stored first all the same, then handled
+  within the platform's answer deadline; if that is not enough, the edge acks and the work
+  finishes after (`on_late` gets its answer), or the inbox takes it up after a crash.
 
-The pipeline, the same for every edge:
-1. keeps the message's photos in our media store, each within a bounded time and never past the
-   answer deadline (platform resource keys expire; a failed fetch passes the key on);
-2. dispatches within what is left of the deadline; if the handler needs longer, the edge acks
-   first and the work finishes after (it commits either way; `on_late` gets its answer);
-3. where the platform has no toast, the dispatcher writes the toast as a message to the presser
-   in the event's own transaction (`ToastFallback`).
+Handling, the same for every edge: keep the message's photos in our media store, each within a
+bounded time (platform resource keys expire; a failed fetch passes the key on); dispatch; where
+the platform has no toast, the dispatcher writes the toast as a message to the presser in the
+event's own transaction (`ToastFallback`).
 """
 from __future__ import annotations
 
 import asyncio
 import dataclasses
 import logging
+from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
 from bot.delivery.ports import DeliveryError
 from bot.media import MediaError, MediaStore
-from handlers.chat.contract import Inbound, Message
+from domain.errors import StoreBusy
+from domain.store.inbox_writer import Arrival, InboxDown, InboxFull, InboxWriter
+from handlers.chat.contract import Inbound, Message, to_record
 from handlers.chat.dispatch import Ack, Dispatcher, ToastFallback
 
 log = logging.getLogger(__name__)
 
 MediaFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]   # ref -> (bytes, content type)
 LateAnswer = Callable[[Ack], Awaitable[None]]
+# How long the inbox leaves a press alone while it is being answered inline.
+INLINE_HOLD = timedelta(seconds=60)
 
 
 class Refused(Exception):
@@ -39,34 +49,62 @@ class Refused(Exception):
         self.status, self.reason = status, reason
 
 
+class Busy(Exception):
+    """The event could not be stored now; the platform should deliver it again."""
+
+    retry_after = 1  # seconds, for a Retry-After header where the platform reads one
+
+
 @dataclasses.dataclass(frozen=True)
 class Answering:
     """What one kind of callback allows: the seconds the platform waits for our HTTP answer
-    (less room for the network), and per photo kept before dispatch."""
+    (less room for the network), and how a toast reaches someone on a platform without toasts."""
     deadline: float
-    photo_seconds: float = 1.0
     toast_fallback: ToastFallback | None = None   # None: the platform shows toasts itself
 
 
+@dataclasses.dataclass(frozen=True)
+class Handling:
+    """How a platform's stored events are handled: photos fetched with `fetch` (refs for which
+    `fetchable` is true, at most `photo_seconds` each), toasts as `toast_fallback` says."""
+    fetch: MediaFetcher | None = None
+    fetchable: Callable[[str], bool] = bool
+    photo_seconds: float = 3.0
+    toast_fallback: ToastFallback | None = None
+
+
 class InboundPipeline:
-    def __init__(self, dispatcher: Dispatcher, media: MediaStore) -> None:
-        self.dispatcher, self.media = dispatcher, media
+    def __init__(self, dispatcher: Dispatcher, media: MediaStore, writer: InboxWriter,
+                 clock: Callable[[], datetime]) -> None:
+        self.dispatcher, self.media, self.writer, self.clock = dispatcher, media, writer, clock
+        self._handling: dict[str, Handling] = {}
         self._late: set[asyncio.Task] = set()
 
-    async def handle(self, event: Inbound, answering: Answering, *, started: float | None = None,
-                     fetch: MediaFetcher | None = None, fetchable: Callable[[str], bool] = bool,
-                     inline_card: bool = False, on_late: LateAnswer | None = None) -> Ack | None:
-        """The event's answer, or None when it did not finish within the deadline (the edge
-        then acks with an empty answer). `started`: the loop time the request arrived."""
+    def register(self, platform: str, handling: Handling) -> None:
+        """An edge, when it starts: how its stored events are handled."""
+        self._handling[platform] = handling
+
+    async def accept(self, event: Inbound) -> None:
+        """Store the event for the inbox consumer; returns once it is durable. Raises Busy."""
+        await self._store(event, self.clock())
+
+    async def handle_now(self, event: Inbound, answering: Answering, *, started: float | None = None,
+                         inline_card: bool = False, on_late: LateAnswer | None = None) -> Ack | None:
+        """Store, then handle within the deadline. The answer, or None when the deadline passed
+        first (the edge then acks with an empty answer). `started`: the loop time the request
+        arrived. Raises Busy when the event cannot even be stored."""
         loop = asyncio.get_running_loop()
         started = loop.time() if started is None else started
-        if isinstance(event, Message) and fetch is not None:
-            event = await self._keep_photos(event, fetch, fetchable, answering, started)
+        await self._store(event, self.clock() + INLINE_HOLD)
         left = max(answering.deadline - (loop.time() - started), 0.0)
         work = asyncio.ensure_future(self.dispatcher.handle(
             event, inline_card=inline_card, toast_fallback=answering.toast_fallback))
         try:
             return await asyncio.wait_for(asyncio.shield(work), left)
+        except StoreBusy:
+            log.warning("%s event %s: database busy; the inbox will handle it", event.platform,
+                        event.event_id)
+            return None
         except asyncio.TimeoutError:
             log.warning("%s event %s: not done within the answer deadline; acking first",
                         event.platform, event.event_id)
@@ -75,26 +113,41 @@ class InboundPipeline:
             late.add_done_callback(self._late.discard)
             return None
 
+    async def process(self, event: Inbound) -> Ack:
+        """Handle one stored event (the inbox consumer). Raises StoreBusy when the database
+        did not answer: the event stays in the inbox."""
+        handling = self._handling.get(event.platform, Handling())
+        if isinstance(event, Message) and handling.fetch is not None:
+            event = await self._keep_photos(event, handling)
+        return await self.dispatcher.handle(event, toast_fallback=handling.toast_fallback)
+
     async def where_card_was_posted(self, platform: str, message_id: str) -> tuple[str, str] | None:
         """(target kind, target id) of one of our posted cards, for platforms whose button
         callbacks do not say which chat the card is in."""
         return await self.dispatcher.card_target(platform, message_id)
 
-    async def _keep_photos(self, message: Message, fetch: MediaFetcher, fetchable: Callable[[str], bool],
-                           answering: Answering, started: float) -> Message:
+    async def _store(self, event: Inbound, not_before: datetime) -> None:
+        arrival = Arrival(event.platform, event.event_id, to_record(event), self.clock(), not_before)
+        try:
+            await self.writer.put(arrival)
+        except (InboxFull, InboxDown) as error:
+            log.warning("%s event %s not stored (%s): asking the platform to retry",
+                        event.platform, event.event_id, type(error).__name__)
+            raise Busy() from error
+
+    async def _keep_photos(self, message: Message, handling: Handling) -> Message:
         """Keep our own copy (/media/…) of each photo so a ticket shows it on any page and
         card later. A known duplicate is not fetched again."""
-        wanted = [a for a in message.attachments if a.kind == "image" and a.ref and fetchable(a.ref)]
+        wanted = [a for a in message.attachments
+                  if a.kind == "image" and a.ref and handling.fetchable(a.ref)]
         if not wanted or await self.dispatcher.seen(message.platform, message.event_id):
             return message
-        loop = asyncio.get_running_loop()
         kept = []
         for attachment in message.attachments:
             if attachment in wanted:
-                left = answering.deadline - (loop.time() - started)
                 try:
-                    data, kind = await asyncio.wait_for(fetch(attachment.ref),
-                                                        max(min(answering.photo_seconds, left), 0.0))
+                    data, kind = await asyncio.wait_for(handling.fetch(attachment.ref),
+                                                        handling.photo_seconds)
                     attachment = dataclasses.replace(attachment, ref=self.media.save(data, kind))
                 except (DeliveryError, MediaError, asyncio.TimeoutError, TypeError) as error:
                     log.warning("%s photo %s not kept: %s", message.platform, attachment.ref, error)
@@ -102,7 +155,11 @@ class InboundPipeline:
         return dataclasses.replace(message, attachments=tuple(kept))
 
     async def _finish_late(self, work: asyncio.Future, on_late: LateAnswer | None) -> None:
-        ack = await work
+        try:
+            ack = await work
+        except Exception:  # StoreBusy: the inbox takes the event up again after the hold
+            log.exception("inline event failed; the inbox will handle it")
+            return
         if on_late is None:
             return
         try:

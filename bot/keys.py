@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from bot.console.hub import ConsoleHub
     from bot.delivery.worker import DeliveryWorker
     from bot.inbound import InboundPipeline
+    from bot.inbox import InboxConsumer
     from bot.media import MediaStore
     from bot.settings import Settings
     from domain.store.uow import Store
@@ -24,6 +25,8 @@ STORE: web.AppKey["Store"] = web.AppKey("store")
 DISPATCHER: web.AppKey["Dispatcher"] = web.AppKey("dispatcher")
 # What every edge calls once it has a verified, parsed event (bot/inbound.py).
 INBOUND: web.AppKey["InboundPipeline"] = web.AppKey("inbound")
+# Handles the stored events after their ack (tests call its `drain()`).
+INBOX: web.AppKey["InboxConsumer"] = web.AppKey("inbox")
 WORKER: web.AppKey["DeliveryWorker"] = web.AppKey("worker")
 JOBS: web.AppKey["JobRunner"] = web.AppKey("jobs")
 MEDIA: web.AppKey["MediaStore"] = web.AppKey("media")

@@ -33,3 +33,9 @@ class Conflict(DomainError):
     """Someone else changed the same thing at the same moment; nothing was written."""
 
     key = "error.conflict"
+
+
+class StoreBusy(Exception):
+    """The database did not answer in time (pool exhausted, locked, connection lost). Nothing
+    was written; the same work may simply be tried again later. Not the user's doing, so not
+    a DomainError: it is never shown to anyone as a refusal."""

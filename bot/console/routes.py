@@ -13,12 +13,13 @@ from aiohttp import web
 from bot import keys
 from bot.console.adapter import PLATFORM
 from bot.console.hub import dm_chat
-from bot.inbound import Answering
+from bot.inbound import Answering, Busy
 from bot.media import MediaError
 from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 # The page waits for the handler's answer (it shows the toast and the new cards at once), so
 # the console's "platform" is patient; photos are already ours (uploaded to /media/ first).
+# Like every edge's, its events are stored in the inbox before they are handled.
 ANSWERING = Answering(deadline=30.0)
 _MENTION = re.compile(r"@(\S+)")
 _ID = re.compile(r"^[\w:.\-]{1,128}$")
@@ -104,7 +105,10 @@ async def post_message(request: web.Request) -> web.Response:
                       conversation=Conversation(PLATFORM, room, is_group=chat != "dm"), text=text,
                       attachments=attachments, mentions=await _mentions(request, text),
                       message_id=posted.id, addressed=True)
-    ack = await request.app[keys.INBOUND].handle(message, ANSWERING)
+    try:
+        ack = await request.app[keys.INBOUND].handle_now(message, ANSWERING)
+    except Busy:
+        raise web.HTTPServiceUnavailable(text="busy, send again") from None
     return web.json_response({"ok": True, "duplicate": bool(ack and ack.duplicate),
                               "message_id": posted.id})
 
@@ -121,7 +125,10 @@ async def press_button(request: web.Request) -> web.Response:
                       actor=Actor(PLATFORM, user, await _name_of(request, user)),
                       conversation=Conversation(PLATFORM, room, is_group=chat != "dm"),
                       action=action, value=value, message_id=message_id)
-    ack = await request.app[keys.INBOUND].handle(click, ANSWERING)
+    try:
+        ack = await request.app[keys.INBOUND].handle_now(click, ANSWERING)
+    except Busy:
+        raise web.HTTPServiceUnavailable(text="busy, press again") from None
     toast = {"text": ack.toast.text, "kind": ack.toast.kind} if ack and ack.toast else None
     return web.json_response({"ok": True, "duplicate": bool(ack and ack.duplicate), "toast": toast})
 

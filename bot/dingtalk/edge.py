@@ -20,7 +20,7 @@ from bot.dingtalk import cards, events, verify
 from bot.dingtalk.adapter import DingTalkAdapter
 from bot.dingtalk.api import DingTalkApi
 from bot.dingtalk.config import DingTalkConfig
-from bot.inbound import Answering, Refused
+from bot.inbound import Answering, Busy, Handling, Refused
 from bot.settings import Settings
 from handlers.chat.contract import Actor, CardClick, Conversation
 from handlers.chat.dispatch import Ack, ToastFallback
@@ -28,11 +28,8 @@ from handlers.chat.dispatch import Ack, ToastFallback
 log = logging.getLogger(__name__)
 MAX_BODY = 64 * 1024       # robot callbacks are a few KB
 PLATFORM = events.PLATFORM
-# How long DingTalk waits for a robot callback's answer is not documented (PLATFORMS.md 3.1);
-# its card callbacks, like Feishu's, want one within about 3 s. The robot's answer body is not
-# used, so acking early costs nothing. DingTalk shows no toasts: a fallback button press (a
-# message in the chat) is answered in that chat, a card press to the presser alone.
-ROBOT = Answering(deadline=2.5, photo_seconds=1.0, toast_fallback=ToastFallback(in_chat=True))
+# DingTalk's card callbacks, like Feishu's, want an answer within about 3 s. DingTalk shows no
+# toasts: a card press's answer goes to the presser alone.
 CARD = Answering(deadline=2.5, toast_fallback=ToastFallback())
 
 
@@ -75,7 +72,6 @@ class DingTalkEdge:
     # --- robot messages -----------------------------------------------------------------
 
     async def robot_callback(self, request: web.Request) -> web.Response:
-        started = asyncio.get_running_loop().time()
         now = request.app[keys.CLOCK]()
         try:
             _, sign = verify.check(request.headers, self.config.app_secret, now)
@@ -95,8 +91,17 @@ class DingTalkEdge:
             log.warning("dingtalk: signature pair reused for another msgId %s", event.event_id)
             raise web.HTTPUnauthorized(text="signature already used")
         self._remember_session(incoming)
-        await request.app[keys.INBOUND].handle(event, ROBOT, started=started, fetch=self.api.download)
+        try:
+            await request.app[keys.INBOUND].accept(event)
+        except Busy as busy:
+            return web.json_response({"msg": "busy, retry"}, status=503,
+                                     headers={"Retry-After": str(busy.retry_after)})
         return web.json_response({})
+
+    def handling(self) -> Handling:
+        """Stored events: pictures are downloaded (their download codes expire); a fallback
+        button press is a message in the chat, so its answer goes to that chat."""
+        return Handling(fetch=self.api.download, toast_fallback=ToastFallback(in_chat=True))
 
     def _pair_fits(self, sign: str, msg_id: str, now: datetime) -> bool:
         cutoff = now.timestamp() - 2 * verify.WINDOW_MS / 1000
@@ -138,8 +143,12 @@ class DingTalkEdge:
         conversation = Conversation(PLATFORM, chat, is_group=events.user_of_chat(chat) is None)
         click = CardClick(PLATFORM, pressed.event_id, Actor(PLATFORM, pressed.user_id), conversation,
                           pressed.action, pressed.value, message_id=pressed.out_track_id)
-        ack = await inbound.handle(click, CARD, started=started, inline_card=True,
-                                   on_late=lambda late: self._update_late(click, late))
+        try:
+            ack = await inbound.handle_now(click, CARD, started=started, inline_card=True,
+                                           on_late=lambda late: self._update_late(click, late))
+        except Busy as busy:
+            return web.json_response({"msg": "busy, retry"}, status=503,
+                                     headers={"Retry-After": str(busy.retry_after)})
         answer: dict = {}
         if ack is not None and ack.card is not None:
             answer["cardData"] = {"cardParamMap": cards.card_params(ack.card, self.public_url)}

@@ -28,7 +28,7 @@ from bot.feishu.adapter import FeishuAdapter
 from bot.feishu.api import FeishuApi
 from bot.feishu.config import FeishuConfig
 from bot.feishu.events import PLATFORM
-from bot.inbound import Answering, Refused
+from bot.inbound import Answering, Busy, Handling, Refused
 from bot.settings import Settings
 from handlers.chat.contract import CardClick, Inbound
 from handlers.chat.dispatch import Ack
@@ -38,8 +38,8 @@ log = logging.getLogger(__name__)
 # The running edge, for its own routes and for tests that tune its deadline.
 FEISHU_EDGE: web.AppKey["FeishuEdge"] = web.AppKey("feishu_edge")
 STOP_GRACE_SECONDS = 5.0
-# Feishu waits 3 s for a callback answer; leave room for the network. Photos: 1 s each.
-ANSWERING = Answering(deadline=2.5, photo_seconds=1.0)
+# Feishu waits 3 s for a card callback's answer; leave room for the network.
+ANSWERING = Answering(deadline=2.5)
 MAX_AGE_SECONDS = 7 * 3600     # Feishu re-pushes for up to ~6 h; older signed requests are replays
 MAX_SKEW_SECONDS = 300         # clocks differ a little; a request from the future does not
 TOAST_KINDS = {"info", "success", "warning", "error"}
@@ -96,13 +96,23 @@ class FeishuEdge:
         if event is None:
             log.info("feishu event %s (%s) not for us", header.get("event_id"), header.get("event_type"))
             return web.json_response({})
-        click = isinstance(event, CardClick)
-        token = events.callback_token(payload)
-        ack = await request.app[keys.INBOUND].handle(
-            event, self.answering, started=started, fetch=self.adapter.fetch_media,
-            fetchable=lambda ref: "/" in ref, inline_card=click,
-            on_late=lambda late: self._update_late(event, token, late))
-        return web.json_response(await self._answer(ack) if click and ack is not None else {})
+        inbound = request.app[keys.INBOUND]
+        try:
+            if not isinstance(event, CardClick):
+                await inbound.accept(event)
+                return web.json_response({})
+            token = events.callback_token(payload)
+            ack = await inbound.handle_now(event, self.answering, started=started, inline_card=True,
+                                           on_late=lambda late: self._update_late(event, token, late))
+        except Busy as busy:
+            # Feishu delivers an event again when the answer is not a 200.
+            return web.json_response({"msg": "busy, retry"}, status=503,
+                                     headers={"Retry-After": str(busy.retry_after)})
+        return web.json_response(await self._answer(ack) if ack is not None else {})
+
+    def handling(self) -> Handling:
+        """Stored events: photos are fetched from the message they came with ("om_…/img_…")."""
+        return Handling(fetch=self.adapter.fetch_media, fetchable=lambda ref: "/" in ref)
 
     def _open(self, request: web.Request, raw: bytes) -> dict[str, Any]:
         """The callback's plaintext JSON, once it is known to come from Feishu for us."""

@@ -1,12 +1,11 @@
 """The WeCom edge: `GET/POST /webhooks/wecom` in, `WeComAdapter` out.
 
-Every POST is answered within WeCom's 5 s with an empty 200 (which stops its retries); what
-the handlers say goes out later through the outbox. Anything that is not a genuine callback
+Every POST is answered as soon as its event is stored, with an empty 200 (which stops WeCom's
+retries); what the handlers say goes out later through the outbox. Anything that is not a genuine callback
 for this app (signature, key, corp id, XML) is refused with a log line and reaches nothing.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import aiohttp
@@ -14,7 +13,7 @@ from aiohttp import web
 
 from bot import keys
 from bot.delivery.ports import Adapter
-from bot.inbound import Answering, Refused
+from bot.inbound import Busy, Handling, Refused
 from bot.paths import TEMPLATES_DIR
 from bot.settings import Settings
 from bot.wecom import events
@@ -22,18 +21,15 @@ from bot.wecom.adapter import WeComAdapter
 from bot.wecom.api import WeComApi
 from bot.wecom.config import WeComConfig
 from bot.wecom.verify import CallbackCrypto, parse_xml
-from handlers.chat.contract import Message
 from handlers.chat.dispatch import ToastFallback
 from handlers.chat.i18n import Catalog
 
 log = logging.getLogger(__name__)
 PATH = "/webhooks/wecom"
 EDGE: web.AppKey["WeComEdge"] = web.AppKey("wecom_edge")
-# WeCom waits 5 s. A photo download (3 s at most) must leave room for the rest. WeCom has no
-# toasts: a refusal of a button press ("无权限") goes to the presser as a message; success is
-# visible on the card itself.
-ANSWERING = Answering(deadline=4.5, photo_seconds=3.0,
-                      toast_fallback=ToastFallback(kinds=frozenset({"warning", "error"})))
+# WeCom has no toasts: a refusal of a button press ("无权限") goes to the presser as a
+# message; success is visible on the card itself.
+TOAST_FALLBACK = ToastFallback(kinds=frozenset({"warning", "error"}))
 
 
 class WeComEdge:
@@ -43,7 +39,6 @@ class WeComEdge:
         self.settings = settings
         self.config = WeComConfig.from_section(settings.platforms.get("wecom", {}))
         self.crypto = CallbackCrypto(self.config)
-        self.answering = ANSWERING
         self.api: WeComApi | None = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -77,7 +72,6 @@ class WeComEdge:
         return web.Response(text=plain, content_type="text/plain")
 
     async def receive(self, request: web.Request) -> web.Response:
-        started = asyncio.get_running_loop().time()
         query = request.query
         try:
             plain = self.crypto.open_message(await request.read(), query["msg_signature"],
@@ -89,9 +83,15 @@ class WeComEdge:
         except Refused as error:
             return _refuse(error)
         if event is not None:
-            fetch = self.api.get_media if self.api is not None and isinstance(event, Message) else None
-            await request.app[keys.INBOUND].handle(event, self.answering, started=started, fetch=fetch)
+            try:
+                await request.app[keys.INBOUND].accept(event)
+            except Busy as busy:  # WeCom delivers again when the answer is not a 200
+                return web.Response(status=503, text="busy", headers={"Retry-After": str(busy.retry_after)})
         return web.Response(text="")
+
+    def handling(self) -> Handling:
+        """Stored events: a photo's MediaId lives 3 days on WeCom, so we keep our own copy."""
+        return Handling(fetch=self.api.get_media, toast_fallback=TOAST_FALLBACK)
 
     def _check_agent(self, plain: str) -> None:
         agent = (parse_xml(plain.encode("utf-8")).findtext("AgentID") or "").strip()

@@ -6,16 +6,18 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain.errors import Conflict
+from domain.errors import Conflict, StoreBusy
 from domain.store.repos.audit import AuditRepo
 from domain.store.repos.changes import ChangesRepo
 from domain.store.repos.customers import CustomersRepo
 from domain.store.repos.finance import FinanceRepo
 from domain.store.repos.inbound import InboundRepo
+from domain.store.repos.inbox import InboxRepo
 from domain.store.repos.outbox import OutboxRepo
 from domain.store.repos.people import PeopleRepo
 from domain.store.repos.progress import ProgressRepo
@@ -32,6 +34,7 @@ class Tx:
         self.tickets = TicketsRepo(session)
         self.outbox = OutboxRepo(session)
         self.inbound = InboundRepo(session)
+        self.inbox = InboxRepo(session)
         self.audit = AuditRepo(session)
         self.runs = RunsRepo(session)
         self.changes = ChangesRepo(session)
@@ -77,13 +80,17 @@ class Store:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
-        """Commit on success, roll back on any exception. Optimistic-lock losses raise Conflict."""
+        """Commit on success, roll back on any exception. Optimistic-lock losses raise Conflict;
+        a database that does not answer in time (pool time-out, locked, connection lost)
+        raises StoreBusy: the caller may try the same work again later."""
         async with self._sessions() as session:
             try:
                 async with session.begin():
                     yield Tx(session)
             except StaleDataError:
                 raise Conflict() from None
+            except (PoolTimeout, OperationalError, InterfaceError) as error:
+                raise StoreBusy(str(error)) from error
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:

@@ -2,7 +2,7 @@
 and render `Text` / `Card` / `Toast` back; handlers see nothing else."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -130,3 +130,23 @@ def payload_to_body(payload: dict[str, Any]) -> Text | Card:
 
 def sent_at_now(now: datetime) -> str:
     return now.isoformat()
+
+
+_KINDS: dict[str, type] = {"message": Message, "click": CardClick, "joined": Joined}
+
+
+def to_record(event: Inbound) -> dict[str, Any]:
+    """The event as plain JSON, to be stored in the inbox and read back by `from_record`."""
+    kind = next(name for name, cls in _KINDS.items() if isinstance(event, cls))
+    return {"kind": kind, **asdict(event)}
+
+
+def from_record(record: dict[str, Any]) -> Inbound:
+    fields = dict(record)
+    cls = _KINDS[fields.pop("kind")]
+    fields["actor"] = Actor(**fields["actor"])
+    fields["conversation"] = Conversation(**fields["conversation"])
+    if cls is Message:
+        fields["attachments"] = tuple(Attachment(**a) for a in fields.get("attachments", ()))
+        fields["mentions"] = tuple(Mention(**m) for m in fields.get("mentions", ()))
+    return cls(**fields)

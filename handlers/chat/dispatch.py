@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
-from domain.errors import Conflict, DomainError
+from domain.errors import Conflict, DomainError, StoreBusy
 from domain.store.uow import Store, Tx
 from handlers.chat.area import ActionHandler
 from handlers.chat.cards import Card
@@ -63,6 +63,8 @@ class Dispatcher:
         fallback = toast_fallback if isinstance(event, CardClick) else None
         try:
             ack = await self._handle(event, now, inline_card, fallback)
+        except StoreBusy:
+            raise  # nothing was written: the inbox keeps the event and tries again later
         except Conflict:
             # Someone changed the same row between our read and our commit; everything rolled
             # back. Say so plainly (the user can press again) instead of "internal error".
@@ -93,6 +95,7 @@ class Dispatcher:
                       fallback: ToastFallback | None) -> Ack:
         kind = {CardClick: "action", Joined: "joined"}.get(type(event), "message")
         async with self.store.transaction() as tx:
+            await tx.inbox.remove(event.platform, event.event_id)   # handled, whatever happens
             row = await tx.inbound.claim(event.platform, event.event_id, kind, now)
             if row is None:
                 return await self._duplicate(tx, event)
@@ -185,6 +188,7 @@ class Dispatcher:
         not repeat a half-known effect) and tell the user."""
         try:
             async with self.store.transaction() as tx:
+                await tx.inbox.remove(event.platform, event.event_id)
                 row = await tx.inbound.claim(event.platform, event.event_id, "error", now)
                 if row is None:
                     return Ack(duplicate=True)

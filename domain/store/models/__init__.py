@@ -6,13 +6,14 @@ from domain.store.models.tickets import (ReportDraft, Ticket, TicketAttachment, 
                                          TicketSurvey)
 from domain.store.models.changes import ApprovalStep, ChangeRequest
 from domain.store.models.finance import Contract, Payment, PaymentMilestone
-from domain.store.models.infra import AuditEntry, CardPost, InboundEvent, OutboxMessage, ScheduledRun
+from domain.store.models.infra import (AuditEntry, CardPost, InboundEvent, InboxEvent, OutboxMessage,
+                                       ScheduledRun)
 from domain.store.models.progress import MilestoneUpdate
 
 __all__ = [
     "ReportDraft",
     "ApprovalStep", "AuditEntry", "CardPost", "ChangeRequest", "ChatBinding", "Contact", "Contract",
-    "Customer", "DailyLog", "Identity", "InboundEvent", "Milestone", "Opportunity", "OutboxMessage",
+    "Customer", "DailyLog", "Identity", "InboundEvent", "InboxEvent", "Milestone", "Opportunity", "OutboxMessage",
     "Payment", "PaymentMilestone", "Person", "Project", "ProjectMember", "ScheduledRun", "Ticket",
     "TicketAttachment", "TicketEvent", "TicketSurvey", "MilestoneUpdate",
 ]

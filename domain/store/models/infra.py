@@ -1,4 +1,4 @@
-"""Rows the runtime needs to be exactly-once: inbound de-duplication, the outbox, posted cards,
+"""Rows the runtime needs to be exactly-once: the inbox, inbound de-duplication, the outbox, posted cards,
 scheduled-run claims, and the append-only audit log."""
 from __future__ import annotations
 
@@ -23,6 +23,25 @@ class InboundEvent(Base):
     # What we answered, so a duplicate delivery gets the same ack (e.g. the same toast).
     response: Mapped[dict[str, Any]] = mapped_column(default=dict)
     received_at: Mapped[datetime]
+
+
+class InboxEvent(Base):
+    """A verified inbound event, stored before the platform gets its 200 (one group commit
+    for many events) and removed in the transaction that handles it. What is still here after
+    a crash is handled when the process comes back; `inbound_events` keeps that from having a
+    second effect."""
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("platform", "event_id"),
+                      Index("ix_inbox_not_before", "not_before", "id"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[str] = mapped_column(String(191))
+    event: Mapped[dict[str, Any]]          # the neutral event (handlers.chat.contract.to_record)
+    received_at: Mapped[datetime]
+    # Not handled from the inbox before this (a card press is first tried inline, while the
+    # platform waits for its answer).
+    not_before: Mapped[datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
 
 
 class OutboxMessage(Base):

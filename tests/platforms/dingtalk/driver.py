@@ -62,8 +62,10 @@ class DingTalkDriver:
     async def post(self, body: Any, headers: dict[str, str] | None = None,
                    raw: bytes | None = None) -> Any:
         data = raw if raw is not None else json.dumps(body, ensure_ascii=False).encode()
-        return await self.client.post("/webhooks/dingtalk", data=data,
-                                      headers=headers if headers is not None else signed_headers(self.now_ms()))
+        response = await self.client.post("/webhooks/dingtalk", data=data,
+                                          headers=headers if headers is not None else signed_headers(self.now_ms()))
+        await self.client.server.app[keys.INBOX].drain()   # as the background consumer would
+        return response
 
     async def say(self, staff: str, text: str, deliver: bool = True, **kwargs: Any) -> dict[str, Any]:
         body = self.payload(staff, text, **kwargs)

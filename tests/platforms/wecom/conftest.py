@@ -44,7 +44,9 @@ class WeComSender:
 
     async def post(self, plaintext: str, **kw: Any):  # noqa: ANN201
         query, body = self.envelope(plaintext, **kw)
-        return await self.client.post("/webhooks/wecom", params=query, data=body)
+        response = await self.client.post("/webhooks/wecom", params=query, data=body)
+        await self.client.server.app[keys.INBOX].drain()   # as the background consumer would
+        return response
 
     def text_xml(self, user: str, content: str, msg_id: int | None = None) -> str:
         return message_xml(user, "text", self.clock(), msg_id or next(self._ids),

@@ -39,6 +39,7 @@ async def test_official_post_sample_is_a_text_hello_from_mycreate(wecom_app, fak
     body = data_file("wecom/official_post.xml").read_bytes()
     response = await wecom_app.post("/webhooks/wecom", params=OFFICIAL_POST_QUERY, data=body)
     assert response.status == 200 and await response.text() == ""
+    await wecom_app.server.app[keys.INBOX].drain()
     async with wecom_app.server.app[keys.STORE].transaction() as tx:
         row = await tx.inbound.get("wecom", "4561255354251345929")
     assert row is not None and row.kind == "message"

@@ -1,0 +1,126 @@
+"""The inbox consumer: handles the events the edges stored, oldest first, after their 200.
+
+Rows are read in batches and handed to a lane chosen by their chat, so one chat's events are
+handled in the order they came (a photo after its report) while different chats run side by
+side, at most `lanes` at a time. A handled event's row is removed in its own transaction (the
+dispatcher does it); one the database could not take (StoreBusy) stays and is tried again a
+little later. After a crash or restart the rows still there are simply handled then; the
+dispatcher's de-duplication makes a second attempt of a handled event a no-op.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from datetime import datetime, timedelta
+from typing import Callable
+
+from bot.inbound import InboundPipeline
+from domain.errors import StoreBusy
+from domain.store.models import InboxEvent
+from domain.store.uow import Store
+from handlers.chat.contract import from_record
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = timedelta(seconds=5)
+
+
+class InboxConsumer:
+    def __init__(self, store: Store, pipeline: InboundPipeline, clock: Callable[[], datetime], *,
+                 lanes: int = 4, batch: int = 500, max_in_flight: int = 2000,
+                 sweep_seconds: float = 5.0) -> None:
+        self.store, self.pipeline, self.clock = store, pipeline, clock
+        self.batch, self.max_in_flight, self.sweep_seconds = batch, max_in_flight, sweep_seconds
+        self._lanes: list[asyncio.Queue[InboxEvent]] = [asyncio.Queue() for _ in range(lanes)]
+        self._in_flight: set[int] = set()
+        self._high = 0                      # highest row id handed out since the last sweep
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task] = []
+
+    def poke(self) -> None:
+        """New rows were stored."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._tasks = [asyncio.create_task(self._lane(q), name=f"inbox-lane-{i}")
+                       for i, q in enumerate(self._lanes)]
+        self._tasks.append(asyncio.create_task(self._feed(), name="inbox-feed"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def drain(self) -> int:
+        """Handle every row that is due now, one by one, in order; returns how many (tests,
+        and a process that runs no background consumer)."""
+        done = 0
+        while True:
+            async with self.store.transaction() as tx:
+                rows = await tx.inbox.waiting(self.clock(), limit=self.batch)
+            if not rows:
+                return done
+            for row in rows:
+                await self._handle(row)
+                done += 1
+
+    async def _feed(self) -> None:
+        loop = asyncio.get_running_loop()
+        last_sweep = loop.time()
+        while True:
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.sweep_seconds)
+            except asyncio.TimeoutError:
+                pass
+            self._wake.clear()
+            if loop.time() - last_sweep >= self.sweep_seconds:
+                self._high, last_sweep = 0, loop.time()   # look again at held and retried rows
+            try:
+                await self._fill()
+            except StoreBusy as error:
+                log.warning("inbox: could not read (%s); trying again", error)
+            except Exception:  # keep feeding; a bug here must not stop all handling
+                log.exception("inbox: reading failed")
+
+    async def _fill(self) -> None:
+        while len(self._in_flight) < self.max_in_flight:
+            room = min(self.batch, self.max_in_flight - len(self._in_flight))
+            async with self.store.transaction() as tx:
+                rows = await tx.inbox.waiting(self.clock(), after_id=self._high, limit=room,
+                                              skip=self._in_flight)
+            for row in rows:
+                self._in_flight.add(row.id)
+                self._high = max(self._high, row.id)
+                self._lanes[self._lane_of(row)].put_nowait(row)
+            if len(rows) < room:
+                return
+
+    def _lane_of(self, row: InboxEvent) -> int:
+        chat = (row.event.get("conversation") or {}).get("chat_id", "")
+        return zlib.crc32(f"{row.platform}:{chat}".encode()) % len(self._lanes)
+
+    async def _lane(self, queue: asyncio.Queue[InboxEvent]) -> None:
+        while True:
+            row = await queue.get()
+            try:
+                await self._handle(row)
+            finally:
+                self._in_flight.discard(row.id)
+                if len(self._in_flight) < self.max_in_flight // 2:
+                    self._wake.set()
+
+    async def _handle(self, row: InboxEvent) -> None:
+        try:
+            await self.pipeline.process(from_record(row.event))
+        except StoreBusy as error:
+            log.warning("inbox: %s/%s postponed, database busy: %s", row.platform, row.event_id, error)
+            try:
+                async with self.store.transaction() as tx:
+                    await tx.inbox.postpone(row.id, self.clock() + RETRY_AFTER)
+            except StoreBusy:
+                pass  # still there; the next sweep finds it
+        except Exception:  # the dispatcher records handler failures itself; this is ours
+            log.exception("inbox: %s/%s could not be handled", row.platform, row.event_id)
+            async with self.store.transaction() as tx:
+                await tx.inbox.postpone(row.id, self.clock() + RETRY_AFTER)
