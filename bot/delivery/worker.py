@@ -18,11 +18,14 @@ from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, 
 from bot.settings import DeliverySettings
 from domain.store.models import OutboxMessage
 from domain.store.repos.outbox import FAILED, PENDING, SENT
+from domain.errors import StoreBusy
 from domain.store.uow import Store
 from handlers.chat.cards import Card
 from handlers.chat.contract import Target, payload_to_body
 
 log = logging.getLogger(__name__)
+COALESCE_SECONDS = 0.01
+FINISH_TRIES = 5   # recording a row the platform did receive: worth waiting for the database
 
 
 class DeliveryWorker:
@@ -52,6 +55,9 @@ class DeliveryWorker:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), await self._idle_wait())
+                    # Events come in bursts: let the rows of the next few commits join this
+                    # pass instead of waking for each one.
+                    await asyncio.sleep(COALESCE_SECONDS)
                 except asyncio.TimeoutError:
                     pass
 
@@ -117,15 +123,32 @@ class DeliveryWorker:
             target = Target(row.platform, row.target_type, row.target_id)
             if row.op == "update":
                 await self._update(adapter, row, target, body)
-            else:
-                sent = await adapter.send(target, body, idempotency_key=row.idempotency_key,
-                                          reply_to=row.reply_to)
-                await self._finish(row, sent.message_id, sent.handle)
+                return
+            sent = await adapter.send(target, body, idempotency_key=row.idempotency_key,
+                                      reply_to=row.reply_to)
         except DeliveryError as error:
             await self._failed(row, error)
+            return
+        except StoreBusy:
+            raise  # nothing was sent; the claim runs out and the row is taken again
         except Exception as error:  # a bug in an adapter must not kill the worker
             log.exception("adapter crashed on outbox row %s", row.id)
             await self._failed(row, PermanentError(f"{type(error).__name__}: {error}"))
+            return
+        # The platform has it: from here on the row can only end `sent`, never `failed`.
+        await self._finish_sent(row, sent.message_id, sent.handle)
+
+    async def _finish_sent(self, row: OutboxMessage, message_id: str, handle: dict) -> None:
+        for attempt in range(FINISH_TRIES):
+            try:
+                await self._finish(row, message_id, handle)
+                return
+            except StoreBusy as error:
+                log.warning("outbox row %s sent but not yet recorded (%s); trying again", row.id, error)
+                await asyncio.sleep(0.2 * (attempt + 1))
+        # Still claimed: when the claim runs out the row is sent again under the same
+        # idempotency key, which the platform (Feishu's uuid) or the receiver de-duplicates.
+        log.error("outbox row %s was sent but could not be recorded", row.id)
 
     async def _update(self, adapter: Adapter, row: OutboxMessage, target: Target, body) -> None:  # noqa: ANN001
         async with self.store.transaction() as tx:
