@@ -1,9 +1,12 @@
-"""Feishu open platform calls, over lark-oapi's async client (`a*` methods, httpx).
+"""Feishu open platform calls, over one pooled keep-alive `aiohttp.ClientSession`.
 
-The tenant token is ours to manage: lark-oapi would fetch it with blocking `requests` inside
-the event loop, so the client is built with `enable_set_token` and every call gets the token
-through its `RequestOption`. The token is fetched with lark-oapi's async transport, cached
-until ten minutes before it expires, and fetched again (once) when Feishu says it is invalid.
+One session (one connection pool, kept alive between calls) serves every call of the app: a
+new client per call, as lark-oapi's async transport does, pays TCP + TLS each time and holds
+replies far below Feishu's 50/s per app. `start()` opens it (or the first call does); the edge
+`close()`s it when it stops.
+
+The tenant token is ours to manage: fetched with the same session, cached until ten minutes
+before it expires, and fetched again (once) when Feishu says it is invalid.
 
 Every failure becomes one of the delivery errors the worker understands: rate limits
 (HTTP 429, 99991400, 230020) as `RateLimited` with Feishu's `x-ogw-ratelimit-reset`, 5xx and
@@ -12,21 +15,13 @@ network trouble as `TransientError`, the rest as `PermanentError` with Feishu's 
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import logging
 import time
-from typing import Any, Awaitable, Callable
+from typing import Any, Mapping
+from urllib.parse import quote
 
-import httpx
-import lark_oapi as lark
-from lark_oapi.api.im.v1 import (CreateImageRequest, CreateImageRequestBody, CreateMessageRequest,
-                                 CreateMessageRequestBody, GetMessageResourceRequest,
-                                 PatchMessageRequest, PatchMessageRequestBody, ReplyMessageRequest,
-                                 ReplyMessageRequestBody)
-from lark_oapi.core.enum import AccessTokenType, HttpMethod
-from lark_oapi.core.http import Transport
-from lark_oapi.core.model import BaseRequest, RawResponse, RequestOption
+import aiohttp
 
 from bot.delivery.ports import PermanentError, RateLimited, TransientError
 from bot.feishu.config import FeishuConfig
@@ -38,68 +33,86 @@ RATE_LIMITED = {99991400, 230020}      # "request trigger frequency limit", chat
 TOKEN_PATH = "/open-apis/auth/v3/tenant_access_token/internal"
 REFRESH_MARGIN = 600.0                 # renew ten minutes before expiry, like the SDK
 BOT_INFO_RETRY = 300.0                 # after a failed bot-info call, ask again at most this often
+PER_HOST = 50                          # connections to Feishu: its per-app limit is 50/s
+JSON_TYPE = "application/json; charset=utf-8"
+
+
+class Answer:
+    """An HTTP answer, read in full: status, headers (case-insensitive), body bytes."""
+
+    def __init__(self, status: int, headers: Mapping[str, str], content: bytes) -> None:
+        self.status, self.headers, self.content = status, headers, content
 
 
 class FeishuApi:
-    def __init__(self, config: FeishuConfig, timeout: float = 10.0) -> None:
+    def __init__(self, config: FeishuConfig, timeout: float = 10.0, per_host: int = PER_HOST) -> None:
         self.config = config
-        self.client = (lark.Client.builder().app_id(config.app_id).app_secret(config.app_secret)
-                       .domain(config.base_url).enable_set_token(True).timeout(timeout)
-                       .log_level(lark.LogLevel.WARNING).build())
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._per_host = per_host
+        self._session: aiohttp.ClientSession | None = None
         self._token: str | None = None
         self._token_until = 0.0
         self._token_lock = asyncio.Lock()
         self._bot_open_id: str | None = None
         self._bot_asked_at: float | None = None
 
+    async def start(self) -> None:
+        """Opens the connection pool (the first call does it otherwise)."""
+        self._pool()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    def _pool(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            connector = aiohttp.TCPConnector(limit=2 * self._per_host, limit_per_host=self._per_host,
+                                             ttl_dns_cache=300, keepalive_timeout=15)
+            self._session = aiohttp.ClientSession(connector=connector, timeout=self._timeout)
+        return self._session
+
     # -- messages ---------------------------------------------------------------------------
 
     async def send(self, receive_id_type: str, receive_id: str, msg_type: str, content: str,
                    uuid: str) -> str:
-        body = (CreateMessageRequestBody.builder().receive_id(receive_id).msg_type(msg_type)
-                .content(content).uuid(uuid).build())
-        request = (CreateMessageRequest.builder().receive_id_type(receive_id_type)
-                   .request_body(body).build())
-        data = await self._call("send", lambda option: self.client.im.v1.message.acreate(request, option))
+        body = {"receive_id": receive_id, "msg_type": msg_type, "content": content, "uuid": uuid}
+        data = await self._call("send", "POST", "/open-apis/im/v1/messages",
+                                params={"receive_id_type": receive_id_type}, json_body=body)
         return data["data"]["message_id"]
 
     async def reply(self, message_id: str, msg_type: str, content: str, uuid: str) -> str:
-        body = (ReplyMessageRequestBody.builder().msg_type(msg_type).content(content)
-                .reply_in_thread(False).uuid(uuid).build())
-        request = ReplyMessageRequest.builder().message_id(message_id).request_body(body).build()
-        data = await self._call("reply", lambda option: self.client.im.v1.message.areply(request, option))
+        body = {"msg_type": msg_type, "content": content, "reply_in_thread": False, "uuid": uuid}
+        data = await self._call("reply", "POST", f"/open-apis/im/v1/messages/{_seg(message_id)}/reply",
+                                json_body=body)
         return data["data"]["message_id"]
 
     async def patch(self, message_id: str, content: str) -> None:
-        body = PatchMessageRequestBody.builder().content(content).build()
-        request = PatchMessageRequest.builder().message_id(message_id).request_body(body).build()
-        await self._call("patch", lambda option: self.client.im.v1.message.apatch(request, option))
+        await self._call("patch", "PATCH", f"/open-apis/im/v1/messages/{_seg(message_id)}",
+                         json_body={"content": content})
 
     async def update_card(self, token: str, card: dict[str, Any]) -> None:
         """Delayed update of a clicked card with the callback's token (valid 30 min, 2 uses)."""
-        request = (BaseRequest.builder().http_method(HttpMethod.POST)
-                   .uri("/open-apis/interactive/v1/card/update")
-                   .token_types({AccessTokenType.TENANT})
-                   .body({"token": token, "card": card}).build())
-        await self._call("card update", lambda option: self.client.arequest(request, option))
+        await self._call("card update", "POST", "/open-apis/interactive/v1/card/update",
+                         json_body={"token": token, "card": card})
 
     # -- media ------------------------------------------------------------------------------
 
     async def upload_image(self, data: bytes) -> str:
-        body = CreateImageRequestBody.builder().image_type("message").image(io.BytesIO(data)).build()
-        request = CreateImageRequest.builder().request_body(body).build()
-        data_ = await self._call("image upload",
-                                 lambda option: self.client.im.v1.image.acreate(request, option))
-        return data_["data"]["image_key"]
+        def form() -> aiohttp.FormData:  # a fresh one per attempt: a FormData is sent once
+            fields = aiohttp.FormData()
+            fields.add_field("image_type", "message")
+            fields.add_field("image", data, filename="image", content_type="application/octet-stream")
+            return fields
+        answer = await self._authorized("image upload", "POST", "/open-apis/im/v1/images", form=form)
+        return _check("image upload", answer)["data"]["image_key"]
 
     async def download(self, message_id: str, file_key: str, kind: str = "image") -> tuple[bytes, str]:
         """A received message's image/file: (bytes, content type)."""
-        request = (GetMessageResourceRequest.builder().message_id(message_id).file_key(file_key)
-                   .type(kind).build())
-        raw = await self._raw("download",
-                              lambda option: self.client.im.v1.message_resource.aget(request, option))
-        _check("download", raw)
-        return raw.content, _header(raw, "content-type") or "application/octet-stream"
+        path = f"/open-apis/im/v1/messages/{_seg(message_id)}/resources/{_seg(file_key)}"
+        answer = await self._authorized("download", "GET", path, params={"type": kind})
+        _check("download", answer, binary=True)
+        return answer.content, answer.headers.get("content-type") or "application/octet-stream"
 
     async def bot_open_id(self) -> str | None:
         """Our own open_id (to tell "@bot" from other mentions); None if Feishu won't say."""
@@ -107,10 +120,8 @@ class FeishuApi:
         if self._bot_open_id is None and (self._bot_asked_at is None
                                           or now - self._bot_asked_at > BOT_INFO_RETRY):
             self._bot_asked_at = now
-            request = (BaseRequest.builder().http_method(HttpMethod.GET).uri("/open-apis/bot/v3/info")
-                       .token_types({AccessTokenType.TENANT}).build())
             try:
-                data = await self._call("bot info", lambda option: self.client.arequest(request, option))
+                data = await self._call("bot info", "GET", "/open-apis/bot/v3/info")
                 self._bot_open_id = (data.get("bot") or {}).get("open_id") or None
             except (TransientError, PermanentError, RateLimited) as error:
                 log.warning("feishu: could not learn the bot's open_id: %s", error)
@@ -129,77 +140,81 @@ class FeishuApi:
             return self._token
 
     async def _fetch_token(self) -> tuple[str, float]:
-        request = (BaseRequest.builder().http_method(HttpMethod.POST).uri(TOKEN_PATH)
-                   .body({"app_id": self.config.app_id, "app_secret": self.config.app_secret})
-                   .build())
-        raw = await self._transport("tenant token", lambda: Transport.aexecute(
-            self.client.config, request, RequestOption()))
-        data = _check("tenant token", raw)
+        body = {"app_id": self.config.app_id, "app_secret": self.config.app_secret}
+        data = _check("tenant token", await self._request("tenant token", "POST", TOKEN_PATH, json_body=body))
         token = data.get("tenant_access_token")
         if not token:
             raise TransientError(f"tenant token: no token in answer ({data.get('msg')})")
         log.info("feishu: fetched a tenant access token")
         return token, float(data.get("expire") or 7200)
 
-    async def _call(self, what: str, invoke: Callable[[RequestOption], Awaitable[Any]]) -> dict[str, Any]:
-        return _check(what, await self._raw(what, invoke))
+    async def _call(self, what: str, method: str, path: str, **request: Any) -> dict[str, Any]:
+        return _check(what, await self._authorized(what, method, path, **request))
 
-    async def _raw(self, what: str, invoke: Callable[[RequestOption], Awaitable[Any]]) -> RawResponse:
-        """One call; on an invalid-token answer, a fresh token and exactly one retry."""
+    async def _authorized(self, what: str, method: str, path: str, **request: Any) -> Answer:
+        """One call with the tenant token; on an invalid-token answer, a fresh token and
+        exactly one retry."""
         refused: str | None = None
         for attempt in (1, 2):
             token = await self.tenant_token(stale=refused)
-            option = RequestOption.builder().tenant_access_token(token).build()
-            raw = await self._transport(what, lambda: _raw_of(invoke(option)))
-            if attempt == 1 and _code(raw) in TOKEN_INVALID:
+            answer = await self._request(what, method, path, token=token, **request)
+            if attempt == 1 and _code(answer) in TOKEN_INVALID:
                 log.info("feishu: %s: token no longer valid, fetching a new one", what)
                 refused = token
                 continue
-            return raw
-        return raw
+            return answer
+        return answer
 
-    @staticmethod
-    async def _transport(what: str, call: Callable[[], Awaitable[RawResponse]]) -> RawResponse:
+    async def _request(self, what: str, method: str, path: str, *, token: str | None = None,
+                       params: dict[str, str] | None = None, json_body: dict[str, Any] | None = None,
+                       form: Any = None) -> Answer:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        data: Any = None
+        if json_body is not None:
+            headers["Content-Type"] = JSON_TYPE
+            data = json.dumps(json_body, ensure_ascii=False).encode()
+        elif form is not None:
+            data = form()
         try:
-            return await call()
-        except httpx.TransportError as error:  # connect/read/timeout: the network, not us
-            raise TransientError(f"{what}: {type(error).__name__}: {error}") from None
-        except ValueError as error:  # a non-JSON answer (gateway error page) seen by the SDK
-            raise TransientError(f"{what}: unreadable answer: {error}") from None
+            async with self._pool().request(method, self.config.base_url + path, params=params,
+                                            data=data, headers=headers) as response:
+                return Answer(response.status, response.headers, await response.read())
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:  # the network, not us
+            raise TransientError(f"{what}: {type(error).__name__}: {error or 'no answer in time'}") from None
 
 
-async def _raw_of(pending: Awaitable[Any]) -> RawResponse:
-    return (await pending).raw
+def _seg(value: str) -> str:
+    """A path parameter, encoded so that '/', '?' or '#' in it cannot change the path."""
+    return quote(str(value), safe="")
 
 
-def _header(raw: RawResponse, name: str) -> str | None:
-    for key, value in (raw.headers or {}).items():
-        if key.lower() == name:
-            return value
-    return None
-
-
-def _body(raw: RawResponse) -> dict[str, Any]:
-    if "json" not in (_header(raw, "content-type") or ""):
-        return {}
+def _body(answer: Answer) -> dict[str, Any] | None:
+    """The JSON object Feishu answered, None when the answer is not one."""
+    if "json" not in (answer.headers.get("content-type") or ""):
+        return None
     try:
-        body = json.loads(raw.content or b"{}")
+        body = json.loads(answer.content or b"{}")
     except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
+        return None
+    return body if isinstance(body, dict) else None
 
 
-def _code(raw: RawResponse) -> int | None:
-    code = _body(raw).get("code")
+def _code(answer: Answer) -> int | None:
+    code = (_body(answer) or {}).get("code")
     return code if isinstance(code, int) else None
 
 
-def _check(what: str, raw: RawResponse) -> dict[str, Any]:
-    """Feishu's answer as a dict, or the delivery error it amounts to."""
-    body, status = _body(raw), raw.status_code
+def _check(what: str, answer: Answer, *, binary: bool = False) -> dict[str, Any]:
+    """Feishu's answer as a dict, or the delivery error it amounts to. `binary`: a 2xx answer
+    need not be JSON (a downloaded file)."""
+    body, status = _body(answer), answer.status
+    if body is None and 200 <= status < 300 and not binary:
+        raise TransientError(f"{what}: HTTP {status}, unreadable answer "
+                             f"({answer.headers.get('content-type')})")
+    body = body or {}
     code = body.get("code", 0 if 200 <= status < 300 else None)
     if status == 429 or code in RATE_LIMITED:
-        reset = _header(raw, "x-ogw-ratelimit-reset")
+        reset = answer.headers.get("x-ogw-ratelimit-reset")
         try:
             wait = max(float(reset), 0.5) if reset else 1.0
         except ValueError:

@@ -65,12 +65,15 @@ class FeishuEdge:
     async def start(self, app: web.Application) -> FeishuAdapter:
         self._app = app
         self.api = FeishuApi(self.config)
+        await self.api.start()   # one pooled keep-alive HTTP session for every call
         self.adapter = FeishuAdapter(self.api, app[keys.MEDIA])
         return self.adapter
 
     async def stop(self) -> None:
         if self._app is not None:
             await self._app[keys.INBOUND].settle(timeout=STOP_GRACE_SECONDS)
+        if self.api is not None:  # after the settle: late card updates still go out
+            await self.api.close()
 
     async def receive(self, request: web.Request) -> web.Response:
         started = asyncio.get_running_loop().time()

@@ -1,8 +1,10 @@
 """Feishu schema 2.0 events -> the neutral contract (`Message`, `CardClick`, `Joined`).
 
-A table from event type to parser, each reading lark-oapi's event model. A parser returns None
-for an event that is authentic but not for us (a bot's own message, a sticker …); the edge
-then answers 200 and does nothing.
+A table from event type to parser, each reading the documented JSON (PLATFORMS.md 1.2, 1.3)
+as lark-oapi's event models would: an object the event needs that is missing or not an object,
+a list that is not a list, makes the event `Unreadable`. A parser returns None for an event
+that is authentic but not for us (a bot's own message, a sticker …); the edge then answers 200
+and does nothing.
 
 De-duplication ids: messages use `message_id` (Feishu's advice: a re-pushed message may come
 with a new event_id), everything else `header.event_id`.
@@ -13,10 +15,6 @@ import json
 import logging
 import math
 from typing import Any, Callable
-
-from lark_oapi.api.im.v1 import P2ImChatMemberBotAddedV1, P2ImMessageReceiveV1
-from lark_oapi.core.exception import UnmarshalException
-from lark_oapi.event.callback.model.p2_card_action_trigger import P2CardActionTrigger
 
 from handlers.chat.contract import (Actor, Attachment, CardClick, Conversation, Inbound, Joined,
                                Mention, Message)
@@ -39,35 +37,62 @@ def to_neutral(envelope: dict[str, Any], bot_open_id: str | None) -> Inbound | N
         return None
     try:
         return parser(envelope, bot_open_id)
-    except (TypeError, ValueError, AttributeError, KeyError, UnmarshalException) as error:
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
         raise Unreadable(f"{event_type}: {error}") from None
 
 
+def _obj(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    """A JSON object the event needs."""
+    value = parent.get(key)
+    if not isinstance(value, dict):
+        raise TypeError(f"{key}: expected an object, got {type(value).__name__}")
+    return value
+
+
+def _opt(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    """A JSON object the event may leave out ({} then)."""
+    return {} if parent.get(key) is None else _obj(parent, key)
+
+
+def _list(parent: dict[str, Any], key: str) -> list[Any]:
+    value = parent.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise TypeError(f"{key}: expected a list, got {type(value).__name__}")
+    return value
+
+
 def _message(envelope: dict[str, Any], bot_open_id: str | None) -> Message | None:
-    data = P2ImMessageReceiveV1(envelope).event
-    sender, msg = data.sender, data.message
-    if sender.sender_type != "user":  # other bots, apps: never commands
+    data = _obj(envelope, "event")
+    sender, msg = _obj(data, "sender"), _obj(data, "message")
+    if sender.get("sender_type") != "user":  # other bots, apps: never commands
         return None
-    _required(msg.message_id, msg.chat_id, sender.sender_id.open_id)
-    content = json.loads(msg.content or "{}")
-    text, attachments = _content(msg.message_type, msg.message_id, content)
+    message_id, chat_id, chat_type = msg.get("message_id"), msg.get("chat_id"), msg.get("chat_type")
+    open_id = _obj(sender, "sender_id").get("open_id")
+    _required(message_id, chat_id, open_id)
+    content = json.loads(msg.get("content") or "{}")
+    text, attachments = _content(msg.get("message_type"), message_id, content)
     if text is None:
         return None
-    mentions, addressed = [], msg.chat_type == "p2p"
-    for mention in msg.mentions or ():
-        open_id = mention.id.open_id if mention.id else None
-        if _is_us(open_id, bot_open_id, text, mention.key):
+    mentions, addressed = [], chat_type == "p2p"
+    for mention in _list(msg, "mentions"):
+        if not isinstance(mention, dict):
+            raise TypeError("mentions: expected objects")
+        key, name = mention.get("key"), mention.get("name")
+        mentioned = _opt(mention, "id").get("open_id")
+        if _is_us(mentioned, bot_open_id, text, key):
             addressed = True
-            text = text.replace(mention.key, "")
-        elif open_id:
-            mentions.append(Mention(open_id, mention.name))
-            text = text.replace(mention.key, f"@{mention.name}" if mention.name else "")
-    return Message(platform=PLATFORM, event_id=msg.message_id,
-                   actor=Actor(PLATFORM, sender.sender_id.open_id),
-                   conversation=Conversation(PLATFORM, msg.chat_id, is_group=msg.chat_type != "p2p"),
+            text = text.replace(key, "")
+        elif mentioned:
+            mentions.append(Mention(mentioned, name))
+            text = text.replace(key, f"@{name}" if name else "")
+    return Message(platform=PLATFORM, event_id=message_id,
+                   actor=Actor(PLATFORM, open_id),
+                   conversation=Conversation(PLATFORM, chat_id, is_group=chat_type != "p2p"),
                    text=_tidy(text),
                    attachments=tuple(attachments), mentions=tuple(mentions),
-                   message_id=msg.message_id, addressed=addressed)
+                   message_id=message_id, addressed=addressed)
 
 
 def _is_us(open_id: str | None, bot_open_id: str | None, text: str, key: str) -> bool:
@@ -142,27 +167,27 @@ def _post(message_id: str, content: dict[str, Any]) -> tuple[str, list[Attachmen
 
 
 def _card_click(envelope: dict[str, Any], bot_open_id: str | None) -> CardClick | None:
-    data = P2CardActionTrigger(envelope).event
-    value = (data.action.value if data.action else None) or {}
+    data = _obj(envelope, "event")
+    value = _opt(_opt(data, "action"), "value")
     args = value.get("value") if isinstance(value.get("value"), dict) else {}
     action = value.get("action") if isinstance(value.get("action"), str) else ""
-    context = data.context
-    _required(envelope["header"]["event_id"], data.operator.open_id, context.open_message_id,
-              context.open_chat_id)
+    operator, context = _obj(data, "operator"), _obj(data, "context")
+    _required(envelope["header"]["event_id"], operator.get("open_id"),
+              context.get("open_message_id"), context.get("open_chat_id"))
     # The callback does not say whether the chat is a group; handlers do not rely on it.
     return CardClick(platform=PLATFORM, event_id=envelope["header"]["event_id"],
-                     actor=Actor(PLATFORM, data.operator.open_id),
-                     conversation=Conversation(PLATFORM, context.open_chat_id),
-                     action=action, value=args, message_id=context.open_message_id)
+                     actor=Actor(PLATFORM, operator["open_id"]),
+                     conversation=Conversation(PLATFORM, context["open_chat_id"]),
+                     action=action, value=args, message_id=context["open_message_id"])
 
 
 def _joined(envelope: dict[str, Any], bot_open_id: str | None) -> Joined:
-    data = P2ImChatMemberBotAddedV1(envelope).event
-    operator = data.operator_id.open_id if data.operator_id else None
-    _required(envelope["header"]["event_id"], data.chat_id)
+    data = _obj(envelope, "event")
+    operator = _opt(data, "operator_id").get("open_id")
+    _required(envelope["header"]["event_id"], data.get("chat_id"))
     return Joined(platform=PLATFORM, event_id=envelope["header"]["event_id"],
                   actor=Actor(PLATFORM, operator or ""),
-                  conversation=Conversation(PLATFORM, data.chat_id, True, data.name))
+                  conversation=Conversation(PLATFORM, data["chat_id"], True, data.get("name")))
 
 
 PARSERS: dict[str, Parser] = {

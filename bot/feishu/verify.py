@@ -2,21 +2,25 @@
 
 Signature: sha256_hex(timestamp + nonce + encrypt_key + raw body) — plain SHA-256 over the
 concatenation, not HMAC, and over the body bytes exactly as received. Only sent (and only
-checkable) when an Encrypt Key is configured. Decryption is lark-oapi's `AESCipher`
-(AES-256-CBC, key = sha256(encrypt_key), IV = the first 16 bytes of the ciphertext).
+checkable) when an Encrypt Key is configured. Decryption: AES-256-CBC with key =
+sha256(encrypt_key), IV = the first 16 bytes of the base64-decoded data, PKCS#7 padding, done
+with the `cryptography` package.
 """
 from __future__ import annotations
 
+import base64
 import binascii
 import hashlib
 import hmac
 import json
 from typing import Any
 
-from lark_oapi.core.utils import AESCipher
+from cryptography.hazmat.primitives import padding
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.inbound import Refused
 
+BLOCK = 16  # AES block size, bytes
 
 
 def signature(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
@@ -43,9 +47,19 @@ def decrypt(encrypt_key: str, encrypted: Any) -> dict[str, Any]:
 
 def decrypt_text(encrypt_key: str, encrypted: str) -> str:
     try:
-        return AESCipher(encrypt_key).decrypt_str(encrypted)
+        return _decrypt(encrypt_key, base64.b64decode(encrypted)).decode()
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise Refused("body could not be decrypted", 400) from None
+
+
+def _decrypt(encrypt_key: str, raw: bytes) -> bytes:
+    if len(raw) < 2 * BLOCK or len(raw) % BLOCK:
+        raise ValueError("invalid ciphertext length")
+    key = hashlib.sha256(encrypt_key.encode()).digest()
+    decryptor = Cipher(algorithms.AES(key), modes.CBC(raw[:BLOCK])).decryptor()
+    padded = decryptor.update(raw[BLOCK:]) + decryptor.finalize()
+    unpadder = padding.PKCS7(8 * BLOCK).unpadder()   # raises ValueError on bad padding
+    return unpadder.update(padded) + unpadder.finalize()
 
 
 def parse_json(raw: bytes) -> dict[str, Any]:
