@@ -4,6 +4,11 @@ A job scans for what is due at `now` (read-only), then performs each effect thro
 `JobRunner.once(key, work)`: one transaction that claims `key` in the database, runs `work`,
 and queues its messages with `key` as their idempotency prefix. Two processes, a slow pass, or a
 restart that catches up on a missed run can only ever perform a key once.
+
+A pass with hundreds of effects uses `JobRunner.many` (or `in_batch` when it reads what they
+need itself): many effects in one transaction, their keys claimed in one statement (still
+unique in the database), each effect on its own — one that fails is undone with its claim,
+and the next pass tries it again, while the others commit (handlers/chat/batch.py).
 """
 from __future__ import annotations
 
@@ -11,29 +16,17 @@ import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import AsyncIterator, Awaitable, Callable, Sequence
 
-from domain.store.models import Person
 from domain.store.uow import Store, Tx
+from handlers.chat.batch import Batch
 from handlers.chat.context import Deps
-from handlers.chat.answer import Answer, BodyFor
+from handlers.chat.effect import Effect, Known, Work
 from handlers.chat.outbox_writer import queue_reply
 
+__all__ = ["Batch", "Effect", "JobDef", "JobRunner", "Known", "Work"]
+
 log = logging.getLogger(__name__)
-
-
-@dataclass
-class Effect(Answer):
-    """One scheduled effect's transaction and what it says."""
-    now: datetime
-    key: str
-
-    def t(self, locale: str, key: str, **params: Any) -> str:
-        return self.deps.t(locale, key, **params)
-
-    async def notify(self, person: Person, body_for: BodyFor, suffix: str) -> bool:
-        """Message a person directly (on their first platform); False if they have none."""
-        return await self.tell(person, body_for, f"{suffix}:{person.id}")
 
 
 class JobRunner:
@@ -63,6 +56,44 @@ class JobRunner:
             return False
         self.on_queued()
         return True
+
+    async def in_batch(self, body: Callable[[Batch], Awaitable[None]]) -> int:
+        """Run `body` (which claims and performs through the `Batch`) in one transaction.
+        Returns how many effects it performed, once committed. If the transaction fails, none
+        were (claims included): it is done once more carefully (see handlers/chat/batch.py),
+        and if that fails too, the next pass tries them all again."""
+        for careful in (False, True):
+            try:
+                async with self.store.transaction() as tx:
+                    batch = Batch(self, tx, self.clock(), careful)
+                    await body(batch)
+                    await batch.write()
+            except Exception:
+                if careful:
+                    log.exception("a batch of scheduled effects failed; the next pass tries it again")
+                else:
+                    log.warning("a batch of scheduled effects failed; doing it again, one effect at a "
+                                "time", exc_info=True)
+                continue
+            if batch.performed:
+                self.on_queued()
+            return batch.performed
+        return 0
+
+    async def many(self, items: Sequence[tuple[str, Work]], chunk: int = 200) -> int:
+        """`once` for many (key, work): `chunk` of them per transaction. Returns how many
+        this process performed."""
+        performed = 0
+        for start in range(0, len(items), chunk):
+            part = items[start:start + chunk]
+
+            async def body(batch: Batch, part: Sequence[tuple[str, Work]] = part) -> None:
+                owned = await batch.claim(key for key, _ in part)
+                for key, work in part:
+                    if key in owned:
+                        await batch.perform(key, work)
+            performed += await self.in_batch(body)
+        return performed
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,6 +34,23 @@ class OutboxRepo:
                             attempts=0, next_attempt_at=now, created_at=now)
         self.session.add(row)
         return row
+
+    async def enqueue_many(self, rows: list[dict[str, Any]], now: datetime) -> None:
+        """`enqueue` for many rows in one statement, in order: each row (key, platform,
+        target_type, target_id, payload, and optionally op, card_key, post_id, reply_to,
+        locale) is added unless a row with its key exists."""
+        if not rows:
+            return
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        values = [{"idempotency_key": row["key"], "platform": row["platform"],
+                   "target_type": row["target_type"], "target_id": row["target_id"],
+                   "op": row.get("op", "send"), "payload": row["payload"],
+                   "card_key": row.get("card_key"), "post_id": row.get("post_id"),
+                   "reply_to": row.get("reply_to"), "locale": row.get("locale", "zh-CN"),
+                   "status": PENDING, "attempts": 0, "next_attempt_at": now, "created_at": now}
+                  for row in rows]
+        await self.session.execute(dialect.insert(OutboxMessage.__table__)
+                                   .on_conflict_do_nothing(index_elements=["idempotency_key"]), values)
 
     async def claim_due(self, now: datetime, limit: int, token: str,
                         claim_seconds: int) -> list[OutboxMessage]:
@@ -99,6 +117,25 @@ class OutboxRepo:
         return list(await self.session.scalars(select(OutboxMessage).where(
             OutboxMessage.card_key == card_key, OutboxMessage.op == "send",
             OutboxMessage.status == PENDING)))
+
+    async def pending_sends_of(self, card_keys: list[str]) -> dict[str, list[OutboxMessage]]:
+        """`pending_sends` for many live cards in one query."""
+        found: dict[str, list[OutboxMessage]] = {key: [] for key in card_keys}
+        if card_keys:
+            for row in await self.session.scalars(select(OutboxMessage).where(
+                    OutboxMessage.card_key.in_(list(set(card_keys))), OutboxMessage.op == "send",
+                    OutboxMessage.status == PENDING).order_by(OutboxMessage.id)):
+                found[row.card_key].append(row)
+        return found
+
+    async def posts_of(self, card_keys: list[str]) -> dict[str, list[CardPost]]:
+        """`posts_for` for many live cards in one query."""
+        found: dict[str, list[CardPost]] = {key: [] for key in card_keys}
+        if card_keys:
+            for post in await self.session.scalars(select(CardPost).where(
+                    CardPost.card_key.in_(list(set(card_keys)))).order_by(CardPost.id)):
+                found[post.card_key].append(post)
+        return found
 
     async def posts_for(self, card_key: str) -> list[CardPost]:
         return list(await self.session.scalars(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,3 +29,23 @@ class RunsRepo:
 
     async def done(self, key: str) -> bool:
         return bool(await self.session.scalar(select(ScheduledRun.id).where(ScheduledRun.key == key)))
+
+    async def claim_many(self, keys: list[str], now: datetime, by: str | None = None) -> set[str]:
+        """Claim many keys in one statement; returns those this transaction now owns (a key
+        claimed before, or by a transaction that commits first, is not among them). Keys are
+        inserted in sorted order, so two claimers of overlapping keys wait rather than
+        deadlock."""
+        keys = sorted(set(keys))
+        if not keys:
+            return set()
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        table = ScheduledRun.__table__
+        statement = (dialect.insert(table).on_conflict_do_nothing(index_elements=["key"])
+                     .returning(table.c.key))
+        rows = await self.session.execute(
+            statement, [{"key": key, "claimed_at": now, "claimed_by": by} for key in keys])
+        return set(rows.scalars())
+
+    async def unclaim(self, key: str) -> None:
+        """Give up a claim this transaction made (its effect failed): the next pass tries again."""
+        await self.session.execute(delete(ScheduledRun).where(ScheduledRun.key == key))
