@@ -7,9 +7,9 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from domain.finance.ledger import receivables
+from domain.finance.ledger import Receivable, receivables
 from domain.progress.plan import MilestoneView, overall_percent, views
-from domain.store.models import DailyLog, Project
+from domain.store.models import DailyLog, Milestone, MilestoneUpdate, Project
 from domain.store.uow import Tx
 
 SEVERITIES = ("high", "medium", "low")
@@ -134,15 +134,23 @@ def summarise(logs: list[DailyLog]) -> LogSummary | None:
 
 
 async def open_by_severity(tx: Tx, project: Project) -> dict[str, int]:
+    return by_severity([ticket.severity for ticket in await tx.progress.open_tickets(project.id)])
+
+
+def by_severity(severities: list[str]) -> dict[str, int]:
     counts = {s: 0 for s in SEVERITIES}
-    for ticket in await tx.progress.open_tickets(project.id):
-        counts[ticket.severity] = counts.get(ticket.severity, 0) + 1
+    for severity in severities:
+        counts[severity] = counts.get(severity, 0) + 1
     return counts
 
 
 async def next_payment(tx: Tx, project: Project, today: date) -> PaymentDue | None:
     """The unpaid payment milestone due first (those with no date yet come last)."""
-    rows = [r for r in await receivables(tx, unpaid_only=True, project_ids=[project.id]) if not r.settled]
+    return first_payment(await receivables(tx, unpaid_only=True, project_ids=[project.id]), today)
+
+
+def first_payment(rows: list[Receivable], today: date) -> PaymentDue | None:
+    rows = [r for r in rows if not r.settled]
     if not rows:
         return None
     row = min(rows, key=lambda r: (r.due is None, r.due or r.planned or date.max))
@@ -150,11 +158,16 @@ async def next_payment(tx: Tx, project: Project, today: date) -> PaymentDue | No
 
 
 async def _moved(tx: Tx, project: Project, since: datetime, until: datetime) -> list[Moved]:
+    return moved(await tx.progress.updates(project.id, since, until),
+                 await tx.projects.milestones(project.id))
+
+
+def moved(updates: list[MilestoneUpdate], milestones: list[Milestone]) -> list[Moved]:
     """Each milestone that moved in the window, from its first old value to its last new one."""
     first: dict[int, int] = {}
     last: dict[int, int] = {}
-    for update in await tx.progress.updates(project.id, since, until):
+    for update in updates:
         first.setdefault(update.milestone_id, update.old_progress)
         last[update.milestone_id] = update.new_progress
-    names = {m.id: m.name for m in await tx.projects.milestones(project.id)}
+    names = {m.id: m.name for m in milestones}
     return [Moved(names.get(i, "?"), first[i], last[i]) for i in first if first[i] != last[i]]

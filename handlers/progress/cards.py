@@ -5,19 +5,35 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from weakref import WeakKeyDictionary
 
 from domain.progress.digest import CustomerDigest, PaymentDue, WeeklyReport
 from domain.progress.plan import MilestoneView, State
 from domain.store.models import Milestone, Project
 from handlers.chat.cards import Button, Card, Field, Fields, LinkButton, Markdown, Note, Progress
 from handlers.chat.context import Deps
+from handlers.chat.i18n import Catalog
+
+# Wordings without parameters read the same every time: filled once per catalogue and locale
+# (a digest pass draws thousands of cards).
+_FIXED: WeakKeyDictionary[Catalog, dict[tuple[str, str], str]] = WeakKeyDictionary()
+
+
+def _t(deps: Deps, locale: str, key: str, **params: object) -> str:
+    if params:
+        return deps.t(locale, key, **params)
+    fixed = _FIXED.setdefault(deps.catalog, {})
+    text = fixed.get((locale, key))
+    if text is None:
+        text = fixed[(locale, key)] = deps.t(locale, key)
+    return text
 
 
 def page_link(deps: Deps, locale: str, project: Project, now: datetime) -> tuple[LinkButton, ...]:
     """The 查看详情 button, when the runtime can sign page links."""
     if deps.page_link is None:
         return ()
-    return (LinkButton(deps.t(locale, "progress.view_page"), deps.page_link(project, now)),)
+    return (LinkButton(_t(deps, locale, "progress.view_page"), deps.page_link(project, now)),)
 
 
 def _md(day: date | None) -> str:
@@ -25,14 +41,14 @@ def _md(day: date | None) -> str:
 
 
 def milestone_line(deps: Deps, locale: str, m: MilestoneView) -> str:
-    return deps.t(locale, f"progress.line.{m.state.value}", icon=deps.t(locale, f"progress.state.{m.state.value}"),
+    return _t(deps, locale, f"progress.line.{m.state.value}", icon=_t(deps, locale, f"progress.state.{m.state.value}"),
                   name=m.name, progress=m.progress, planned=_md(m.planned_end), start=_md(m.planned_start),
                   actual=_md(m.actual_end), projected=_md(m.projected_end), days=m.days_late)
 
 
 def flag_line(deps: Deps, locale: str, m: MilestoneView) -> str:
     key = "progress.flag_late" if m.state is State.LATE else "progress.flag_at_risk"
-    return deps.t(locale, key, name=m.name, days=m.days_late, day=_md(m.projected_end))
+    return _t(deps, locale, key, name=m.name, days=m.days_late, day=_md(m.projected_end))
 
 
 def _money(amount: Decimal) -> str:
@@ -41,18 +57,18 @@ def _money(amount: Decimal) -> str:
 
 def payment_text(deps: Deps, locale: str, due: PaymentDue | None) -> str:
     if due is None:
-        return deps.t(locale, "progress.no_payment")
+        return _t(deps, locale, "progress.no_payment")
     if due.days_overdue > 0:
-        return deps.t(locale, "progress.payment_overdue", name=due.name, amount=_money(due.amount),
+        return _t(deps, locale, "progress.payment_overdue", name=due.name, amount=_money(due.amount),
                       days=due.days_overdue)
-    when = due.due.isoformat() if due.due else deps.t(locale, "progress.payment_no_date")
-    return deps.t(locale, "progress.payment_line", name=due.name, amount=_money(due.amount), due=when)
+    when = due.due.isoformat() if due.due else _t(deps, locale, "progress.payment_no_date")
+    return _t(deps, locale, "progress.payment_line", name=due.name, amount=_money(due.amount), due=when)
 
 
 def tickets_text(deps: Deps, locale: str, counts: dict[str, int]) -> str:
     if not any(counts.values()):
-        return deps.t(locale, "progress.no_open_tickets")
-    return deps.t(locale, "progress.tickets_by_severity", high=counts.get("high", 0),
+        return _t(deps, locale, "progress.no_open_tickets")
+    return _t(deps, locale, "progress.tickets_by_severity", high=counts.get("high", 0),
                   medium=counts.get("medium", 0), low=counts.get("low", 0))
 
 
@@ -64,8 +80,8 @@ def _colour(milestones: list[MilestoneView]) -> str:
 
 def _milestone_block(deps: Deps, locale: str, milestones: list[MilestoneView]) -> Markdown:
     if not milestones:
-        return Markdown(deps.t(locale, "progress.no_milestones"))
-    lines = [f"**{deps.t(locale, 'progress.milestones')}**"]
+        return Markdown(_t(deps, locale, "progress.no_milestones"))
+    lines = [f"**{_t(deps, locale, 'progress.milestones')}**"]
     lines += [milestone_line(deps, locale, m) for m in milestones]
     return Markdown("\n".join(lines))
 
@@ -74,7 +90,7 @@ def progress_card(deps: Deps, locale: str, data: CustomerDigest, links: tuple[Li
                   now: datetime) -> Card:
     """进度: the same customer-safe view for the site team and the customer."""
     def t(key: str, **params: object) -> str:
-        return deps.t(locale, key, **params)
+        return _t(deps, locale, key, **params)
 
     blocks: list = [Progress(t("progress.overall"), data.percent), _milestone_block(deps, locale, data.milestones)]
     blocks.append(Fields((Field(t("progress.open_tickets"), tickets_text(deps, locale, data.open_tickets)),
@@ -87,7 +103,7 @@ def progress_card(deps: Deps, locale: str, data: CustomerDigest, links: tuple[Li
 def digest_card(deps: Deps, locale: str, data: CustomerDigest, links: tuple[LinkButton, ...]) -> Card:
     """The daily digest for customer groups and contacts who asked for it."""
     def t(key: str, **params: object) -> str:
-        return deps.t(locale, key, **params)
+        return _t(deps, locale, key, **params)
 
     blocks: list = [Progress(t("progress.overall"), data.percent)]
     if data.moved:
@@ -118,7 +134,7 @@ def digest_card(deps: Deps, locale: str, data: CustomerDigest, links: tuple[Link
 def weekly_card(deps: Deps, locale: str, data: WeeklyReport, links: tuple[LinkButton, ...]) -> Card:
     """Internal: for the project's internal group and managers (costs and notes included)."""
     def t(key: str, **params: object) -> str:
-        return deps.t(locale, key, **params)
+        return _t(deps, locale, key, **params)
 
     moved = "\n".join(t("digest.moved_line", name=m.name, old=m.old, new=m.new) for m in data.moved)
     blocks: list = [Progress(t("progress.overall"), data.percent),
@@ -140,7 +156,7 @@ def weekly_card(deps: Deps, locale: str, data: WeeklyReport, links: tuple[LinkBu
 
 def confirm_card(deps: Deps, locale: str, reason: str, milestone: Milestone, percent: int) -> Card:
     def t(key: str, **params: object) -> str:
-        return deps.t(locale, key, **params)
+        return _t(deps, locale, key, **params)
 
     value = {"milestone": milestone.id, "percent": min(percent, 100), "from": milestone.progress}
     yes = t("progress.confirm.yes_above") if reason == "above" else t("progress.confirm.yes_lower", percent=percent)

@@ -2,7 +2,7 @@
 [progress] digest_time, 18:00 local) to the customer groups and to contacts who asked; a quiet
 day sends nothing unless configured. The weekly report goes out on Monday morning to the
 internal group and managers. Each is claimed once under `digest:{code}:{date}` /
-`weekly:{code}:{date}` (handlers/jobs.py), so two processes or a restart send it once."""
+`weekly:{code}:{date}` (handlers/chat/jobs.py), so two processes or a restart send it once."""
 from __future__ import annotations
 
 import logging
@@ -10,13 +10,17 @@ from datetime import date, datetime, time, timedelta
 from functools import partial
 
 from domain.enums import Audience, Role
-from domain.progress.digest import customer_digest, had_activity, weekly_report
+from domain.progress import digests
+from domain.progress.digest import weekly_report
+from domain.progress.digests import DigestRows
 from domain.progress.rules import ProgressRules, parse_hhmm
 from domain.store.models import Person, Project
-from handlers.chat.jobs import Effect, JobDef, JobRunner
+from handlers.chat.cards import Card
+from handlers.chat.jobs import Batch, Effect, JobDef, JobRunner
 from handlers.progress.cards import digest_card, page_link, weekly_card
 
 log = logging.getLogger(__name__)
+CHUNK = 500   # digests per transaction
 
 
 def digest_time(project: Project, rules: ProgressRules) -> time:
@@ -36,7 +40,8 @@ def digest_key(project: Project, day: date) -> str:
 
 async def scan_digests(runner: JobRunner) -> int:
     """One pass: every active project whose digest time has come today (within the catch-up
-    window) and whose digest is not yet claimed. Returns how many this process performed."""
+    window) and whose digest is not yet claimed. Returns how many this process performed.
+    `CHUNK` digests share a transaction and are read with one query per table."""
     deps, now = runner.deps, runner.clock()
     rules, tz = deps.progress, deps.timezone
     today = now.astimezone(tz).date()
@@ -48,28 +53,54 @@ async def scan_digests(runner: JobRunner) -> int:
             if at <= now < at + window:
                 due.append((project.id, digest_key(project, today)))
         done = await tx.progress.claimed([key for _, key in due])
+    todo = [(project_id, key) for project_id, key in due if key not in done]
     performed = 0
-    for project_id, key in due:
-        if key not in done:
-            performed += await runner.once(key, partial(_digest, project_id, today))
+    for start in range(0, len(todo), CHUNK):
+        performed += await runner.in_batch(partial(_digests, todo[start:start + CHUNK], today))
     return performed
 
 
-async def _digest(project_id: int, day: date, effect: Effect) -> None:
-    deps, tx = effect.deps, effect.tx
-    project = await tx.projects.get(project_id)
-    idle_ok = project.digest_when_idle if project.digest_when_idle is not None else deps.progress.send_when_idle
-    if not idle_ok and not await had_activity(tx, project, day, deps.timezone):
-        return   # a quiet day: nothing to say (the claim keeps later passes from asking again)
-    data = await customer_digest(tx, project, day, deps.timezone)
+async def _digests(todo: list[tuple[int, str]], day: date, batch: Batch) -> None:
+    """Claim the chunk's keys, read what the claimed digests need, then send each (a digest
+    that fails is undone alone and tried again at the next pass: handlers/chat/batch.py)."""
+    owned = await batch.claim(key for _, key in todo)
+    mine = [project_id for project_id, key in todo if key in owned]
+    if not mine:
+        return
+    tx, deps = batch.tx, batch.deps
+    projects = await tx.projects.many(mine)
+    rows = await digests.read(tx, mine, day, deps.timezone)
+    contacts = await tx.progress.digest_contacts_of(
+        list({p.customer_id for p in projects.values() if p.customer_id is not None}))
+    batch.known.bindings.update(await tx.projects.bindings_of(mine))
+    batch.known.identities.update(await tx.projects.identities_of(
+        list({person.id for people in contacts.values() for person in people})))
+    for project_id, key in todo:
+        if key in owned:
+            project = projects.get(project_id)
+            people = contacts.get(project.customer_id, []) if project else []
+            await batch.perform(key, partial(_digest, project, rows, people))
 
-    def card(locale: str):  # noqa: ANN202
-        return digest_card(deps, locale, data, page_link(deps, locale, project, effect.now))
+
+async def _digest(project: Project | None, rows: DigestRows, contacts: list[Person],
+                  effect: Effect) -> None:
+    if project is None:
+        raise LookupError(f"project {effect.key} is gone")
+    deps = effect.deps
+    idle_ok = project.digest_when_idle if project.digest_when_idle is not None else deps.progress.send_when_idle
+    if not idle_ok and not rows.active(project.id):
+        return   # a quiet day: nothing to say (the claim keeps later passes from asking again)
+    data = rows.digest(project)
+    cards: dict[str, Card] = {}
+
+    def card(locale: str) -> Card:   # one card per language, however many chats get it
+        if locale not in cards:
+            cards[locale] = digest_card(deps, locale, data, page_link(deps, locale, project, effect.now))
+        return cards[locale]
 
     await effect.post_to_project(project.id, Audience.CUSTOMER, card, "digest")
-    if project.customer_id is not None:
-        for person in await tx.progress.digest_contacts(project.customer_id):
-            await effect.notify(person, card, "digest-dm")
+    for person in contacts:
+        await effect.notify(person, card, "digest-dm")
 
 
 def weekly_key(project: Project, day: date) -> str:

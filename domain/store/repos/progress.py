@@ -96,3 +96,57 @@ class ProgressRepo:
             select(Person).join(Contact, Contact.person_id == Person.id)
             .where(Contact.customer_id == customer_id, Contact.wants_digest.is_(True),
                    Person.active.is_(True)).order_by(Contact.id)))
+
+    # Many projects at once (the daily digest pass): one query per table, grouped by project,
+    # each list in the order the one-project query above gives.
+
+    async def updates_of(self, project_ids: list[int], since: datetime,
+                         until: datetime) -> dict[int, list[MilestoneUpdate]]:
+        found: dict[int, list[MilestoneUpdate]] = {i: [] for i in project_ids}
+        for row in await self.session.scalars(
+                select(MilestoneUpdate).where(MilestoneUpdate.project_id.in_(list(set(project_ids))),
+                                              MilestoneUpdate.at >= since, MilestoneUpdate.at < until)
+                .order_by(MilestoneUpdate.at, MilestoneUpdate.id)):
+            found[row.project_id].append(row)
+        return found
+
+    async def logs_of(self, project_ids: list[int], first: date, last: date) -> dict[int, list[DailyLog]]:
+        found: dict[int, list[DailyLog]] = {i: [] for i in project_ids}
+        for row in await self.session.scalars(
+                select(DailyLog).where(DailyLog.project_id.in_(list(set(project_ids))),
+                                       DailyLog.log_date >= first, DailyLog.log_date <= last)
+                .order_by(DailyLog.log_date.desc(), DailyLog.id)):
+            found[row.project_id].append(row)
+        return found
+
+    async def tickets_touched_of(self, project_ids: list[int], since: datetime,
+                                 until: datetime) -> dict[int, int]:
+        found = {i: 0 for i in project_ids}
+        rows = await self.session.execute(
+            select(Ticket.project_id, func.count(Ticket.id)).where(
+                Ticket.project_id.in_(list(set(project_ids))),
+                or_(Ticket.created_at.between(since, until), Ticket.updated_at.between(since, until)))
+            .group_by(Ticket.project_id))
+        found.update({project_id: int(count) for project_id, count in rows})
+        return found
+
+    async def open_severities(self, project_ids: list[int]) -> dict[int, dict[str, int]]:
+        """Open tickets counted by severity, per project."""
+        found: dict[int, dict[str, int]] = {i: {} for i in project_ids}
+        rows = await self.session.execute(
+            select(Ticket.project_id, Ticket.severity, func.count(Ticket.id))
+            .where(Ticket.project_id.in_(list(set(project_ids))), Ticket.status.in_(OPEN))
+            .group_by(Ticket.project_id, Ticket.severity))
+        for project_id, severity, count in rows:
+            found[project_id][severity] = int(count)
+        return found
+
+    async def digest_contacts_of(self, customer_ids: list[int]) -> dict[int, list[Person]]:
+        found: dict[int, list[Person]] = {i: [] for i in customer_ids}
+        rows = await self.session.execute(
+            select(Contact.customer_id, Person).join(Contact, Contact.person_id == Person.id)
+            .where(Contact.customer_id.in_(list(set(customer_ids))), Contact.wants_digest.is_(True),
+                   Person.active.is_(True)).order_by(Contact.id))
+        for customer_id, person in rows:
+            found[customer_id].append(person)
+        return found

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import Role
-from domain.store.models import ChatBinding, Milestone, Person, Project, ProjectMember
+from domain.store.models import ChatBinding, Identity, Milestone, Person, Project, ProjectMember
 
 
 class ProjectsRepo:
@@ -66,3 +66,48 @@ class ProjectsRepo:
     async def milestones(self, project_id: int) -> list[Milestone]:
         return list(await self.session.scalars(
             select(Milestone).where(Milestone.project_id == project_id).order_by(Milestone.seq)))
+
+    # Many at once, for scheduled passes that act on hundreds of projects in one transaction.
+
+    async def many(self, ids: list[int]) -> dict[int, Project]:
+        rows = await self.session.scalars(select(Project).where(Project.id.in_(list(set(ids)))))
+        return {p.id: p for p in rows}
+
+    async def bindings_of(self, project_ids: list[int]) -> dict[int, list[ChatBinding]]:
+        """Each project's chat bindings, in the order `bindings` gives them."""
+        found: dict[int, list[ChatBinding]] = {i: [] for i in project_ids}
+        for row in await self.session.scalars(select(ChatBinding).where(
+                ChatBinding.project_id.in_(list(set(project_ids)))).order_by(ChatBinding.id)):
+            found[row.project_id].append(row)
+        return found
+
+    async def milestones_of(self, project_ids: list[int]) -> dict[int, list[Milestone]]:
+        found: dict[int, list[Milestone]] = {i: [] for i in project_ids}
+        for row in await self.session.scalars(select(Milestone).where(
+                Milestone.project_id.in_(list(set(project_ids)))).order_by(Milestone.seq, Milestone.id)):
+            found[row.project_id].append(row)
+        return found
+
+    async def people(self, ids: list[int]) -> dict[int, Person]:
+        rows = await self.session.scalars(select(Person).where(Person.id.in_(list(set(ids)))))
+        return {p.id: p for p in rows}
+
+    async def identities_of(self, person_ids: list[int]) -> dict[int, list[Identity]]:
+        """Where each person can be messaged, in the order `people.identities_of` gives."""
+        found: dict[int, list[Identity]] = {i: [] for i in person_ids}
+        for row in await self.session.scalars(select(Identity).where(
+                Identity.person_id.in_(list(set(person_ids)))).order_by(Identity.id)):
+            found[row.person_id].append(row)
+        return found
+
+    async def members_of(self, project_ids: list[int]) -> dict[int, list[tuple[Person, Role]]]:
+        """`members` for many projects in one query."""
+        found: dict[int, list[tuple[Person, Role]]] = {i: [] for i in project_ids}
+        rows = await self.session.execute(
+            select(ProjectMember.project_id, Person, ProjectMember.role)
+            .join(ProjectMember, ProjectMember.person_id == Person.id)
+            .where(ProjectMember.project_id.in_(list(set(project_ids))), Person.active.is_(True))
+            .order_by(ProjectMember.id))
+        for project_id, person, role in rows:
+            found[project_id].append((person, Role(role)))
+        return found

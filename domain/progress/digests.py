@@ -1,0 +1,60 @@
+"""The daily digest for many projects at once. `read` takes what a chunk of digests needs with
+one query per table (not several per project); `DigestRows.active` and `DigestRows.digest` then
+give, for each project, exactly what `had_activity` and `customer_digest` give for one (the
+same customer-safe fields: no internal notes, no costs)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from domain.finance.ledger import Receivable, receivables
+from domain.progress.digest import (CustomerDigest, by_severity, day_bounds, first_payment, moved,
+                                    summarise)
+from domain.progress.plan import overall_percent, views
+from domain.store.models import DailyLog, Milestone, MilestoneUpdate, Project
+from domain.store.uow import Tx
+
+
+@dataclass(frozen=True)
+class DigestRows:
+    day: date
+    updates: dict[int, list[MilestoneUpdate]]     # that day's, per project
+    logs: dict[int, list[DailyLog]]               # that day's, per project
+    touched: dict[int, int]                       # tickets reported or changed that day
+    milestones: dict[int, list[Milestone]]
+    open_tickets: dict[int, dict[str, int]]       # severity -> count
+    receivables: dict[int, list[Receivable]]      # unpaid
+
+    def active(self, project_id: int) -> bool:
+        """Progress moved, a log was written, or a ticket was reported or changed that day."""
+        return bool(self.updates[project_id] or self.logs[project_id] or self.touched[project_id])
+
+    def digest(self, project: Project) -> CustomerDigest:
+        milestones = self.milestones[project.id]
+        counts = by_severity([])
+        counts.update(self.open_tickets[project.id])
+        return CustomerDigest(
+            code=project.code, name=project.name, day=self.day, percent=overall_percent(milestones),
+            milestones=views(milestones, self.day), moved=moved(self.updates[project.id], milestones),
+            log=summarise(self.logs[project.id]), open_tickets=counts,
+            next_payment=first_payment(self.receivables[project.id], self.day))
+
+
+async def read(tx: Tx, project_ids: list[int], day: date, tz: ZoneInfo) -> DigestRows:
+    since, until = day_bounds(day, tz)
+    return DigestRows(
+        day=day, updates=await tx.progress.updates_of(project_ids, since, until),
+        logs=await tx.progress.logs_of(project_ids, day, day),
+        touched=await tx.progress.tickets_touched_of(project_ids, since, until),
+        milestones=await tx.projects.milestones_of(project_ids),
+        open_tickets=await tx.progress.open_severities(project_ids),
+        receivables=await _receivables(tx, project_ids))
+
+
+async def _receivables(tx: Tx, project_ids: list[int]) -> dict[int, list[Receivable]]:
+    found: dict[int, list[Receivable]] = {i: [] for i in project_ids}
+    if project_ids:
+        for row in await receivables(tx, unpaid_only=True, project_ids=project_ids):
+            found[row.project.id].append(row)
+    return found
