@@ -38,9 +38,20 @@ async def refresh_stale(tx: Tx, policy: Policy, ticket_id: int) -> None:
         await tx.flush()
 
 
-async def perform(tx: Tx, policy: Policy, ticket_id: int, key: str, now: datetime) -> Outcome | None:
+@dataclass
+class Holders:
+    """Who holds which role, kept for the steps of one pass (read as they are first needed,
+    or all at once beforehand): each project's members, and each org-wide role's holders."""
+    members: dict[int, list[tuple[Person, Role]]] = field(default_factory=dict)
+    org: dict[str, list[Person]] = field(default_factory=dict)
+
+
+async def perform(tx: Tx, policy: Policy, ticket_id: int, key: str, now: datetime,
+                  holders: Holders | None = None) -> Outcome | None:
     """Perform the due step whose key is `key`; None if it is no longer due (the ticket was
-    accepted, paused or resolved since the scan). Either way the next due time is refreshed."""
+    accepted, paused or resolved since the scan). Either way the next due time is refreshed.
+    The changes are written with the caller's transaction (or savepoint), so that a pass of
+    many steps writes them together."""
     ticket = await tx.tickets.get(ticket_id)
     if ticket is None:
         return None
@@ -49,7 +60,6 @@ async def perform(tx: Tx, policy: Policy, ticket_id: int, key: str, now: datetim
                  if s.key(ticket.id) == key), None)
     if step is None:
         sla.refresh(ticket, policy.rules, cal)
-        await tx.flush()
         return None
     outcome = Outcome(step, ticket)
     if step.kind in ("warn_accept", "warn_resolve"):
@@ -61,7 +71,7 @@ async def perform(tx: Tx, policy: Policy, ticket_id: int, key: str, now: datetim
                {"window": window, "percent": policy.rules.escalation.warn_percent})
     elif step.kind in ("escalate", "repeat"):
         outcome.level = policy.rules.escalation.levels[step.level - 2]
-        outcome.people = await level_people(tx, ticket, outcome.level)
+        outcome.people = await level_people(tx, ticket, outcome.level, holders)
         if step.kind == "escalate":
             ticket.escalation_level = step.level
         else:
@@ -74,19 +84,24 @@ async def perform(tx: Tx, policy: Policy, ticket_id: int, key: str, now: datetim
     elif step.kind == "auto_close":
         outcome.survey = await lifecycle.close(tx, policy, ticket, None, "auto", now, SCHEDULER)
     sla.refresh(ticket, policy.rules, cal)
-    await tx.flush()
     return outcome
 
 
-async def level_people(tx: Tx, ticket: Ticket, level: Level) -> list[Person]:
+async def level_people(tx: Tx, ticket: Ticket, level: Level, holders: Holders | None = None) -> list[Person]:
     """Everyone a level names: holders of those roles on the ticket's project, and holders of
     those org-wide roles (部门主管, 总部客服)."""
+    holders = holders or Holders()
     found: dict[int, Person] = {}
-    members = await tx.projects.members(ticket.project_id)
+    members = holders.members.get(ticket.project_id)
+    if members is None:
+        members = holders.members[ticket.project_id] = await tx.projects.members(ticket.project_id)
     for role in level.notify:
         for person, held in members:
             if held == Role(role):
                 found.setdefault(person.id, person)
-        for person in await tx.tickets.people_with_org_role(role):
+        org = holders.org.get(role)
+        if org is None:
+            org = holders.org[role] = await tx.tickets.people_with_org_role(role)
+        for person in org:
             found.setdefault(person.id, person)
     return list(found.values())

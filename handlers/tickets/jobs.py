@@ -1,50 +1,106 @@
 """The SLA scan (job "tickets.sla"): find tickets whose next step is due (index range scan on
-next_due_at), then perform each step once through `JobRunner.once` under its idempotency
-key — two processes or a catch-up after downtime can only perform a step once."""
+next_due_at), then perform each step once under its idempotency key, a chunk of tickets per
+transaction (`JobRunner.in_batch`: one claim statement, a savepoint per step) — two processes
+or a catch-up after downtime can only perform a step once."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
+from functools import partial
 
 from domain.enums import Audience
-from domain.store.models import Person
+from domain.store.models import Person, Ticket
+from domain.store.uow import Tx
 from domain.tickets import escalation
-from domain.tickets.escalation import Outcome
+from domain.tickets.calendar import Calendar
+from domain.tickets.escalation import Holders, Outcome
 from domain.tickets.records import Policy
+from handlers.chat.cards import Card
 from handlers.chat.contract import Text
-from handlers.chat.jobs import Effect, JobDef, JobRunner
+from handlers.chat.jobs import Batch, Effect, JobDef, JobRunner
 from handlers.tickets.cards import level_label, survey_card, ticket_card, ticket_key
 
 log = logging.getLogger(__name__)
-BATCH = 500
+BATCH = 2000   # due tickets read per pass (the next pass takes the rest)
+CHUNK = 250    # tickets per transaction
 MAX_STEPS_PER_TICKET = 12   # a ticket back from long downtime may owe a warning and each level
 
 
 async def scan(runner: JobRunner) -> int:
     """One pass. Returns how many steps were performed by this process."""
     policy = Policy(runner.deps.rules, runner.deps.timezone)
-    now = runner.clock()
     async with runner.reading() as tx:
-        due = await tx.tickets.due(now, BATCH)
+        due = await tx.tickets.due(runner.clock(), BATCH)
     performed = 0
-    for ticket_id in due:
-        for _ in range(MAX_STEPS_PER_TICKET):
-            async with runner.reading() as tx:
-                ticket = await tx.tickets.get(ticket_id)
-                step = await escalation.first_due(tx, policy, ticket, now) if ticket else None
-            if step is None:
-                async with runner.store.transaction() as tx:   # nothing due: look again later
-                    await escalation.refresh_stale(tx, policy, ticket_id)
-                break
-            key = step.key(ticket_id)
-            if not await runner.once(key, _performer(policy, ticket_id, key)):
-                break   # another process did it (or it failed and the next pass retries)
-            performed += 1
+    for start in range(0, len(due), CHUNK):
+        performed += await runner.in_batch(partial(_steps, policy, due[start:start + CHUNK]))
     return performed
 
 
-def _performer(policy: Policy, ticket_id: int, key: str):  # noqa: ANN202
+@dataclass(frozen=True)
+class _ChunkPolicy(Policy):
+    """The policy, with what a chunk's steps share read once: each project's calendar, and who
+    holds the roles escalation names."""
+    calendars: dict[int, Calendar] = field(default_factory=dict, compare=False)
+    holders: Holders = field(default_factory=Holders, compare=False)
+
+    async def calendar(self, tx: Tx, ticket: Ticket) -> Calendar:
+        found = self.calendars.get(ticket.project_id)
+        if found is None:
+            found = self.calendars[ticket.project_id] = await super().calendar(tx, ticket)
+        return found
+
+
+async def _steps(base: Policy, ticket_ids: list[int], batch: Batch) -> None:
+    """A chunk of due tickets in one transaction, in rounds: each ticket's first due step is
+    claimed (one statement for the chunk) and performed in its own savepoint, then the next
+    one for the tickets that moved on, until nothing is due. A ticket whose step another
+    process took, or whose step failed, is left for the next pass."""
+    tx, now = batch.tx, batch.now
+    policy = _ChunkPolicy(base.rules, base.tz)
+    tickets = await tx.tickets.many(ticket_ids)
+    await _read_ahead(batch, policy, list(tickets.values()))
+    pending = [tickets[i] for i in ticket_ids if i in tickets]
+    for round_ in range(MAX_STEPS_PER_TICKET):
+        keys: dict[int, str] = {}
+        for ticket in pending:
+            step = await escalation.first_due(tx, policy, ticket, now)
+            if step is not None:
+                keys[ticket.id] = step.key(ticket.id)
+            elif round_ == 0:   # found due but nothing is: look again later
+                await batch.quietly(f"refreshing {ticket.number}",
+                                    partial(escalation.refresh_stale, tx, policy, ticket.id))
+        owned = await batch.claim(keys.values())
+        await batch.read_cards(ticket_key(ticket_id) for ticket_id, key in keys.items() if key in owned)
+        pending = []
+        for ticket_id, key in keys.items():
+            if key in owned and await batch.perform(key, _performer(policy, ticket_id, key, policy.holders)):
+                pending.append(tickets[ticket_id])
+        if not pending:
+            break
+
+
+async def _read_ahead(batch: Batch, policy: "_ChunkPolicy", tickets: list[Ticket]) -> None:
+    """What the steps read, in one query each: projects (calendars), assignees and reporters,
+    the projects' members and groups, the holders of the org-wide roles escalation names, and
+    where to reach them all."""
+    tx, project_ids = batch.tx, list({t.project_id for t in tickets})
+    projects = await tx.projects.many(project_ids)
+    ids = {t.assignee_id for t in tickets if t.assignee_id} | {t.reporter_id for t in tickets}
+    people = await tx.projects.people(list(ids))
+    policy.holders.members.update(await tx.projects.members_of(project_ids))
+    for role in {role for level in policy.rules.escalation.levels for role in level.notify}:
+        policy.holders.org[role] = await tx.tickets.people_with_org_role(role)
+    ids |= {p.id for members in policy.holders.members.values() for p, _ in members}
+    ids |= {p.id for holders in policy.holders.org.values() for p in holders}
+    batch.known.identities.update(await tx.projects.identities_of(list(ids)))
+    batch.known.bindings.update(await tx.projects.bindings_of(project_ids))
+    batch.keep([*projects.values(), *people.values()])
+
+
+def _performer(policy: Policy, ticket_id: int, key: str, holders: Holders | None = None):  # noqa: ANN202
     async def work(effect: Effect) -> None:
-        outcome = await escalation.perform(effect.tx, policy, ticket_id, key, effect.now)
+        outcome = await escalation.perform(effect.tx, policy, ticket_id, key, effect.now, holders)
         if outcome is not None:
             effect.changed(ticket_key(ticket_id))
             await _tell(effect, outcome)
@@ -80,9 +136,13 @@ async def _escalate(effect: Effect, outcome: Outcome) -> None:
                       reason=deps.t(locale, f"escalation.reason.{step.reason}"))
 
     kind = "escalation.to_person" if step.kind == "escalate" else "escalation.repeat_person"
+    cards: dict[str, Card | None] = {}   # one card per language
     for person in outcome.people:
         locale = _locale(effect, person)
-        card = await ticket_card(effect.tx, deps, str(ticket.id), locale)
+        if locale not in cards:
+            cards[locale] = await ticket_card(effect.tx, deps, str(ticket.id), locale)
+            effect.drawn[(ticket_key(ticket.id), locale)] = cards[locale]   # the live card, now
+        card = cards[locale]
         await effect.notify(person, lambda loc: Text(words(loc, kind)), "esc-text")
         await effect.notify(person, lambda loc, card=card: card, "esc-card")
     if not outcome.people:

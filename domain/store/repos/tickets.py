@@ -82,3 +82,8 @@ class TicketsRepo:
         rows = await self.session.scalars(select(Person).where(Person.active.is_(True))
                                           .order_by(Person.id))
         return [p for p in rows if role in (p.org_roles or ())]
+
+    async def many(self, ids: list[int]) -> dict[int, Ticket]:
+        """Load many tickets in one query (later `get`s of them are answered from memory)."""
+        rows = await self.session.scalars(select(Ticket).where(Ticket.id.in_(list(set(ids)))))
+        return {t.id: t for t in rows}
