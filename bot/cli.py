@@ -1,4 +1,4 @@
-"""`sitebot` command line: serve, db upgrade, demo, admin add."""
+"""`sitebot` command line: serve, work, db upgrade, demo, admin add, customers, audit."""
 from __future__ import annotations
 
 import argparse
@@ -24,6 +24,11 @@ def _parser() -> argparse.ArgumentParser:
                        help="enable the web console and seed demo data into an empty database")
     serve.add_argument("--host", help="listen address (default SITEBOT_HOST or 127.0.0.1)")
     serve.add_argument("--port", type=int, help="listen port (default SITEBOT_PORT or 8080)")
+    serve.add_argument("--web", action="store_true",
+                       help="only the HTTP side: store events and answer; `sitebot work` handles them")
+    serve.add_argument("--worker-process", action="store_true",
+                       help="the HTTP side here, and `sitebot work` started as a child process")
+    sub.add_parser("work", help="handle stored events, deliver, run the schedule (beside `serve --web`)")
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="apply migrations up to the newest")
@@ -55,25 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings(overrides=overrides)
         if args.command == "serve":
-            return _serve(settings, demo=args.demo)
+            from bot.processes import serve
+            return serve(settings, demo=args.demo, role="web" if args.web else "all",
+                         worker_process=args.worker_process)
+        if args.command == "work":
+            from bot.processes import work
+            return work(settings)
         return asyncio.run(_offline(args, settings))
     except ConfigError as error:
         print(f"sitebot: configuration error: {error}", file=sys.stderr)
         return 2
-
-
-def _serve(settings: Settings, demo: bool) -> int:
-    from aiohttp import web
-
-    from bot.app import create_app
-    if settings.console and settings.host not in ("127.0.0.1", "localhost", "::1"):
-        log.warning("the web console lets anyone act as anyone; it is listening on %s", settings.host)
-    app = create_app(settings, demo=demo)
-    console = f" · console: http://{settings.host}:{settings.port}/console" if settings.console else ""
-    web.run_app(app, host=settings.host, port=settings.port, access_log=None,
-                print=lambda _: print(f"sitebot listening on http://{settings.host}:{settings.port}"
-                                      f"{console}", flush=True))
-    return 0
 
 
 async def _offline(args: argparse.Namespace, settings: Settings) -> int:

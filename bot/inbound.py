@@ -99,6 +99,7 @@ class InboundPipeline:
         left = max(answering.deadline - (loop.time() - started), 0.0)
         work = asyncio.ensure_future(self.dispatcher.handle(
             event, inline_card=inline_card, toast_fallback=answering.toast_fallback))
+        work.add_done_callback(lambda done: self._handled(event, done))
         try:
             return await asyncio.wait_for(asyncio.shield(work), left)
         except StoreBusy:
@@ -112,6 +113,11 @@ class InboundPipeline:
             self._late.add(late)
             late.add_done_callback(self._late.discard)
             return None
+
+    def _handled(self, event: Inbound, work: asyncio.Future) -> None:
+        """An inline event whose handling ended (not for a busy database) leaves the inbox."""
+        if not work.cancelled() and not isinstance(work.exception(), StoreBusy):
+            self.writer.handled(event.platform, event.event_id)
 
     async def process(self, event: Inbound) -> Ack:
         """Handle one stored event (the inbox consumer). Raises StoreBusy when the database

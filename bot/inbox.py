@@ -2,10 +2,13 @@
 
 Rows are read in batches and handed to a lane chosen by their chat, so one chat's events are
 handled in the order they came (a photo after its report) while different chats run side by
-side, at most `lanes` at a time. A handled event's row is removed in its own transaction (the
-dispatcher does it); one the database could not take (StoreBusy) stays and is tried again a
-little later. After a crash or restart the rows still there are simply handled then; the
-dispatcher's de-duplication makes a second attempt of a handled event a no-op.
+side, at most `lanes` at a time. A handled event's row is removed with the writer's next batch;
+one the database could not take (StoreBusy) stays and is tried again a little later. After a
+crash or restart the rows still there are simply handled then; the dispatcher's
+de-duplication makes a second attempt of a handled event a no-op.
+
+The consumer may run in the web process (woken by the writer) or in a worker process of its
+own (`sitebot work`), which looks at the inbox every `poll_seconds`.
 """
 from __future__ import annotations
 
@@ -17,8 +20,9 @@ from typing import Callable
 
 from bot.inbound import InboundPipeline
 from domain.errors import StoreBusy
+from domain.store.inbox import Inbox
+from domain.store.inbox_writer import InboxWriter
 from domain.store.models import InboxEvent
-from domain.store.uow import Store
 from handlers.chat.contract import from_record
 
 log = logging.getLogger(__name__)
@@ -26,11 +30,12 @@ RETRY_AFTER = timedelta(seconds=5)
 
 
 class InboxConsumer:
-    def __init__(self, store: Store, pipeline: InboundPipeline, clock: Callable[[], datetime], *,
-                 lanes: int = 4, batch: int = 500, max_in_flight: int = 2000,
-                 sweep_seconds: float = 5.0) -> None:
-        self.store, self.pipeline, self.clock = store, pipeline, clock
-        self.batch, self.max_in_flight, self.sweep_seconds = batch, max_in_flight, sweep_seconds
+    def __init__(self, inbox: Inbox, writer: InboxWriter, pipeline: InboundPipeline,
+                 clock: Callable[[], datetime], *, lanes: int = 4, batch: int = 500,
+                 max_in_flight: int = 2000, poll_seconds: float = 5.0, sweep_seconds: float = 5.0) -> None:
+        self.inbox, self.writer, self.pipeline, self.clock = inbox, writer, pipeline, clock
+        self.batch, self.max_in_flight = batch, max_in_flight
+        self.poll_seconds, self.sweep_seconds = poll_seconds, sweep_seconds
         self._lanes: list[asyncio.Queue[InboxEvent]] = [asyncio.Queue() for _ in range(lanes)]
         self._in_flight: set[int] = set()
         self._high = 0                      # highest row id handed out since the last sweep
@@ -38,7 +43,7 @@ class InboxConsumer:
         self._tasks: list[asyncio.Task] = []
 
     def poke(self) -> None:
-        """New rows were stored."""
+        """New rows were stored (by this process's writer)."""
         self._wake.set()
 
     def start(self) -> None:
@@ -55,22 +60,22 @@ class InboxConsumer:
     async def drain(self) -> int:
         """Handle every row that is due now, one by one, in order; returns how many (tests,
         and a process that runs no background consumer)."""
-        done = 0
+        done, seen = 0, 0
         while True:
-            async with self.store.transaction() as tx:
-                rows = await tx.inbox.waiting(self.clock(), limit=self.batch)
+            rows = await self.inbox.waiting(self.clock(), after_id=seen, limit=self.batch)
             if not rows:
+                await self.writer.flush()
                 return done
             for row in rows:
                 await self._handle(row)
-                done += 1
+                seen, done = row.id, done + 1
 
     async def _feed(self) -> None:
         loop = asyncio.get_running_loop()
         last_sweep = loop.time()
         while True:
             try:
-                await asyncio.wait_for(self._wake.wait(), self.sweep_seconds)
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
             except asyncio.TimeoutError:
                 pass
             self._wake.clear()
@@ -86,9 +91,8 @@ class InboxConsumer:
     async def _fill(self) -> None:
         while len(self._in_flight) < self.max_in_flight:
             room = min(self.batch, self.max_in_flight - len(self._in_flight))
-            async with self.store.transaction() as tx:
-                rows = await tx.inbox.waiting(self.clock(), after_id=self._high, limit=room,
-                                              skip=self._in_flight)
+            rows = await self.inbox.waiting(self.clock(), after_id=self._high, limit=room,
+                                            skip=self._in_flight)
             for row in rows:
                 self._in_flight.add(row.id)
                 self._high = max(self._high, row.id)
@@ -115,12 +119,16 @@ class InboxConsumer:
             await self.pipeline.process(from_record(row.event))
         except StoreBusy as error:
             log.warning("inbox: %s/%s postponed, database busy: %s", row.platform, row.event_id, error)
-            try:
-                async with self.store.transaction() as tx:
-                    await tx.inbox.postpone(row.id, self.clock() + RETRY_AFTER)
-            except StoreBusy:
-                pass  # still there; the next sweep finds it
+            await self._postpone(row)
+            return
         except Exception:  # the dispatcher records handler failures itself; this is ours
             log.exception("inbox: %s/%s could not be handled", row.platform, row.event_id)
-            async with self.store.transaction() as tx:
-                await tx.inbox.postpone(row.id, self.clock() + RETRY_AFTER)
+            await self._postpone(row)
+            return
+        self.writer.handled(row.platform, row.event_id)
+
+    async def _postpone(self, row: InboxEvent) -> None:
+        try:
+            await self.inbox.postpone(row.id, self.clock() + RETRY_AFTER)
+        except Exception as error:  # still there either way; the next sweep finds it
+            log.warning("inbox: could not postpone %s: %s", row.id, error)

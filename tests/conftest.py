@@ -15,6 +15,7 @@ from bot.app import create_app
 from bot.settings import Settings, load_settings
 from domain.store.base import Base
 from domain.store.engine import make_engine
+from domain.store.inbox import Inbox
 from domain.store.migrate import upgrade
 from domain.store.uow import Store
 from tests.console_driver import ConsoleDriver
@@ -68,6 +69,9 @@ async def empty_database(url: str) -> None:
         else:
             for name in tables:
                 await conn.execute(text(f"DELETE FROM {name}"))
+    inbox = await Inbox.open(engine, url)   # SQLite keeps the inbox in a file of its own
+    await inbox.empty()
+    await inbox.close()
     await engine.dispose()
 
 

@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Collection
 
 from bot.delivery.limits import RateLimits
 from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, RateLimited
@@ -30,9 +30,11 @@ FINISH_TRIES = 5   # recording a row the platform did receive: worth waiting for
 
 class DeliveryWorker:
     def __init__(self, store: Store, adapters: dict[str, Adapter], settings: DeliverySettings,
-                 clock: Callable[[], datetime], idle_seconds: float = 1.0) -> None:
+                 clock: Callable[[], datetime], idle_seconds: float = 1.0,
+                 leave_to_others: Collection[str] = ()) -> None:
+        """`leave_to_others`: platforms whose rows another process delivers."""
         self.store, self.adapters, self.settings, self.clock = store, adapters, settings, clock
-        self.idle_seconds = idle_seconds
+        self.idle_seconds, self.leave_to_others = idle_seconds, tuple(leave_to_others)
         self.token = uuid.uuid4().hex
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
@@ -66,7 +68,8 @@ class DeliveryWorker:
         now = self.clock()
         async with self.store.transaction() as tx:
             rows = await tx.outbox.claim_due(now, self.settings.batch_size, self.token,
-                                             self.settings.claim_seconds)
+                                             self.settings.claim_seconds,
+                                             skip_platforms=self.leave_to_others)
         by_target: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
         for row in rows:
             by_target[(row.platform, row.target_id)].append(row)

@@ -1,4 +1,5 @@
-"""The inbox, write side: many verified events stored in one transaction (group commit).
+"""The inbox, write side: many verified events stored in one transaction (group commit), and
+handled ones removed in the same batches.
 
 An edge awaits `put` and answers the platform only once it returns, so a 200 always means the
 event is on disk. While one batch commits, the next one gathers; under load a commit carries
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -45,12 +47,15 @@ class InboxWriter:
         self.engine, self.max_waiting, self.max_batch = engine, max_waiting, max_batch
         self.on_stored = on_stored
         self._waiting: list[tuple[Arrival, asyncio.Future]] = []
+        self._handled: list[tuple[str, str]] = []     # (platform, event_id) to remove
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         # A platform's retry of an event already stored is stored once.
-        self._statement = insert(InboxEvent.__table__).on_conflict_do_nothing(
-            index_elements=["platform", "event_id"])
+        table = InboxEvent.__table__
+        self._statement = insert(table).on_conflict_do_nothing(index_elements=["platform", "event_id"])
+        self._remove = table.delete().where(table.c.platform == bindparam("p"),
+                                            table.c.event_id == bindparam("e"))
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="inbox-writer")
@@ -60,10 +65,26 @@ class InboxWriter:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        if self._handled:   # the last removals, so a clean restart does not see them again
+            handled, self._handled = self._handled, []
+            await self._store([], handled)
         for _, future in self._waiting:
             if not future.done():
                 future.set_exception(InboxDown("shutting down"))
         self._waiting.clear()
+
+    def handled(self, platform: str, event_id: str) -> None:
+        """The event was handled: its row goes with the next batch (not awaited; if it is lost
+        in a crash, the event comes round once more and is recognised as handled)."""
+        self._handled.append((platform, event_id))
+        self._wake.set()
+
+    async def flush(self) -> None:
+        """Write what waits now (tests, and a drain that wants its removals on disk)."""
+        while self._waiting or self._handled:
+            batch, self._waiting = self._waiting[:self.max_batch], self._waiting[self.max_batch:]
+            handled, self._handled = self._handled, []
+            await self._store(batch, handled)
 
     async def put(self, arrival: Arrival) -> None:
         """Returns once the event is durably stored; raises InboxFull or InboxDown."""
@@ -78,19 +99,22 @@ class InboxWriter:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            while self._waiting:
-                batch, self._waiting = self._waiting[:self.max_batch], self._waiting[self.max_batch:]
-                await self._store(batch)
+            await self.flush()
 
-    async def _store(self, batch: list[tuple[Arrival, asyncio.Future]]) -> None:
+    async def _store(self, batch: list[tuple[Arrival, asyncio.Future]],
+                     handled: list[tuple[str, str]]) -> None:
         rows = [{"platform": a.platform, "event_id": a.event_id, "event": a.event,
                  "received_at": a.received_at, "not_before": a.not_before, "attempts": 0}
                 for a, _ in batch]
         try:
             async with self.engine.begin() as conn:
-                await conn.execute(self._statement, rows)
+                if rows:
+                    await conn.execute(self._statement, rows)
+                if handled:
+                    await conn.execute(self._remove, [{"p": p, "e": e} for p, e in handled])
         except Exception as error:  # report to every waiting edge; none of them answers 200
             log.error("inbox: could not store %d events: %s", len(batch), error)
+            self._handled = handled + self._handled   # removals are tried again
             for _, future in batch:
                 if not future.done():
                     future.set_exception(InboxDown(str(error)))
@@ -98,4 +122,5 @@ class InboxWriter:
         for _, future in batch:
             if not future.done():
                 future.set_result(None)
-        self.on_stored()
+        if rows:
+            self.on_stored()

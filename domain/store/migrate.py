@@ -1,6 +1,7 @@
 """Alembic, driven from code: `sitebot db upgrade` and start-up both call `upgrade`."""
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
@@ -28,3 +29,29 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
 
     async with engine.begin() as conn:
         await conn.run_sync(_run)
+
+
+async def wait_for_head(engine: AsyncEngine, timeout: float = 120.0) -> None:
+    """For a process that must not migrate (a worker beside the web process): wait until the
+    database is at the newest schema, which the web process brings it to at its start."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+    def _current(sync_conn) -> str | None:  # noqa: ANN001
+        return MigrationContext.configure(sync_conn).get_current_revision()
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        try:
+            async with engine.connect() as conn:
+                if await conn.run_sync(_current) == head:
+                    return
+        except Exception:  # not created yet, or the database is still starting
+            pass
+        if loop.time() > deadline:
+            raise RuntimeError(f"the database is not at schema {head}: start `sitebot serve` "
+                               "(or run `sitebot db upgrade`) first")
+        await asyncio.sleep(0.5)

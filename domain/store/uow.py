@@ -17,7 +17,6 @@ from domain.store.repos.changes import ChangesRepo
 from domain.store.repos.customers import CustomersRepo
 from domain.store.repos.finance import FinanceRepo
 from domain.store.repos.inbound import InboundRepo
-from domain.store.repos.inbox import InboxRepo
 from domain.store.repos.outbox import OutboxRepo
 from domain.store.repos.people import PeopleRepo
 from domain.store.repos.progress import ProgressRepo
@@ -34,7 +33,6 @@ class Tx:
         self.tickets = TicketsRepo(session)
         self.outbox = OutboxRepo(session)
         self.inbound = InboundRepo(session)
-        self.inbox = InboxRepo(session)
         self.audit = AuditRepo(session)
         self.runs = RunsRepo(session)
         self.changes = ChangesRepo(session)

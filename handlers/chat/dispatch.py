@@ -95,7 +95,6 @@ class Dispatcher:
                       fallback: ToastFallback | None) -> Ack:
         kind = {CardClick: "action", Joined: "joined"}.get(type(event), "message")
         async with self.store.transaction() as tx:
-            await tx.inbox.remove(event.platform, event.event_id)   # handled, whatever happens
             row = await tx.inbound.claim(event.platform, event.event_id, kind, now)
             if row is None:
                 return await self._duplicate(tx, event)
@@ -188,7 +187,6 @@ class Dispatcher:
         not repeat a half-known effect) and tell the user."""
         try:
             async with self.store.transaction() as tx:
-                await tx.inbox.remove(event.platform, event.event_id)
                 row = await tx.inbound.claim(event.platform, event.event_id, "error", now)
                 if row is None:
                     return Ack(duplicate=True)

@@ -3,7 +3,7 @@ the delivery worker. Claims make two processes share the work without sending a 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Collection
 
 from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -52,15 +52,16 @@ class OutboxRepo:
         await self.session.execute(dialect.insert(OutboxMessage.__table__)
                                    .on_conflict_do_nothing(index_elements=["idempotency_key"]), values)
 
-    async def claim_due(self, now: datetime, limit: int, token: str,
-                        claim_seconds: int) -> list[OutboxMessage]:
+    async def claim_due(self, now: datetime, limit: int, token: str, claim_seconds: int,
+                        skip_platforms: Collection[str] = ()) -> list[OutboxMessage]:
         """Mark up to `limit` due rows as ours, keeping each chat's messages in order.
 
         A chat's rows are claimed only by whoever takes its oldest unfinished row (its head),
         and only while they are due one after another: so a deferred message is never
         overtaken, and two processes never send to the same chat at once. Rows whose claim
         ran out (a crashed process) are due again. PostgreSQL skips heads another process is
-        claiming right now."""
+        claiming right now. `skip_platforms`: rows another process delivers (the web process
+        keeps the console's, whose hub lives there; the worker process all others)."""
         due = or_(and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
                   and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now))
         earlier = aliased(OutboxMessage)
@@ -70,6 +71,8 @@ class OutboxRepo:
             earlier.status.in_((PENDING, SENDING))).exists()
         pick = (select(OutboxMessage.platform, OutboxMessage.target_type, OutboxMessage.target_id)
                 .where(due, ~blocked).order_by(OutboxMessage.id).limit(limit))
+        if skip_platforms:
+            pick = pick.where(OutboxMessage.platform.not_in(list(skip_platforms)))
         if self.session.bind.dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True, of=OutboxMessage)
         targets = [tuple(row) for row in await self.session.execute(pick)]

@@ -1,0 +1,127 @@
+"""What runs while the app runs, by role:
+
+- `all`: one process does everything (the default, and what tests use);
+- `web`: the HTTP side only: edges store events and answer inline presses, the console's own
+  messages are delivered here (its hub lives in this process), no consumer, no scheduler;
+- `worker`: no HTTP at all: the inbox consumer, delivery to the platforms and the scheduler
+  (`sitebot work`, on the second core; it finds new events by looking at the inbox often).
+
+Web and worker share nothing but the database, so either can be restarted alone.
+"""
+from __future__ import annotations
+
+import asyncio
+from contextlib import AsyncExitStack
+from datetime import datetime
+from functools import partial
+from typing import AsyncIterator, Callable
+
+from aiohttp import web
+
+from bot import keys
+from bot.console.adapter import ConsoleAdapter
+from bot.delivery.ports import Adapter
+from bot.delivery.worker import DeliveryWorker
+from bot.edges import Edge
+from bot.inbound import InboundPipeline
+from bot.inbox import InboxConsumer
+from bot.jobs import JobSpec, start_scheduler
+from bot.paths import TEMPLATES_DIR
+from bot.platforms import PLATFORMS
+from bot.settings import Settings
+from domain.demo import seed_demo
+from domain.people import ensure_admins
+from domain.store.engine import make_engine
+from domain.store.inbox import Inbox
+from domain.store.inbox_writer import InboxWriter
+from domain.store.migrate import upgrade, wait_for_head
+from domain.store.uow import Store
+from handlers.changes.jobs import warn_role_gaps
+from handlers.chat.context import Deps
+from handlers.chat.dispatch import Dispatcher
+from handlers.chat.i18n import Catalog
+from handlers.chat.jobs import JobRunner
+from handlers.chat.ports import GroupMaker
+from handlers.registry import build_actions, build_card_views, build_jobs, build_router
+
+ROLES = ("all", "web", "worker")
+WORKER_POLL_SECONDS = 0.05     # how often a worker process looks for new events and rows
+
+
+def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime], *, demo: bool,
+            background: bool, role: str) -> Callable[[web.Application], AsyncIterator[None]]:
+    """The app's cleanup context: builds the running parts at start-up, stops them at exit."""
+    async def run(app: web.Application) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            store = Store(make_engine(settings.database_url))
+            stack.push_async_callback(store.close)
+            if role == "worker":
+                await wait_for_head(store.engine)   # the web process migrates
+            else:
+                await upgrade(store.engine)
+                async with store.transaction() as tx:
+                    if demo:
+                        await seed_demo(tx, clock(), settings.timezone)
+                    await ensure_admins(tx, settings.admin_identities, clock())
+                await warn_role_gaps(store, settings.changes)  # a chain rule naming a role nobody holds
+            adapters: dict[str, Adapter] = {}
+            if settings.console and role != "worker":
+                adapters["console"] = ConsoleAdapter(app[keys.HUB])
+            for edge in edges:
+                adapters[edge.platform] = await edge.start(app)
+                stack.push_async_callback(edge.stop)
+            polling = role == "worker"
+            # The console's hub lives in the web process: its rows are delivered there, the
+            # platforms' rows by the worker process.
+            others = {"web": [p.name for p in PLATFORMS], "worker": ["console"]}.get(role, [])
+            sending = {k: v for k, v in adapters.items() if k not in others}
+            worker = DeliveryWorker(store, adapters, settings.delivery, clock,
+                                    idle_seconds=0.1 if polling else 1.0, leave_to_others=others)
+            deps = _deps(settings, adapters)
+            dispatcher = Dispatcher(store, deps, build_router(), build_actions(), clock, worker.poke)
+            inbox = await Inbox.open(store.engine, settings.database_url)
+            stack.push_async_callback(inbox.close)
+            writer = InboxWriter(inbox.engine)
+            pipeline = InboundPipeline(dispatcher, app[keys.MEDIA], writer, clock)
+            for edge in edges:
+                pipeline.register(edge.platform, edge.handling())
+            consumer = InboxConsumer(inbox, writer, pipeline, clock,
+                                     poll_seconds=WORKER_POLL_SECONDS if polling else 5.0)
+            writer.on_stored = consumer.poke
+            runner = JobRunner(store, deps, clock, worker.poke)
+            app[keys.STORE], app[keys.WORKER], app[keys.DISPATCHER] = store, worker, dispatcher
+            app[keys.INBOUND], app[keys.INBOX], app[keys.JOBS] = pipeline, consumer, runner
+            writer.start()
+            stack.push_async_callback(writer.stop)
+            if background:   # tests drive the consumer, the worker and the jobs themselves
+                await _background(stack, role, consumer, worker, runner, settings, sending)
+            yield
+    return run
+
+
+def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:
+    return Deps(catalog=Catalog(TEMPLATES_DIR / "i18n"), rules=settings.tickets,
+                timezone=settings.timezone, base_url=settings.base_url,
+                default_locale=settings.default_locale,
+                max_message_length=settings.max_message_length, card_views=build_card_views(),
+                finance=settings.finance, changes=settings.changes,
+                group_makers={name: adapter for name, adapter in adapters.items()
+                              if isinstance(adapter, GroupMaker)})
+
+
+async def _background(stack: AsyncExitStack, role: str, consumer: InboxConsumer,
+                      worker: DeliveryWorker, runner: JobRunner, settings: Settings,
+                      sending: dict[str, Adapter]) -> None:
+    if role != "web":
+        consumer.start()
+        stack.push_async_callback(consumer.stop)
+        jobs = [JobSpec(j.name, partial(j.run, runner), j.seconds) for j in build_jobs()]
+        scheduler = start_scheduler(jobs, settings.timezone)
+        stack.callback(scheduler.shutdown, wait=False)
+    if sending:
+        task = asyncio.create_task(worker.run(), name="delivery")
+
+        async def stop() -> None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        stack.push_async_callback(stop)
