@@ -3,7 +3,7 @@
 An edge adds its webhook routes when the app is built and, while the app runs, owns its API
 client, which it hands to the delivery worker as the platform's adapter. A platform is enabled
 when its identifying setting is present (`bot/platforms.py`); its package is imported only
-then, so a console-only start never pays for lark-oapi's import time.
+then, so a start pays only for the platforms it uses.
 """
 from __future__ import annotations
 

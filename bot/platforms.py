@@ -2,7 +2,7 @@
 (edge, verify, events, cards, api, adapter, config) plus one row here.
 
 Only names are kept here, so reading the table imports no platform: an edge's package (and
-its SDK, such as lark-oapi) is imported only when its platform is enabled.
+what it needs) is imported only when its platform is enabled.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Outbound through the real lark-oapi client against the fake open platform: token expiry,
+"""Outbound through the real API client (one pooled aiohttp session) against the fake open platform: token expiry,
 rate limits, lost answers, refusals, idempotency, images."""
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The ticket flow through Feishu end to end: signed, encrypted callbacks in; cards out through
-the real lark-oapi client to the fake open platform; clicks answered inline within the deadline
+the real API client to the fake open platform; clicks answered inline within the deadline
 and other copies PATCHed."""
 from __future__ import annotations
 
