@@ -1,13 +1,20 @@
-"""The SLA scan on a big ticket table: its cost follows the number of due tickets, not the total.
+"""The SLA scan on a big ticket table: its cost follows the number of due tickets, not the total,
+and a pass performs 1,000 due steps in well under 2 s.
 
 Fills a scratch database with N tickets in a few bulk INSERT … SELECT statements (most of them
-closed, some open with their next step in the future, a few hundred due now), then prints:
-the scan query's time (the range scan of ix_tickets_next_due that `tickets.sla` runs every
-minute), the query plan, and the time of one full pass that performs the due steps (a 75 %
-warning each, with its outbox rows) — after which the next scan finds nothing.
+closed, some open with their next step in the future), then prints:
+- the scan query's time (the range scan of ix_tickets_next_due that `tickets.sla` runs every
+  minute) and its plan;
+- full passes (`handlers.tickets.jobs.scan`) over `--due` tickets due now, each pass on a fresh
+  group of them: `--kind warn`, a 75 % warning each (one message to the assignee), or
+  `--kind escalate`, level 2 (项目部) each (the live ticket card and a text to the project
+  manager and the department head, a note in the project's internal group); median, best and
+  worst of `--passes` passes — after which the next scan finds nothing;
+- the reference, measured in the same run: the same steps performed one transaction per step,
+  as the pass did before it batched them (`--reference` tickets).
 
 Usage:
-  python bench/tickets_scan.py --db sqlite [--tickets 100000] [--due 300]
+  python bench/tickets_scan.py --db sqlite [--tickets 100000] [--due 1000] [--kind warn]
   python bench/tickets_scan.py --db postgresql --url postgresql+asyncpg://…/sitebot_bench …
 The PostgreSQL database is emptied first, so its name must contain "bench" or "test"
 (`scripts/pg-test-server sitebot_bench` makes one).
@@ -39,7 +46,9 @@ from handlers.chat.context import Deps  # noqa: E402
 from handlers.chat.i18n import Catalog  # noqa: E402
 from handlers.chat.jobs import JobRunner  # noqa: E402
 from handlers.registry import build_card_views  # noqa: E402
-from handlers.tickets.jobs import scan  # noqa: E402
+from domain.tickets import escalation  # noqa: E402
+from domain.tickets.records import Policy  # noqa: E402
+from handlers.tickets.jobs import MAX_STEPS_PER_TICKET, _performer, scan  # noqa: E402
 
 COLUMNS = ("project_id, title, description, category, severity, status, reporter_id, assignee_id, "
            "created_at, updated_at, version, closed_at, next_due_at, sla_since, sla_banked_seconds, "
@@ -62,39 +71,52 @@ def series(dialect: str, count: int) -> str:
             "SELECT i FROM s) AS s")
 
 
-async def fill(store: Store, total: int, due: int, open_share: float, now: datetime,
+async def fill(store: Store, total: int, open_share: float, now: datetime,
                people: tuple[int, int, int]) -> None:
+    """The background: closed tickets, and open ones whose next step is later."""
+    t = lambda minutes: sql_time(store.dialect, ":base", minutes)  # noqa: E731
+    opened = int(total * open_share)
+    await _insert(store, now, people, [
+        # closed: nothing to come, so not in the partial index at all
+        (total - opened, f"'closed', {t('-(i % 525600) - 4320')}, {t('-(i % 525600) - 4320')}, 1, "
+                         f"{t('-(i % 525600)')}, NULL, NULL, 0"),
+        # open and running, next step later (up to three days ahead)
+        (opened, f"'in_progress', {t('-60')}, {t('-60')}, 2, NULL, {t('1 + i % 4320')}, {t('-60')}, 0"),
+    ])
+
+
+async def add_due(store: Store, count: int, kind: str, now: datetime, people: tuple[int, int, int]) -> None:
+    """`count` tickets with one step due now: reported 25 minutes ago, the 75 % accept warning
+    fell due at 22.5 minutes (warn); or reported 35 minutes ago and warned, not accepted at
+    30 minutes, so level 2 is due (escalate)."""
+    t = lambda minutes: sql_time(store.dialect, ":base", minutes)  # noqa: E731
+    true = "true" if store.dialect == "postgresql" else "1"
+    group = (f"'open', {t('-25')}, {t('-25')}, 1, NULL, {t('-2.5')}, {t('-25')}, 0" if kind == "warn" else
+             f"'open', {t('-35')}, {t('-35')}, 1, NULL, {t('-5')}, {t('-35')}, {true}")
+    await _insert(store, now, people, [(count, group)])
+
+
+async def _insert(store: Store, now: datetime, people: tuple[int, int, int],
+                  groups: list[tuple[int, str]]) -> None:
     dialect = store.dialect
     project, reporter, assignee = people
-    base = ":base"
     false = "false" if dialect == "postgresql" else "0"
-    opened = max(int(total * open_share) - due, 0)
-    closed = total - opened - due
-    t = lambda minutes: sql_time(dialect, base, minutes)  # noqa: E731
-    groups = [
-        # closed: nothing to come, so not in the partial index at all
-        (closed, f"'closed', {t('-(i % 525600) - 4320')}, {t('-(i % 525600) - 4320')}, 1, "
-                 f"{t('-(i % 525600)')}, NULL, NULL"),
-        # open and running, next step later (up to three days ahead)
-        (opened, f"'in_progress', {t('-60')}, {t('-60')}, 2, NULL, {t('1 + i % 4320')}, {t('-60')}"),
-        # due now: reported 25 minutes ago, the 75 % accept warning fell due at 22.5 minutes
-        (due, f"'open', {t('-25')}, {t('-25')}, 1, NULL, {t('-2.5')}, {t('-25')}"),
-    ]
     async with store.engine.begin() as conn:
         for count, values in groups:
             if count <= 0:
                 continue
-            status, created, updated, version, closed_at, next_due, since = _split(values)
+            status, created, updated, version, closed_at, next_due, since, warned = _split(values)
+            warned = false if warned == "0" else warned
             await conn.execute(text(
                 f"INSERT INTO tickets ({COLUMNS}) SELECT {project}, 'bench ' || i, 'bench ticket', "
                 f"'quality', 'high', {status}, {reporter}, {assignee}, {created}, {updated}, "
-                f"{version}, {closed_at}, {next_due}, {since}, 0, 0, 1, 0, {false}, {false}, 0 "
+                f"{version}, {closed_at}, {next_due}, {since}, 0, 0, 1, 0, {warned}, {false}, 0 "
                 f"FROM {series(dialect, count)}"), {"base": _base(dialect, now)})
         await conn.execute(text("ANALYZE"))
 
 
 def _split(values: str) -> list[str]:
-    """The seven SQL expressions of a group, split on top-level commas."""
+    """The SQL expressions of a group, split on top-level commas."""
     out, depth, current = [], 0, ""
     for char in values:
         if char == "," and depth == 0:
@@ -133,10 +155,11 @@ async def main(args: argparse.Namespace) -> None:
             reporter = await tx.people.by_identity("console", "u-li")
             assignee = await tx.people.by_identity("console", "u-zhao")
         started = time.perf_counter()
-        await fill(store, args.tickets, args.due, args.open_share, now,
-                   (project.id, reporter.id, assignee.id))
+        people = (project.id, reporter.id, assignee.id)
+        await fill(store, args.tickets, args.open_share, now, people)
+        await add_due(store, args.due, args.kind, now, people)
         filled = time.perf_counter() - started
-        print(f"{store.dialect}: {args.tickets:,} tickets ({args.due} due) inserted in {filled:.1f} s")
+        print(f"{store.dialect}: {args.tickets:,} tickets (+{args.due} due) inserted in {filled:.1f} s")
         times, found = [], 0
         for _ in range(args.repeat):
             started = time.perf_counter()
@@ -149,15 +172,53 @@ async def main(args: argparse.Namespace) -> None:
         deps = Deps(catalog=Catalog(TEMPLATES_DIR / "i18n"), rules=settings.tickets,
                     timezone=settings.timezone, card_views=build_card_views())
         runner = JobRunner(store, deps, lambda: now, name="bench")
-        started = time.perf_counter()
-        performed = await scan(runner)
-        acted = time.perf_counter() - started
-        print(f"full pass: {performed} steps performed in {acted:.2f} s "
-              f"({acted / max(performed, 1) * 1000:.1f} ms each)")
+        passes, steps = [], []
+        for number in range(args.passes):
+            if number:
+                await add_due(store, args.due, args.kind, now, people)
+            started = time.perf_counter()
+            steps.append(await scan(runner))
+            passes.append(time.perf_counter() - started)
         started = time.perf_counter()
         again = await scan(runner)
-        print(f"next pass: {again} steps, {(time.perf_counter() - started) * 1000:.2f} ms")
+        left = (time.perf_counter() - started) * 1000
+        print(f"full pass ({args.kind}): {steps[-1]} steps in median {statistics.median(passes):.2f} s "
+              f"(best {min(passes):.2f}, worst {max(passes):.2f} s over {args.passes} passes of "
+              f"{args.due} due tickets; steps per pass {min(steps)}–{max(steps)}); "
+              f"{statistics.median(passes) / max(steps[-1], 1) * 1000:.2f} ms a step")
+        print(f"next pass: {again} steps, {left:.2f} ms")
+        if args.reference:
+            await add_due(store, args.reference, args.kind, now, people)
+            async with store.transaction() as tx:
+                due = await tx.tickets.due(now, limit=args.reference)
+            started = time.perf_counter()
+            done = await one_by_one(runner, due)
+            took = time.perf_counter() - started
+            print(f"reference, one transaction per step (the pass before batching): {done} steps in "
+                  f"{took:.2f} s, {took / max(done, 1) * 1000:.1f} ms a step "
+                  f"(1,000 steps ≈ {took / max(done, 1) * 1000:.1f} s)")
         await store.close()
+
+
+async def one_by_one(runner: JobRunner, due: list[int]) -> int:
+    """The SLA pass as it was: each ticket read in its own transaction, each step performed in
+    its own (`JobRunner.once`), a ticket with nothing due refreshed in a third."""
+    policy = Policy(runner.deps.rules, runner.deps.timezone)
+    now, performed = runner.clock(), 0
+    for ticket_id in due:
+        for _ in range(MAX_STEPS_PER_TICKET):
+            async with runner.reading() as tx:
+                ticket = await tx.tickets.get(ticket_id)
+                step = await escalation.first_due(tx, policy, ticket, now) if ticket else None
+            if step is None:
+                async with runner.store.transaction() as tx:
+                    await escalation.refresh_stale(tx, policy, ticket_id)
+                break
+            key = step.key(ticket_id)
+            if not await runner.once(key, _performer(policy, ticket_id, key)):
+                break
+            performed += 1
+    return performed
 
 
 async def explain(store: Store, now: datetime) -> list[str]:
@@ -175,16 +236,20 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--url", default=None, help="database URL (required for postgresql; "
                         "default SITEBOT_BENCH_DATABASE_URL)")
     parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--due", type=int, default=300)
+    parser.add_argument("--due", type=int, default=1000, help="tickets due in each pass")
+    parser.add_argument("--kind", choices=("warn", "escalate"), default="warn", help="the step due")
+    parser.add_argument("--passes", type=int, default=5, help="full passes, each on fresh due tickets")
+    parser.add_argument("--reference", type=int, default=200,
+                        help="tickets for the one-transaction-per-step reference (0: none)")
     parser.add_argument("--open-share", type=float, default=0.05, help="share of tickets still open")
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--repeat", type=int, default=20, help="runs of the scan query")
     args = parser.parse_args()
     if args.db == "postgresql":
         args.url = args.url or os.environ.get("SITEBOT_BENCH_DATABASE_URL")
         if not args.url:
             parser.error("--db postgresql needs --url or SITEBOT_BENCH_DATABASE_URL")
     else:
-        args.url = None if args.url is None else args.url
+        args.url = None   # a scratch file
     return args
 
 
