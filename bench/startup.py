@@ -1,8 +1,14 @@
-"""Start-up time and memory of `sitebot serve --demo` on a fresh SQLite database.
+"""Start-up time and memory of `sitebot serve`, beside a bare aiohttp server started the same way.
 
-Starts the real command, polls /healthz until it answers 200, and prints the time to ready and
-the server's resident memory (RSS) then, and again after 200 console messages.
-Usage: python bench/startup.py [--runs 3] [--messages 200] [--port N]
+Each case starts the real command, polls /healthz until it answers 200, and records the time
+from exec to ready and the resident memory (RSS) then. Cases, in turn, `--runs` times each:
+- bare:      a minimal aiohttp app answering /healthz (Python + aiohttp, the floor);
+- restart:   sitebot on an existing SQLite database, no platform, no console (idle);
+- platforms: the same with Feishu, WeCom and DingTalk enabled (their APIs unreachable: start-up
+             must not wait for them);
+- demo:      a fresh database (migrations + demo seed, console on), then RSS again after
+             `--messages` console reports.
+Usage: python bench/startup.py [--runs 3] [--messages 200]
 """
 from __future__ import annotations
 
@@ -17,6 +23,19 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+BARE = ("import sys\nfrom aiohttp import web\napp = web.Application()\n"
+        "async def ok(request): return web.json_response({'status': 'ok'})\n"
+        "app.router.add_get('/healthz', ok)\nweb.run_app(app, port=int(sys.argv[1]), print=None)\n")
+PLATFORMS = {
+    "SITEBOT_FEISHU_APP_ID": "cli_bench", "SITEBOT_FEISHU_APP_SECRET": "s",
+    "SITEBOT_FEISHU_ENCRYPT_KEY": "k", "SITEBOT_FEISHU_BASE_URL": "http://127.0.0.1:9",
+    "SITEBOT_WECOM_CORP_ID": "wwbench", "SITEBOT_WECOM_AGENT_ID": "1000002",
+    "SITEBOT_WECOM_SECRET": "s", "SITEBOT_WECOM_TOKEN": "t",
+    "SITEBOT_WECOM_AES_KEY": "a" * 43, "SITEBOT_WECOM_BASE_URL": "http://127.0.0.1:9",
+    "SITEBOT_DINGTALK_APP_KEY": "dingbench", "SITEBOT_DINGTALK_APP_SECRET": "s",
+    "SITEBOT_DINGTALK_ROBOT_CODE": "r", "SITEBOT_DINGTALK_BASE_URL": "http://127.0.0.1:9",
+}
 
 
 def rss_mib(pid: int) -> float:
@@ -38,53 +57,75 @@ def post(url: str, body: dict) -> None:
     urllib.request.urlopen(request, timeout=10).read()
 
 
-def one_run(port: int, messages: int) -> tuple[float, float, float]:
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "SITEBOT_PORT": str(port),
-               "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bench.db"}
-        started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve", "--demo"], env=env,
-                                stdout=subprocess.DEVNULL, stderr=open(f"{tmp}/server.log", "w"))
+def start(command: list[str], env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen, float]:
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
+    while True:
         try:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    if proc.poll() is not None:
-                        raise SystemExit("sitebot exited during start-up")
-                    time.sleep(0.02)
-            ready = time.perf_counter() - started
-            rss_ready = rss_mib(proc.pid)
-            for i in range(messages):
-                post(f"http://127.0.0.1:{port}/console/api/messages",
-                     {"user": "u-li", "chat": "p001-site", "text": f"报修 {i}号楼渗水"})
-            time.sleep(1)
-            return ready, rss_ready, rss_mib(proc.pid)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:  # say so, with the server's last words
-                print("sitebot did not stop within 15 s of SIGTERM; its log ends:")
-                print(Path(f"{tmp}/server.log").read_text()[-2000:])
-                proc.kill()
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                if r.status == 200:
+                    return proc, time.perf_counter() - started
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"{command} exited during start-up:\n{log.read_text()[-2000:]}")
+            time.sleep(0.01)
+
+
+def stop(proc: subprocess.Popen, log: Path) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:  # say so, with the server's last words
+        print(f"did not stop within 15 s of SIGTERM; its log ends:\n{log.read_text()[-2000:]}")
+        proc.kill()
+
+
+def one_round(tmp: Path, messages: int) -> dict[str, tuple[float, float]]:
+    out: dict[str, tuple[float, float]] = {}
+    sitebot = [sys.executable, "-m", "bot.cli", "serve"]
+    base = {**os.environ, "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bench.db",
+            "SITEBOT_LINK_SECRET": "bench-link-secret-0123456789"}
+    cases = [("bare", [sys.executable, "-c", BARE], {}), ("restart", sitebot, {}),
+             ("platforms", sitebot, PLATFORMS)]
+    for name, command, extra in cases:
+        port, log = free_port(), tmp / f"{name}.log"
+        env = {**base, **extra, "SITEBOT_PORT": str(port)}
+        proc, ready = start(command + ([str(port)] if name == "bare" else []), env, port, log)
+        time.sleep(0.5)   # idle
+        out[name] = (ready, rss_mib(proc.pid))
+        stop(proc, log)
+    port, log = free_port(), tmp / "demo.log"
+    env = {**base, "SITEBOT_PORT": str(port),
+           "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/demo-{time.time_ns()}.db"}
+    proc, ready = start(sitebot + ["--demo"], env, port, log)
+    out["demo"] = (ready, rss_mib(proc.pid))
+    for i in range(messages):
+        post(f"http://127.0.0.1:{port}/console/api/messages",
+             {"user": "u-li", "chat": "p001-site", "text": f"报修 {i}号楼渗水"})
+    time.sleep(1)
+    out["demo+reports"] = (float("nan"), rss_mib(proc.pid))
+    stop(proc, log)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--messages", type=int, default=200)
     args = parser.parse_args()
-    results = [one_run(args.port or free_port(), args.messages) for _ in range(args.runs)]
-    ready = [r[0] for r in results]
-    print(f"start-up to /healthz 200 (fresh SQLite, migrations + demo seed): "
-          f"median {statistics.median(ready):.2f} s (runs: {', '.join(f'{x:.2f}' for x in ready)})")
-    print(f"RSS when ready: median {statistics.median(r[1] for r in results):.1f} MiB")
-    print(f"RSS after {args.messages} console reports (tickets + cards): "
-          f"median {statistics.median(r[2] for r in results):.1f} MiB")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], check=True,
+                       env={**os.environ, "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{root}/bench.db"},
+                       stdout=subprocess.DEVNULL)
+        rounds = [one_round(root, args.messages) for _ in range(args.runs)]
+    print(f"start-up to /healthz 200, {args.runs} rounds (median, min–max); RSS when ready")
+    for name in rounds[0]:
+        times = [r[name][0] for r in rounds]
+        rss = [r[name][1] for r in rounds]
+        when = ("" if times[0] != times[0] else
+                f"{statistics.median(times):5.2f} s ({min(times):.2f}–{max(times):.2f})")
+        print(f"  {name:<13} {when:<26} RSS {statistics.median(rss):6.1f} MiB")
 
 
 if __name__ == "__main__":
