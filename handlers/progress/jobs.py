@@ -118,11 +118,9 @@ async def scan_weekly(runner: JobRunner) -> int:
     async with runner.reading() as tx:
         due = [(p.id, weekly_key(p, today)) for p in await tx.progress.active_projects()]
         done = await tx.progress.claimed([key for _, key in due])
-    performed = 0
-    for project_id, key in due:
-        if key not in done:
-            performed += await runner.once(key, partial(_weekly, project_id, today - timedelta(days=1)))
-    return performed
+    last = today - timedelta(days=1)
+    return await runner.many([(key, partial(_weekly, project_id, last)) for project_id, key in due
+                              if key not in done], chunk=CHUNK)
 
 
 async def _weekly(project_id: int, last: date, effect: Effect) -> None:
