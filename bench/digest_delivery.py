@@ -1,13 +1,19 @@
 """Digests for many projects at the same minute, delivered within the platforms' limits.
 
-Seeds N projects (each with milestones and today's site log, bound to one customer group on
-Feishu, a WeCom group robot or a DingTalk group robot; every 20 projects share a customer whose
-contact asked for the digest and is reached as a WeCom app member, so a member gets 20
-digests at once), then:
+Seeds N projects (default 10,000; bulk inserts), each with milestones and today's site log,
+bound to one customer group on Feishu, a WeCom group robot or a DingTalk group robot; every 20
+projects share a customer whose contact asked for the digest and is reached as a WeCom app
+member, so a member gets 20 digests at once. Then:
 
-1. render and queue: the real digest job (`handlers.progress.jobs.scan_digests`) at 18:00;
-2. deliver: the real `DeliveryWorker` against a fake platform HTTP server on 127.0.0.1 that
-   ENFORCES the limits and answers 429 when one is exceeded:
+1. render and queue: the real digest job (`handlers.progress.jobs.scan_digests`) at 18:00,
+   `--repeat` times on the same data (claims and outbox emptied between runs): median, best and
+   worst, in projects per second. The reference, measured in the same run first: the same
+   digests one transaction per project with the one-project reads (`had_activity`,
+   `customer_digest`, a card drawn per recipient), as the job did before it batched them, for
+   `--reference` projects;
+2. deliver (the last run's messages): the real `DeliveryWorker` against a fake platform HTTP
+   server on 127.0.0.1, in a process of its own, that ENFORCES the limits and answers 429 when
+   one is exceeded:
      Feishu: 5 per second per chat, 50 per second per app;
      WeCom and DingTalk group robots: 20 per minute per robot;
      WeCom app messages: 30 per minute (and 1000 per hour) per member.
@@ -20,8 +26,11 @@ rate-limit answers (target: zero).
 
 --speedup S divides every limit's period by S, in the adapter and in the fake alike (so 50/s
 becomes 50 per 1/S s): the same schedule, S times faster, for large N on a small machine.
+A PostgreSQL database given with --database-url is emptied first, so its name must contain
+"bench" or "test" (`scripts/pg-test-server sitebot_bench` makes one).
 
-Usage: python bench/digest_delivery.py [--projects 500] [--speedup 1] [--database-url URL]
+Usage: python bench/digest_delivery.py [--projects 10000] [--repeat 3] [--reference 300]
+           [--speedup 1] [--no-deliver] [--database-url URL]
 """
 from __future__ import annotations
 
@@ -29,11 +38,14 @@ import argparse
 import asyncio
 import collections
 import logging
+import multiprocessing
 import os
 import sys
 import tempfile
+import statistics
 import time
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -50,15 +62,18 @@ from domain.enums import Audience, Role  # noqa: E402
 from domain.progress.rules import ProgressRules  # noqa: E402
 from domain.store.engine import make_engine  # noqa: E402
 from domain.store.migrate import upgrade  # noqa: E402
+from domain.progress.digest import customer_digest, had_activity  # noqa: E402
 from domain.store.models import (ChatBinding, Contact, Customer, DailyLog, Identity, Milestone,  # noqa: E402
-                                 OutboxMessage, Person, Project, ProjectMember)
+                                 OutboxMessage, Person, Project, ProjectMember, ScheduledRun)
 from domain.store.uow import Store  # noqa: E402
 from handlers.chat.context import Deps  # noqa: E402
 from handlers.chat.i18n import Catalog  # noqa: E402
 from handlers.chat.jobs import JobRunner  # noqa: E402
-from handlers.progress.jobs import scan_digests  # noqa: E402
+from handlers.progress.cards import digest_card, page_link  # noqa: E402
+from handlers.progress.jobs import digest_key, scan_digests  # noqa: E402
 from domain.tickets.rules import TicketRules  # noqa: E402
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import delete, func, insert, select, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 TZ = ZoneInfo("Asia/Shanghai")
 PROJECTS_PER_CONTACT = 20
@@ -84,13 +99,19 @@ class FakePlatform:
         self.speedup = speedup
         self.sent: collections.Counter[str] = collections.Counter()
         self.refused = 0
+        self.refused_by: collections.Counter[str] = collections.Counter()   # which limit said no
         self.last: dict[str, float] = {}
         self._seen: dict[str, collections.deque] = collections.defaultdict(collections.deque)
 
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/send/{platform}/{kind}/{ident}", self.send)
+        app.router.add_get("/stats", self.stats)
         return app
+
+    async def stats(self, request: web.Request) -> web.Response:
+        return web.json_response({"sent": self.sent, "refused": self.refused, "refused_by": self.refused_by,
+                                  "last": self.last})
 
     async def send(self, request: web.Request) -> web.Response:
         platform, kind, ident = (request.match_info[k] for k in ("platform", "kind", "ident"))
@@ -103,6 +124,7 @@ class FakePlatform:
                 seen.popleft()
             if len(seen) >= count:
                 self.refused += 1
+                self.refused_by[key.replace(ident, "*")] += 1
                 wait = seen[0] + period - now
                 return web.json_response({"code": 99991400, "msg": "request trigger frequency limit"},
                                          status=429, headers={"x-ogw-ratelimit-reset": f"{wait:.3f}"})
@@ -147,47 +169,98 @@ def platform_of(index: int) -> tuple[str, str]:
 
 
 async def seed(store: Store, n: int, now: datetime, today: date) -> None:
+    """Bulk inserts (a few statements per table), the same data the ORM objects would make."""
     async with store.transaction() as tx:
-        foreman = Person(name="李工长", org_roles=[], created_at=now)
-        tx.add(foreman)
-        customers = []
-        for c in range((n + PROJECTS_PER_CONTACT - 1) // PROJECTS_PER_CONTACT):
-            customer = Customer(name=f"客户{c:04d}", type="developer", tags=[], created_at=now)
-            contact = Person(name=f"业主{c:04d}", org_roles=[], created_at=now)
-            tx.add(customer)
-            tx.add(contact)
-            customers.append((customer, contact))
-        await tx.flush()
-        for customer, contact in customers:
-            tx.add(Identity(person_id=contact.id, platform="wecom", external_id=f"owner{customer.id}",
-                            alt_ids={}, created_at=now))
-            tx.add(Contact(customer_id=customer.id, person_id=contact.id, name=contact.name,
-                           wants_digest=True))
-        for i in range(n):
-            platform, chat = platform_of(i)
-            project = Project(code=f"P-{i + 1:05d}", name=f"项目{i + 1}", assignment_rules={}, calendar={},
-                              customer_id=customers[i // PROJECTS_PER_CONTACT][0].id, created_at=now)
-            tx.add(project)
-            if i % 500 == 499:
-                await tx.flush()
-        await tx.flush()
-        projects = list(await tx.session.scalars(select(Project).order_by(Project.id)))
+        async def run(model: type, rows: list[dict]) -> None:
+            await tx.session.execute(insert(model.__table__), rows)   # Core executemany
+
+        await run(Person, [{"name": "李工长", "org_roles": [], "created_at": now}])
+        foreman = await tx.session.scalar(select(Person.id).where(Person.name == "李工长"))
+        groups = (n + PROJECTS_PER_CONTACT - 1) // PROJECTS_PER_CONTACT
+        await run(Customer, [{"name": f"客户{c:04d}", "type": "developer", "tags": [], "created_at": now}
+                                     for c in range(groups)])
+        await run(Person, [{"name": f"业主{c:04d}", "org_roles": [], "created_at": now}
+                                   for c in range(groups)])
+        customers = list(await tx.session.scalars(select(Customer.id).order_by(Customer.id)))
+        owners = list(await tx.session.scalars(
+            select(Person.id).where(Person.name.like("业主%")).order_by(Person.id)))
+        await run(Identity, [{"person_id": o, "platform": "wecom", "external_id": f"owner{c}",
+                                      "alt_ids": {}, "created_at": now} for c, o in zip(customers, owners)])
+        await run(Contact, [{"customer_id": c, "person_id": o, "name": f"业主{i:04d}",
+                                     "wants_digest": True} for i, (c, o) in enumerate(zip(customers, owners))])
+        await run(Project, [{"code": f"P-{i + 1:05d}", "name": f"项目{i + 1}", "assignment_rules": {},
+                                     "calendar": {}, "customer_id": customers[i // PROJECTS_PER_CONTACT],
+                                     "created_at": now} for i in range(n)])
+        projects = list(await tx.session.scalars(select(Project.id).order_by(Project.id)))
+        bindings, members, milestones, logs = [], [], [], []
         for i, project in enumerate(projects):
             platform, chat = platform_of(i)
-            tx.add(ChatBinding(platform=platform, chat_id=chat, project_id=project.id,
-                               audience=Audience.CUSTOMER.value, created_at=now))
-            tx.add(ProjectMember(project_id=project.id, person_id=foreman.id, role=Role.FOREMAN.value,
-                                 created_at=now))
+            bindings.append({"platform": platform, "chat_id": chat, "project_id": project,
+                             "audience": Audience.CUSTOMER.value, "created_at": now})
+            members.append({"project_id": project, "person_id": foreman, "role": Role.FOREMAN.value,
+                            "created_at": now})
             for seq, (name, weight, done) in enumerate((("基础", 20, 100), ("主体", 40, 60),
                                                         ("装修", 40, 0)), 1):
-                tx.add(Milestone(project_id=project.id, name=name, seq=seq, weight=weight, progress=done,
-                                 planned_start=today - timedelta(days=120 - 40 * seq),
-                                 planned_end=today + timedelta(days=40 * seq - 100),
-                                 actual_start=today - timedelta(days=120) if done else None))
-            tx.add(DailyLog(project_id=project.id, log_date=today, author_id=foreman.id, weather="晴",
-                            work_done="主体结构 5 层钢筋绑扎", crew_count=30, photos=[], created_at=now))
-            if i % 500 == 499:
-                await tx.flush()
+                milestones.append({"project_id": project, "name": name, "seq": seq, "weight": weight,
+                                   "progress": done, "planned_start": today - timedelta(days=120 - 40 * seq),
+                                   "planned_end": today + timedelta(days=40 * seq - 100),
+                                   "actual_start": today - timedelta(days=120) if done else None})
+            logs.append({"project_id": project, "log_date": today, "author_id": foreman, "weather": "晴",
+                         "work_done": "主体结构 5 层钢筋绑扎", "crew_count": 30, "photos": [],
+                         "created_at": now})
+        for model, rows in ((ChatBinding, bindings), (ProjectMember, members), (Milestone, milestones),
+                            (DailyLog, logs)):
+            await run(model, rows)
+
+
+async def reset(store: Store) -> None:
+    """Forget today's digests: their claims and the messages they queued."""
+    async with store.transaction() as tx:
+        await tx.session.execute(delete(OutboxMessage))
+        await tx.session.execute(delete(ScheduledRun).where(ScheduledRun.key.like("digest:%")))
+
+
+async def one_by_one(runner: JobRunner, day: date, count: int) -> int:
+    """The digest job as it was: one transaction per project (`JobRunner.once`), reading
+    the project's data with the one-project queries, a card drawn for each recipient."""
+    async with runner.reading() as tx:
+        projects = (await tx.progress.active_projects())[:count]
+    performed = 0
+    for project in projects:
+        performed += await runner.once(digest_key(project, day), partial(_one_digest, project.id, day))
+    return performed
+
+
+async def _one_digest(project_id: int, day: date, effect) -> None:  # noqa: ANN001
+    deps, tx = effect.deps, effect.tx
+    project = await tx.projects.get(project_id)
+    idle_ok = project.digest_when_idle if project.digest_when_idle is not None else deps.progress.send_when_idle
+    if not idle_ok and not await had_activity(tx, project, day, deps.timezone):
+        return
+    data = await customer_digest(tx, project, day, deps.timezone)
+
+    def card(locale: str):  # noqa: ANN202
+        return digest_card(deps, locale, data, page_link(deps, locale, project, effect.now))
+
+    await effect.post_to_project(project.id, Audience.CUSTOMER, card, "digest")
+    if project.customer_id is not None:
+        for person in await tx.progress.digest_contacts(project.customer_id):
+            await effect.notify(person, card, "digest-dm")
+
+
+async def scratch(url: str, tmp: str) -> Store:
+    """A store on an empty database: a file in `tmp`, or the PostgreSQL database `url` emptied."""
+    store = Store(make_engine(url or f"sqlite+aiosqlite:///{tmp}/bench.db"))
+    if store.dialect == "postgresql":
+        name = make_url(url).database or ""
+        if "bench" not in name and "test" not in name:
+            raise SystemExit(f"refusing to empty database {name!r}: use a scratch database "
+                             "whose name contains 'bench' or 'test'")
+        async with store.engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+    await upgrade(store.engine)
+    return store
 
 
 def fastest_possible(rows: list[OutboxMessage], speedup: float) -> float:
@@ -203,17 +276,19 @@ def fastest_possible(rows: list[OutboxMessage], speedup: float) -> float:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--projects", type=int, default=500)
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of render and queue")
+    parser.add_argument("--reference", type=int, default=300,
+                        help="projects for the one-transaction-per-digest reference (0: none)")
     parser.add_argument("--speedup", type=float, default=1.0)
+    parser.add_argument("--no-deliver", action="store_true", help="render and queue only")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=200)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.database_url or f"sqlite+aiosqlite:///{tmp}/bench.db"
-        store = Store(make_engine(url))
-        await upgrade(store.engine)
+        store = await scratch(args.database_url, tmp)
         now = datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc)   # 18:00 in Shanghai
         today = now.astimezone(TZ).date()
         started = time.perf_counter()
@@ -224,28 +299,60 @@ async def main() -> None:
         deps = Deps(catalog=Catalog(TEMPLATES_DIR / "i18n"), rules=TicketRules(), timezone=TZ,
                     progress=ProgressRules(), page_link=lambda project, at: links.url(project.code, at))
         runner = JobRunner(store, deps, lambda: now, name="bench")
-        started = time.perf_counter()
-        performed = await scan_digests(runner)
-        render = time.perf_counter() - started
+        if args.reference:
+            started = time.perf_counter()
+            done = await one_by_one(runner, today, args.reference)
+            took = time.perf_counter() - started
+            print(f"reference, one transaction per digest (the job before batching): {done} digests in "
+                  f"{took:.1f} s, {done / took:.0f} projects/s ({args.projects} would take "
+                  f"{args.projects * took / max(done, 1):.0f} s)")
+            await reset(store)
+        times = []
+        for number in range(args.repeat):
+            if number:
+                await reset(store)
+            started = time.perf_counter()
+            performed = await scan_digests(runner)
+            times.append(time.perf_counter() - started)
         async with store.transaction() as tx:
             rows = list(await tx.session.scalars(select(OutboxMessage)))
-        print(f"render and queue: {render:.1f} s for {performed} digests, {len(rows)} messages "
-              f"({len(rows) / render:.0f} messages/s)")
+        render = statistics.median(times)
+        print(f"render and queue: {performed} digests, {len(rows)} messages in median {render:.2f} s "
+              f"(best {min(times):.2f}, worst {max(times):.2f} s over {args.repeat} runs): "
+              f"{performed / render:.0f} projects/s, {len(rows) / render:.0f} messages/s")
+        if not args.no_deliver:
+            await deliver(store, rows, args)
+        await store.close()
 
-        fake = FakePlatform(args.speedup)
-        runner_web = web.AppRunner(fake.app())
-        await runner_web.setup()
-        site = web.TCPSite(runner_web, "127.0.0.1", 0)
+
+def serve_fake(speedup: float, conn) -> None:  # noqa: ANN001 - a multiprocessing connection
+    """The fake platform in a process of its own, as the real ones are elsewhere: the arrival
+    times it counts are not bunched by the bench's own event loop."""
+    async def serve() -> None:
+        runner = web.AppRunner(FakePlatform(speedup).app(), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
-        port = site._server.sockets[0].getsockname()[1]
+        conn.send(site._server.sockets[0].getsockname()[1])
+        await asyncio.Event().wait()
+    asyncio.run(serve())
+
+
+async def deliver(store: Store, rows: list[OutboxMessage], args: argparse.Namespace) -> None:
+    parent, child = multiprocessing.Pipe()
+    fake = multiprocessing.get_context("spawn").Process(target=serve_fake, args=(args.speedup, child),
+                                                        daemon=True)
+    fake.start()
+    port = await asyncio.get_running_loop().run_in_executor(None, parent.recv)
+    base = f"http://127.0.0.1:{port}"
+    try:
         async with ClientSession(connector=TCPConnector(limit=200),
                                  timeout=ClientTimeout(total=30)) as http:
-            adapters = {p: BenchAdapter(p, http, f"http://127.0.0.1:{port}", args.speedup)
-                        for p in ("feishu", "wecom", "dingtalk")}
+            adapters = {p: BenchAdapter(p, http, base, args.speedup) for p in ("feishu", "wecom", "dingtalk")}
             settings = DeliverySettings(batch_size=args.batch_size, concurrency=args.concurrency)
             worker = DeliveryWorker(store, adapters, settings, lambda: datetime.now(timezone.utc),
                                     idle_seconds=0.05)
-            started = time.perf_counter()
+            began = time.monotonic()
             task = asyncio.create_task(worker.run())
             while True:
                 await asyncio.sleep(0.5)
@@ -254,25 +361,27 @@ async def main() -> None:
                         OutboxMessage.status.in_(("pending", "sending"))))
                 if not left:
                     break
-            deliver = time.perf_counter() - started
-            began = time.monotonic() - deliver
+            took = time.monotonic() - began
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
-        await runner_web.cleanup()
-        async with store.transaction() as tx:
-            failed = await tx.session.scalar(select(func.count(OutboxMessage.id)).where(
-                OutboxMessage.status == "failed"))
-        floor = fastest_possible(rows, args.speedup)
-        by_platform = ", ".join(f"{p} {n}" for p, n in sorted(fake.sent.items()))
-        print(f"deliver: {deliver:.1f} s for {sum(fake.sent.values())} messages ({by_platform}); "
-              f"failed {failed}")
-        print(f"achieved rate: {floor / deliver:.0%} of what the limits allow "
-              f"(fastest the limits permit: {floor:.1f} s, speedup {args.speedup:g})")
-        feishu_rate = fake.sent["feishu"] / deliver
-        print(f"feishu app-wide: {feishu_rate:.1f} messages/s of {50 * args.speedup:g}/s allowed")
-        print("last message at: " + ", ".join(f"{k} {t - began:.1f} s" for k, t in sorted(fake.last.items())))
-        print(f"rate-limit errors (429): {fake.refused}")
-        await store.close()
+            async with http.get(f"{base}/stats") as response:
+                stats = await response.json()
+    finally:
+        fake.terminate()
+        fake.join()
+    async with store.transaction() as tx:
+        failed = await tx.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.status == "failed"))
+    floor = fastest_possible(rows, args.speedup)
+    sent = collections.Counter(stats["sent"])
+    by_platform = ", ".join(f"{p} {n}" for p, n in sorted(sent.items()))
+    print(f"deliver: {took:.1f} s for {sum(sent.values())} messages ({by_platform}); failed {failed}")
+    print(f"achieved rate: {floor / took:.0%} of what the limits allow "
+          f"(fastest the limits permit: {floor:.1f} s, speedup {args.speedup:g})")
+    print(f"feishu app-wide: {sent['feishu'] / took:.1f} messages/s of {50 * args.speedup:g}/s allowed")
+    print("last message at: " + ", ".join(f"{k} {t - began:.1f} s" for k, t in sorted(stats["last"].items())))
+    by_limit = ", ".join(f"{k} {n}" for k, n in sorted(stats["refused_by"].items()))
+    print(f"rate-limit errors (429): {stats['refused']}" + (f" ({by_limit})" if by_limit else ""))
 
 
 if __name__ == "__main__":
