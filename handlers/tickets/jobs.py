@@ -1,7 +1,8 @@
 """The SLA scan (job "tickets.sla"): find tickets whose next step is due (index range scan on
 next_due_at), then perform each step once under its idempotency key, a chunk of tickets per
-transaction (`JobRunner.in_batch`: one claim statement, a savepoint per step) — two processes
-or a catch-up after downtime can only perform a step once."""
+transaction (`JobRunner.in_batch`: the chunk's keys claimed in one statement; a step that fails
+is undone alone, see handlers/chat/batch.py) — two processes or a catch-up after downtime can
+only perform a step once."""
 from __future__ import annotations
 
 import logging
@@ -53,9 +54,9 @@ class _ChunkPolicy(Policy):
 
 async def _steps(base: Policy, ticket_ids: list[int], batch: Batch) -> None:
     """A chunk of due tickets in one transaction, in rounds: each ticket's first due step is
-    claimed (one statement for the chunk) and performed in its own savepoint, then the next
-    one for the tickets that moved on, until nothing is due. A ticket whose step another
-    process took, or whose step failed, is left for the next pass."""
+    claimed (one statement for the chunk) and performed, then the next one for the tickets
+    that moved on, until nothing is due. A ticket whose step another process took, or whose
+    step failed, is left for the next pass."""
     tx, now = batch.tx, batch.now
     policy = _ChunkPolicy(base.rules, base.tz)
     tickets = await tx.tickets.many(ticket_ids)
@@ -80,7 +81,7 @@ async def _steps(base: Policy, ticket_ids: list[int], batch: Batch) -> None:
             break
 
 
-async def _read_ahead(batch: Batch, policy: "_ChunkPolicy", tickets: list[Ticket]) -> None:
+async def _read_ahead(batch: Batch, policy: _ChunkPolicy, tickets: list[Ticket]) -> None:
     """What the steps read, in one query each: projects (calendars), assignees and reporters,
     the projects' members and groups, the holders of the org-wide roles escalation names, and
     where to reach them all."""
