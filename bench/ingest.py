@@ -1,0 +1,273 @@
+"""The Feishu ack path, black-box over HTTP: how fast sitebot answers POST /webhooks/feishu,
+beside a bare aiohttp server answering {} (the framework's own limit), on the SAME
+pre-generated stream of signed, encrypted im.message.receive_v1 events.
+
+Setup (not measured): `sitebot db upgrade`; 40 projects (domain.store: no command creates
+one); `sitebot admin add` for an admin; `sitebot serve` on SQLite (or --database-url
+postgresql+asyncpg://…, then on a scratch database created on that server and dropped after)
+with Feishu pointed at a fake open platform on 127.0.0.1 (bench/feishu_load.py) that enforces
+Feishu's send limits; then, by signed chat events, the admin binds 40 group chats (`绑定 P-0xx`)
+and adds 3 people to each (`成员 添加 @… P-0xx 质检员|施工员`). Every server process is pinned to
+CPU 0, this generator (and the fake) to CPU 1.
+
+Events: by default plain group chatter from those registered people in the bound chats ("收到",
+"明天上午九点到场" …, no @-mention, no command), so sitebot de-duplicates, looks up who and where,
+finds nothing to do and sends nothing; `--kind report` sends "@sitebot 报修 …" instead (a ticket
+and a card per event). Each event has its own event_id, message_id and nonce; the bare server
+gets exactly the same bytes in the same order first (it restarts the stream if it runs out).
+
+Measured, for each server in turn:
+- closed loop: --connections (64) keep-alive connections, each sending the next event when
+  the last is answered, for --seconds (10): answers per second within the window, non-200
+  count, and the sitebot/bare ratio. The bare figure may be the generator's limit rather than
+  the server's: the "cpu" row says which process was busy — server / generator (with the fake)
+  / every PostgreSQL server process on the machine (sitebot's database when it runs on
+  PostgreSQL) / every other process, 100 % = one whole CPU. A large "other" means someone
+  else's work shared the CPUs and the figures are low.
+- open loop at each of --rates (200,1000) events/s for --seconds: every event is sent at its
+  planned time whatever happened to earlier ones (up to --open-connections at once, the rest
+  wait for a connection), and its latency counts from that PLANNED time, so a slow server
+  shows its whole queueing delay (no coordinated omission). p50/p99/max of all events (a timed
+  out one counts with the time it was given up at, >= --timeout), non-200 answers, timeouts
+  and "> 3 s": answers Feishu would not have waited for (it re-pushes those events).
+  Before each sitebot phase the bench waits (at most --settle s) until sitebot is idle again.
+The bare server's open-loop p99 should be a few ms: that shows the generator keeps up.
+
+Reading it: sitebot's closed-loop requests/s is its ack capacity for this kind of event; an
+open-loop rate above it makes latency grow for the whole phase (the p99 is then the queue
+at the end, capped by sitebot's 2.5 s ack deadline plus the queue in front of its handler).
+
+--git-ref REF runs sitebot from a `git archive` of REF (e.g. HEAD) instead of the working tree,
+for a stable "before" while the tree is being edited, or to compare two commits.
+
+Usage: python bench/ingest.py [--seconds 10] [--rates 200,1000] [--kind chatter|report]
+                              [--database-url postgresql+asyncpg://user:pw@127.0.0.1/db]
+                              [--git-ref HEAD] [--keep]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import feishu_load as fl  # noqa: E402  (re-executes with .venv/bin/python when needed)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="See the module docstring for how to read the figures.")
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase (10)")
+    parser.add_argument("--rates", default="200,1000", help="open-loop rates, events/s (200,1000)")
+    parser.add_argument("--connections", type=int, default=64, help="closed-loop connections (64)")
+    parser.add_argument("--open-connections", type=int, default=256,
+                        help="most connections the open loop keeps open at once (256)")
+    parser.add_argument("--kind", choices=("chatter", "report"), default="chatter",
+                        help="chatter: plain group messages, no reply (default); report: @bot 报修 …")
+    parser.add_argument("--chats", type=int, default=40, help="bound group chats (40)")
+    parser.add_argument("--closed-events", type=int, default=30000,
+                        help="events set aside for the closed loop (30000; sitebot stops early "
+                             "if it uses them all, the bare server starts them again)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="per request, seconds (10)")
+    parser.add_argument("--settle", type=float, default=20.0,
+                        help="at most this long to wait for sitebot to be idle between phases (20)")
+    parser.add_argument("--database-url", default="",
+                        help="PostgreSQL server to use (a scratch database is created on it); "
+                             "default SQLite in a temp dir")
+    parser.add_argument("--limit-status", type=int, choices=(429, 400), default=429,
+                        help="HTTP status of the fake's rate-limit answer (code 99991400); 429 "
+                             "per Feishu's rate-limit doc, 400 as some older APIs (429)")
+    parser.add_argument("--skip-bare", action="store_true", help="measure sitebot only")
+    parser.add_argument("--worker-process", action="store_true",
+                        help="sitebot serve --web (pinned) beside sitebot work (its second process)")
+    parser.add_argument("--git-ref", default="",
+                        help="run sitebot from this commit (git archive into the temp dir) instead "
+                             "of the working tree, e.g. HEAD while the tree is being edited")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (sitebot.log)")
+    return parser.parse_args()
+
+
+def build_stream(layout: fl.Layout, kind: str, counts: list[int]) -> list[list[fl.Prepared]]:
+    """One stream, cut into segments of `counts` events: chats in turn, people in turn."""
+    segments, i = [], 0
+    for count in counts:
+        segment = []
+        for _ in range(count):
+            chat = layout.chats[i % len(layout.chats)]
+            if kind == "report":   # the chat's 质检员 reports a quality problem: one card back
+                event = fl.prepare(chat.people[0], chat.chat_id, fl.report_text(i), at_bot=True)
+            else:
+                sender = chat.people[(i // len(layout.chats)) % len(chat.people)]
+                event = fl.prepare(sender, chat.chat_id, fl.chatter_text(i), at_bot=False)
+            segment.append(event)
+            i += 1
+        segments.append(segment)
+    return segments
+
+
+async def measure(url: str, pid: int, warmup: list[fl.Prepared], closed: list[fl.Prepared],
+                  opens: list[list[fl.Prepared]], rates: list[float], args: argparse.Namespace, *,
+                  stateless: bool, health: str | None) -> dict[Any, Any]:
+    out: dict[Any, Any] = {}
+    cpu = fl.PhaseCpu(pid)
+    await fl.closed_loop(url, warmup, connections=8, seconds=1.0, timeout=args.timeout, cycle=stateless)
+    if health:
+        out["settle_closed"] = await fl.settle(health, args.settle)
+    cpu.start()
+    closed_result = await fl.closed_loop(url, closed, connections=args.connections,
+                                         seconds=args.seconds, timeout=args.timeout, cycle=stateless)
+    closed_result["cpu"] = cpu.shares()
+    closed_result["p50"] = fl.percentile(closed_result["latencies"], 50)
+    closed_result["p99"] = fl.percentile(closed_result["latencies"], 99)
+    out["closed"] = closed_result
+    print(f"  closed loop: {closed_result['rps']:.0f} requests/s", flush=True)
+    for rate, events in zip(rates, opens):
+        if health:
+            out[f"settle_{rate:g}"] = await fl.settle(health, args.settle)
+        cpu.start()
+        results, _ = await fl.open_loop(url, events, [i / rate for i in range(len(events))],
+                                        connections=args.open_connections, timeout=args.timeout)
+        summary = fl.summarize(results)
+        summary["cpu"] = cpu.shares()
+        out[rate] = summary
+        print(f"  open loop {rate:g}/s: p99 {fl.ms(summary['p99'])} ms", flush=True)
+    return out
+
+
+def row(label: str, bare: str, site: str, note: str = "") -> str:
+    return f"  {label:<42}{bare:>22}{site:>26}  {note}".rstrip()
+
+
+def report(args: argparse.Namespace, db: str, rates: list[float], bare: dict | None,
+           site: dict, extra: list[str]) -> None:
+    empty: dict[Any, Any] = {}
+    b = bare or {}
+    print()
+    print(f"ingest: Feishu im.message.receive_v1 ({'@bot 报修' if args.kind == 'report' else 'chatter, no @bot'}), "
+          f"{args.chats} bound chats, sitebot on {db}")
+    print(row("", "bare aiohttp", "sitebot"))
+    bc, sc = b.get("closed", empty), site["closed"]
+    print(f"closed loop, {args.connections} connections, {args.seconds:g} s")
+    ratio = f"sitebot/bare = {sc['rps'] / bc['rps']:.1%}" if bc else ""
+    print(row("requests/s", f"{bc['rps']:.1f}" if bc else "-", f"{sc['rps']:.1f}", ratio))
+    print(row("non-200 / errors+timeouts",
+              f"{bc['non200'] - _errs(bc)} / {_errs(bc)}" if bc else "-",
+              f"{sc['non200'] - _errs(sc)} / {_errs(sc)}"))
+    print(row("latency p50 / p99 ms", f"{fl.ms(bc['p50'])} / {fl.ms(bc['p99'])}" if bc else "-",
+              f"{fl.ms(sc['p50'])} / {fl.ms(sc['p99'])}"))
+    print(row("cpu server / generator / postgres / other", _cpu(bc), _cpu(sc)))
+    if sc.get("exhausted"):
+        print(row("", "", "", f"sitebot used all {args.closed_events} closed-loop events early "
+                              f"(window {sc['window']:.1f} s)"))
+    for rate in rates:
+        bo, so = b.get(rate, empty), site[rate]
+        print(f"open loop {rate:g}/s, {args.seconds:g} s ({so['sent']} events, latency from the planned send)")
+        print(row("latency p50 / p99 / max ms",
+                  f"{fl.ms(bo['p50'])} / {fl.ms(bo['p99'])} / {fl.ms(bo['max'])}" if bo else "-",
+                  f"{fl.ms(so['p50'])} / {fl.ms(so['p99'])} / {fl.ms(so['max'])}"))
+        print(row(f"non-200 / timeouts (>{args.timeout:g} s) / errors",
+                  f"{bo['non200']} / {bo['timeouts']} / {bo['errors']}" if bo else "-",
+                  f"{so['non200']} / {so['timeouts']} / {so['errors']}"))
+        print(row("answered after 3 s (Feishu re-pushes)", str(bo["over_deadline"]) if bo else "-",
+                  str(so["over_deadline"])))
+        print(row("cpu server / generator / postgres / other", _cpu(bo), _cpu(so)))
+        settled = site.get(f"settle_{rate:g}")
+        if settled is not None and settled[0] > 1:
+            waited, probes = settled
+            last = ", ".join(fl.ms(p) for p in probes)
+            print(f"  (before this phase sitebot needed {waited:.1f} s to become idle"
+                  + (f"; it still was not after --settle {args.settle:g} s: /healthz took {last} ms)"
+                     if waited >= args.settle else ")"))
+    for line in extra:
+        print(line)
+
+
+def _errs(result: dict) -> int:
+    return sum(n for s, n in result["statuses"].items() if not isinstance(s, int))
+
+
+def _cpu(result: dict) -> str:
+    return fl.cpu_text(result.get("cpu") if result else None)
+
+
+async def run(args: argparse.Namespace) -> None:
+    rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    fl.warn_if_busy()
+    fl.pin_self(fl.LOAD_CPU)
+    layout = fl.Layout(args.chats)
+    open_counts = [int(rate * args.seconds) for rate in rates]
+    started = time.monotonic()
+    warmup, closed, *opens = build_stream(layout, args.kind, [300, args.closed_events, *open_counts])
+    print(f"prepared {300 + args.closed_events + sum(open_counts)} signed, encrypted events in "
+          f"{time.monotonic() - started:.1f} s", flush=True)
+    procs = fl.Processes()
+    try:
+        bare_result = None
+        if not args.skip_bare:
+            print("bare aiohttp server:", flush=True)
+            bare = fl.BareServer(procs)
+            await bare.start()
+            try:
+                bare_result = await measure(bare.url, bare.proc.pid, warmup, closed, opens, rates,
+                                            args, stateless=True, health=None)
+            finally:
+                bare.stop()
+        with fl.workdir(args.keep) as tmp:
+            async with fl.database(tmp, args.database_url) as (url, db):
+                fake = fl.FakeFeishu(limit_status=args.limit_status)
+                await fake.start()
+                source = None
+                if args.git_ref:
+                    source, commit = fl.snapshot(args.git_ref, tmp / "src")
+                    db += f", sitebot at {commit} ({args.git_ref})"
+                sitebot = fl.Sitebot(procs, tmp, url, fake.url, source, args.worker_process)
+                try:
+                    print(f"sitebot on {db}: setting up {args.chats} chats by chat …", flush=True)
+                    await sitebot.prepare(layout)
+                    await sitebot.start()
+                    await fl.setup_via_chat(sitebot.url, layout, fake)
+                    fake.register(e for segment in (warmup, closed, *opens) for e in segment)
+                    mark = fake.mark()
+                    print("sitebot:", flush=True)
+                    site_result = await measure(sitebot.url, sitebot.proc.pid, warmup, closed, opens,
+                                                rates, args, stateless=False, health=sitebot.health_url)
+                    await asyncio.sleep(1.0)
+                finally:
+                    code = sitebot.stop()
+                    await fake.stop()
+                sent = fake.delivered[mark:]
+                errors = sum(1 for d in sent if any(m in d.text for m in fl.INTERNAL_ERROR_MARKERS))
+                levels, top = sitebot.log_summary()
+                extra = [f"sitebot sent during the measurement: {len(sent)} messages "
+                         f"({errors} saying 'internal error'); rate-limit answers from the fake: "
+                         f"{sum(fake.rate_limited.values())}",
+                         "sitebot log: " + (", ".join(f"{k} {v}" for k, v in sorted(levels.items()))
+                                             or "empty") + f"; exit status {code}"
+                         + (" (killed: still busy 8 s after SIGINT)" if code == -9 else "")]
+                extra += [f"    {n:>6} × {text}" for text, n in top]
+                report(args, db, rates, bare_result, site_result, extra)
+    finally:
+        procs.stop_all()
+
+
+def main() -> None:
+    args = parse_args()
+
+    async def guarded() -> None:
+        fl.install_sigterm(asyncio.current_task())
+        await run(args)
+
+    try:
+        asyncio.run(guarded())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("interrupted; subprocesses stopped, temp dir removed", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,181 @@
+"""The machine side of the benches: CPU pinning, CPU meters, child processes."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Sequence
+from load.events import LOAD_CPU, SERVER_CPU
+
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+
+def cpus_for_pinning() -> bool:
+    try:
+        return {SERVER_CPU, LOAD_CPU} <= os.sched_getaffinity(0)
+    except AttributeError:
+        return False
+
+
+def pin_self(cpu: int = LOAD_CPU) -> bool:
+    if not cpus_for_pinning():
+        print(f"note: CPUs {SERVER_CPU} and {LOAD_CPU} are not both available; not pinning", flush=True)
+        return False
+    os.sched_setaffinity(0, {cpu})
+    return True
+
+
+def pinned(cmd: Sequence[str], cpu: int | None) -> list[str]:
+    if cpu is None or not cpus_for_pinning():
+        return list(cmd)
+    if shutil.which("taskset"):
+        return ["taskset", "-c", str(cpu), *cmd]
+    return list(cmd)  # the child sets its own affinity (bare server) or runs unpinned
+
+
+def warn_if_busy(seconds: float = 1.0) -> float:
+    """Share of the machine's CPUs busy before we start (other work skews every figure)."""
+    def sample() -> tuple[int, int]:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]   # total, idle + iowait
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    busy = 1 - (idle1 - idle0) / max(total1 - total0, 1)
+    if busy > 0.15:
+        print(f"warning: the machine is already {busy:.0%} busy (other processes); "
+              f"the figures will be lower than on a quiet machine", flush=True)
+    return busy
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class CpuMeter:
+    """CPU used by a process (from /proc) or by this process, as a share of one CPU."""
+
+    def __init__(self, pid: int | None = None) -> None:
+        self.pid = pid
+        self._tick = os.sysconf("SC_CLK_TCK")
+        self._start = (0.0, 0.0)
+
+    def _cpu(self) -> float:
+        if self.pid is None:
+            return time.process_time()
+        try:
+            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / self._tick
+        except (OSError, IndexError, ValueError):
+            return float("nan")
+
+    def start(self) -> None:
+        self._start = (self._cpu(), time.monotonic())
+
+    def share(self) -> float:
+        cpu, wall = self._cpu(), time.monotonic()
+        return (cpu - self._start[0]) / max(wall - self._start[1], 1e-9)
+
+
+class PhaseCpu:
+    """CPU shares over a phase: the server process, this process (generator and fake), and
+    everything else on the machine (other people's work skews the figures; this shows it)."""
+
+    def __init__(self, pid: int | None) -> None:
+        self.server, self.generator = CpuMeter(pid), CpuMeter()
+        self._tick = os.sysconf("SC_CLK_TCK")
+        self._busy = 0.0
+
+    def _machine_busy(self) -> float:
+        try:
+            fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:8]]
+        except (OSError, ValueError):
+            return float("nan")
+        return (sum(fields) - fields[3] - fields[4]) / self._tick
+
+    def _postgres(self) -> dict[int, float]:
+        """CPU seconds of each PostgreSQL server process (sitebot's database on PostgreSQL)."""
+        used = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                head, tail = stat.read_text().rsplit(")", 1)
+                if head.endswith("(postgres"):
+                    fields = tail.split()
+                    used[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / self._tick
+            except (OSError, ValueError, IndexError):
+                continue
+        return used
+
+    def start(self) -> None:
+        self.server.start()
+        self.generator.start()
+        self._busy = (self._machine_busy(), self.server._cpu(), self.generator._cpu(),
+                      self._postgres(), time.monotonic())
+
+    def shares(self) -> tuple[float, float, float, float]:
+        """(server, generator, postgres, other processes), each as a share of one CPU."""
+        busy0, server0, generator0, postgres0, wall0 = self._busy
+        wall = max(time.monotonic() - wall0, 1e-9)
+        server = (self.server._cpu() - server0) / wall
+        generator = (self.generator._cpu() - generator0) / wall
+        postgres = sum(used - postgres0.get(pid, 0.0) for pid, used in self._postgres().items()) / wall
+        others = (self._machine_busy() - busy0) / wall - server - generator - postgres
+        return server, generator, postgres, max(others, 0.0)
+
+
+def cpu_text(shares: tuple[float, ...] | None) -> str:
+    if not shares:
+        return "-"
+    return " / ".join(f"{x:.0%}" for x in shares)
+
+
+class Processes:
+    """Every subprocess we start; all stopped on exit (also on Ctrl-C / SIGTERM / crash)."""
+
+    def __init__(self) -> None:
+        self.running: list[subprocess.Popen] = []
+
+    def start(self, cmd: Sequence[str], **kwargs: Any) -> subprocess.Popen:
+        proc = subprocess.Popen(list(cmd), start_new_session=True, **kwargs)
+        self.running.append(proc)
+        return proc
+
+    def stop(self, proc: subprocess.Popen, grace: float = 15.0) -> int | None:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(signal.SIGINT)   # aiohttp shuts down cleanly on SIGINT/SIGTERM
+            try:
+                proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                proc.wait(5)
+        if proc in self.running:
+            self.running.remove(proc)
+        return proc.returncode
+
+    def stop_all(self) -> None:
+        for proc in list(self.running):
+            self.stop(proc, grace=5.0)
+
+
+def install_sigterm(task: asyncio.Task) -> None:
+    """SIGTERM ends the run like Ctrl-C: the main task is cancelled and cleans up."""
+    with contextlib.suppress(NotImplementedError, RuntimeError):
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+
+
