@@ -1,6 +1,8 @@
 """A fake Feishu open platform that enforces the limits and records what arrives."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from aiohttp import web
 
 import collections
@@ -15,6 +17,7 @@ from load.events import APP_ID, APP_SECRET, BOT_OPEN_ID, MESSAGE_ID, Prepared
 from load.machine import free_port
 
 
+@dataclass
 class Delivered:
     at: float                 # time.monotonic() on arrival
     api: str                  # "reply" | "create" | "patch" | "card_update"

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 from load.events import LOAD_CPU, SERVER_CPU
 
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]   # the repository
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 

@@ -1,6 +1,8 @@
 """Closed and open loops of signed events, and their latency summaries."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import aiohttp
 
 import asyncio
@@ -14,6 +16,7 @@ from typing import Any, Sequence
 from load.events import FEISHU_DEADLINE, Prepared
 
 
+@dataclass
 class Result:
     status: int | str          # HTTP status, "timeout" or "error:<Type>"
     latency: float             # seconds from the planned (open loop) or actual send

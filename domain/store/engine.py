@@ -8,18 +8,21 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
-def make_engine(url: str) -> AsyncEngine:
+def make_engine(url: str, *, begin: str = "BEGIN IMMEDIATE") -> AsyncEngine:
+    """`begin`: how a SQLite transaction starts. IMMEDIATE for the main database, whose
+    transactions read and then write; a plain BEGIN where every transaction either only reads
+    or starts by writing (the inbox), so a reader never holds the write lock."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": 30})
-    _sqlite_real_transactions(engine)
+    _sqlite_real_transactions(engine, begin)
     return engine
 
 
-def _sqlite_real_transactions(engine: AsyncEngine) -> None:
+def _sqlite_real_transactions(engine: AsyncEngine, begin: str) -> None:
     """pysqlite's own BEGIN handling breaks SAVEPOINT and defers locks; take it over, as the
     SQLAlchemy docs advise. BEGIN IMMEDIATE takes the write lock up front, so two writers
     queue on busy_timeout instead of failing halfway with "database is locked"."""
@@ -35,4 +38,4 @@ def _sqlite_real_transactions(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn) -> None:  # noqa: ANN001
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql(begin)

@@ -41,7 +41,7 @@ class Inbox:
         own = inbox_url(database_url)
         if own is None:
             return cls(main, owned=False)
-        engine = make_engine(own)
+        engine = make_engine(own, begin="BEGIN")   # readers must not hold the write lock
         async with engine.begin() as conn:   # a queue's one table; no migrations needed
             await conn.run_sync(lambda sync: InboxEvent.__table__.create(sync, checkfirst=True))
         return cls(engine, owned=True)

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.store.models import InboxEvent
 
 log = logging.getLogger(__name__)
+REMOVAL_GATHER_SECONDS = 0.25
 
 
 class InboxFull(Exception):
@@ -49,6 +50,7 @@ class InboxWriter:
         self._waiting: list[tuple[Arrival, asyncio.Future]] = []
         self._handled: list[tuple[str, str]] = []     # (platform, event_id) to remove
         self._wake = asyncio.Event()
+        self._arrived = asyncio.Event()
         self._task: asyncio.Task | None = None
         insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         # A platform's retry of an event already stored is stored once.
@@ -93,12 +95,22 @@ class InboxWriter:
         future = asyncio.get_running_loop().create_future()
         self._waiting.append((arrival, future))
         self._wake.set()
+        self._arrived.set()
         await future
 
     async def _run(self) -> None:
         while True:
             await self._wake.wait()
             self._wake.clear()
+            if not self._waiting:
+                # Only removals: nobody waits for them, so gather a few hundred milliseconds'
+                # worth into one transaction rather than taking the write lock for each (an
+                # arrival ends the wait: it goes at once, and takes the removals with it).
+                self._arrived.clear()
+                try:
+                    await asyncio.wait_for(self._arrived.wait(), REMOVAL_GATHER_SECONDS)
+                except asyncio.TimeoutError:
+                    pass
             await self.flush()
 
     async def _store(self, batch: list[tuple[Arrival, asyncio.Future]],
