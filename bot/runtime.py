@@ -85,7 +85,10 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             pipeline = InboundPipeline(dispatcher, app[keys.MEDIA], writer, clock)
             for edge in edges:
                 pipeline.register(edge.platform, edge.handling())
+            # SQLite has one writer at a time: lanes would only wait on each other's lock (in
+            # SQLite's sleeping busy handler), so one lane there; PostgreSQL runs them side by side.
             consumer = InboxConsumer(inbox, writer, pipeline, clock,
+                                     lanes=1 if store.dialect == "sqlite" else 4,
                                      poll_seconds=WORKER_POLL_SECONDS if polling else 5.0)
             writer.on_stored = consumer.poke
             runner = JobRunner(store, deps, clock, worker.poke)
