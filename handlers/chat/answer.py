@@ -44,7 +44,7 @@ class Answer:
         """Post to every chat bound to the project (optionally only one audience). Returns
         how many chats."""
         count = 0
-        for binding in await self.tx.projects.bindings(project_id=project_id):
+        for binding in await self._bindings(project_id):
             if audience is not None and binding.audience != audience.value:
                 continue
             locale = self.deps.default_locale
@@ -57,13 +57,21 @@ class Answer:
                    prefer: str | None = None) -> bool:
         """Message a person directly (see `direct_identity`), in their language. False when
         they have no identity anywhere (then the caller says so)."""
-        identity = direct_identity(await self.tx.people.identities_of(person.id), prefer)
+        identity = direct_identity(await self._identities(person.id), prefer)
         if identity is None:
             return False
         locale = person.locale or self.deps.default_locale
         self.post(Target(identity.platform, "user", identity.external_id),
                   body(locale) if callable(body) else body, key, locale)
         return True
+
+    async def _bindings(self, project_id: int) -> list:
+        """The chats bound to a project (a batch overrides this with what it read once)."""
+        return await self.tx.projects.bindings(project_id=project_id)
+
+    async def _identities(self, person_id: int) -> list:
+        """A person's platform identities (a batch overrides this with what it read once)."""
+        return await self.tx.people.identities_of(person_id)
 
     def changed(self, card_key: str) -> None:
         """The state behind a live card changed: every posted copy will be redrawn."""

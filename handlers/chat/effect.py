@@ -7,11 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Awaitable, Callable
 
-from domain.enums import Audience
 from domain.store.models import ChatBinding, Identity, Person
-from handlers.chat.answer import Answer, Body, BodyFor, direct_identity
+from handlers.chat.answer import Answer, BodyFor
 from handlers.chat.cards import Card
-from handlers.chat.contract import Target
 
 
 @dataclass
@@ -39,33 +37,13 @@ class Effect(Answer):
         """Message a person directly (on their first platform); False if they have none."""
         return await self.tell(person, body_for, f"{suffix}:{person.id}")
 
-    async def post_to_project(self, project_id: int, audience: Audience | None,
-                              body_for: BodyFor, key: str) -> int:
-        bindings = self.known.bindings.get(project_id)
-        if bindings is None:
-            return await super().post_to_project(project_id, audience, body_for, key)
-        count = 0
-        for binding in bindings:   # as Answer.post_to_project, from what the batch read
-            if audience is not None and binding.audience != audience.value:
-                continue
-            locale = self.deps.default_locale
-            self.post(Target(binding.platform, "chat", binding.chat_id), body_for(locale),
-                      f"{key}:{binding.platform}:{binding.chat_id}", locale)
-            count += 1
-        return count
+    async def _bindings(self, project_id: int) -> list:
+        known = self.known.bindings.get(project_id)
+        return known if known is not None else await super()._bindings(project_id)
 
-    async def tell(self, person: Person, body: Body | BodyFor, key: str,
-                   prefer: str | None = None) -> bool:
-        identities = self.known.identities.get(person.id)
-        if identities is None:
-            return await super().tell(person, body, key, prefer)
-        identity = direct_identity(identities, prefer)   # as Answer.tell, from what the batch read
-        if identity is None:
-            return False
-        locale = person.locale or self.deps.default_locale
-        self.post(Target(identity.platform, "user", identity.external_id),
-                  body(locale) if callable(body) else body, key, locale)
-        return True
+    async def _identities(self, person_id: int) -> list:
+        known = self.known.identities.get(person_id)
+        return known if known is not None else await super()._identities(person_id)
 
 
 Work = Callable[[Effect], Awaitable[None]]
