@@ -74,9 +74,13 @@ class DeliveryWorker:
         for row in rows:
             by_target[(row.platform, row.target_id)].append(row)
         deferred: list[tuple[list[OutboxMessage], float]] = []
-        await asyncio.gather(*(self._deliver_in_order(batch, deferred) for batch in by_target.values()))
-        # One transaction for every row put back this pass: when an app-wide limit is full,
-        # most of a batch waits, and a transaction per row would cost more than the sends.
+        sent: list[tuple[OutboxMessage, str, dict]] = []
+        await asyncio.gather(*(self._deliver_in_order(batch, deferred, sent)
+                               for batch in by_target.values()))
+        # One transaction for every row sent this pass, and one for every row put back: a
+        # transaction per row would cost more than the sends (and cap a pass near 100/s).
+        if sent:
+            await self._finish_sent(sent)
         if deferred:
             await self._defer(deferred)
         return len(rows)
@@ -96,14 +100,15 @@ class DeliveryWorker:
         return min(self.idle_seconds, max(0.01, (due - self.clock()).total_seconds()))
 
     async def _deliver_in_order(self, rows: list[OutboxMessage],
-                                deferred: list[tuple[list[OutboxMessage], float]]) -> None:
+                                deferred: list[tuple[list[OutboxMessage], float]],
+                                sent: list[tuple[OutboxMessage, str, dict]]) -> None:
         async with self._slots:
             for index, row in enumerate(rows):
                 wait = await self._rate_wait(row)
                 if wait:  # this chat is at its limit: the rest of its rows wait too, in order
                     deferred.append((rows[index:], wait))
                     return
-                await self._deliver(row)
+                await self._deliver(row, sent)
 
     async def _rate_wait(self, row: OutboxMessage) -> float:
         limits = getattr(self.adapters.get(row.platform), "limits", None)
@@ -117,7 +122,7 @@ class DeliveryWorker:
             for rows, wait in deferred:
                 await tx.outbox.put_back([row.id for row in rows], now + timedelta(seconds=wait))
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _deliver(self, row: OutboxMessage, sent_rows: list[tuple[OutboxMessage, str, dict]]) -> None:
         adapter = self.adapters.get(row.platform)
         try:
             if adapter is None:
@@ -139,19 +144,19 @@ class DeliveryWorker:
             await self._failed(row, PermanentError(f"{type(error).__name__}: {error}"))
             return
         # The platform has it: from here on the row can only end `sent`, never `failed`.
-        await self._finish_sent(row, sent.message_id, sent.handle)
+        sent_rows.append((row, sent.message_id, sent.handle))
 
-    async def _finish_sent(self, row: OutboxMessage, message_id: str, handle: dict) -> None:
+    async def _finish_sent(self, sent: list[tuple[OutboxMessage, str, dict]]) -> None:
         for attempt in range(FINISH_TRIES):
             try:
-                await self._finish(row, message_id, handle)
+                await self._finish(sent)
                 return
             except StoreBusy as error:
-                log.warning("outbox row %s sent but not yet recorded (%s); trying again", row.id, error)
+                log.warning("%d outbox rows sent but not yet recorded (%s); trying again", len(sent), error)
                 await asyncio.sleep(0.2 * (attempt + 1))
-        # Still claimed: when the claim runs out the row is sent again under the same
-        # idempotency key, which the platform (Feishu's uuid) or the receiver de-duplicates.
-        log.error("outbox row %s was sent but could not be recorded", row.id)
+        # Still claimed: when the claim runs out the rows are sent again under the same
+        # idempotency keys, which the platform (Feishu's uuid) or the receiver de-duplicates.
+        log.error("outbox rows %s were sent but could not be recorded", [row.id for row, _, _ in sent])
 
     async def _update(self, adapter: Adapter, row: OutboxMessage, target: Target, body) -> None:  # noqa: ANN001
         async with self.store.transaction() as tx:
@@ -169,14 +174,15 @@ class DeliveryWorker:
                 if sent.message_id != post.message_id:
                     fresh.message_id = sent.message_id
 
-    async def _finish(self, row: OutboxMessage, message_id: str, handle: dict) -> None:
+    async def _finish(self, sent: list[tuple[OutboxMessage, str, dict]]) -> None:
         async with self.store.transaction() as tx:
-            current = await tx.outbox.get(row.id)
-            current.status, current.sent_at = SENT, self.clock()
-            current.platform_message_id, current.attempts = message_id, current.attempts + 1
-            current.claim_token = None
-            if current.card_key:
-                tx.outbox.record_post(current, message_id, self.clock(), handle)
+            for row, message_id, handle in sent:
+                current = await tx.outbox.get(row.id)
+                current.status, current.sent_at = SENT, self.clock()
+                current.platform_message_id, current.attempts = message_id, current.attempts + 1
+                current.claim_token = None
+                if current.card_key:
+                    tx.outbox.record_post(current, message_id, self.clock(), handle)
 
     async def _failed(self, row: OutboxMessage, error: DeliveryError) -> None:
         now = self.clock()
