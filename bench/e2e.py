@@ -265,17 +265,7 @@ def print_report(args, db, events, offsets, results, start, last_send, replies, 
 
 
 def main() -> None:
-    args = parse_args()
-
-    async def guarded() -> None:
-        fl.install_sigterm(asyncio.current_task())
-        await run(args)
-
-    try:
-        asyncio.run(guarded())
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("interrupted; subprocesses stopped, temp dir removed", file=sys.stderr)
-        sys.exit(130)
+    fl.run_bench(run, parse_args())
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ from load.fake import (  # noqa: E402 - after the virtualenv check
     Delivered, FakeFeishu,
 )
 from load.machine import (  # noqa: E402 - after the virtualenv check
-    PhaseCpu, Processes, cpu_text, install_sigterm, pin_self, warn_if_busy,
+    PhaseCpu, Processes, cpu_text, install_sigterm, pin_self, run_bench, warn_if_busy,
 )
 from load.sitebot import (  # noqa: E402 - after the virtualenv check
     BareServer, Sitebot, _bare_main, database, settle, setup_via_chat, snapshot, workdir,
@@ -66,7 +66,7 @@ __all__ = [
     'BareServer', 'CONFLICT_MARKERS', 'Delivered', 'FEISHU_DEADLINE', 'FakeFeishu',
     'INTERNAL_ERROR_MARKERS', 'LOAD_CPU', 'Layout', 'PhaseCpu', 'Prepared', 'Processes',
     'Sitebot', 'chatter_text', 'closed_loop', 'cpu_text', 'database', 'install_sigterm',
-    'ms', 'open_loop', 'percentile', 'pin_self', 'prepare', 'report_text', 'settle',
+    'ms', 'open_loop', 'percentile', 'pin_self', 'prepare', 'run_bench', 'report_text', 'settle',
     'setup_via_chat', 'snapshot', 'summarize', 'warn_if_busy', 'workdir',
 ]
 

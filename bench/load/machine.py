@@ -8,9 +8,10 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Awaitable, Callable, Sequence
 from load.events import LOAD_CPU, SERVER_CPU
 
 
@@ -177,5 +178,18 @@ def install_sigterm(task: asyncio.Task) -> None:
     """SIGTERM ends the run like Ctrl-C: the main task is cancelled and cleans up."""
     with contextlib.suppress(NotImplementedError, RuntimeError):
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+
+
+def run_bench(run: Callable[[Any], Awaitable[None]], args: Any) -> None:
+    """A bench's `main`: run it, and on Ctrl-C or SIGTERM stop what it started and exit 130."""
+    async def guarded() -> None:
+        install_sigterm(asyncio.current_task())
+        await run(args)
+
+    try:
+        asyncio.run(guarded())
+    except (KeyboardInterrupt, asyncio.CancelledError):
+        print("interrupted; subprocesses stopped, temp dir removed", file=sys.stderr)
+        sys.exit(130)
 
 

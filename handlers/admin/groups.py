@@ -35,7 +35,7 @@ async def create_group(ctx: Ctx, args: str) -> None:
     code, word = (words + ["", ""])[:2]
     word = word.lower()
     if not code or (word and word not in _CUSTOMER | _INTERNAL):
-        ctx.say(ctx.t("wecom.group.usage"))
+        ctx.say(ctx.t("group.usage"))
         return
     audience = Audience.CUSTOMER if word in _CUSTOMER else Audience.INTERNAL
     try:
@@ -46,18 +46,18 @@ async def create_group(ctx: Ctx, args: str) -> None:
         return
     members = await _members(ctx, project, audience)
     if len(members) < 2:  # a group needs at least two members
-        ctx.say(ctx.t("wecom.group.too_few", code=project.code))
+        ctx.say(ctx.t("group.too_few", code=project.code))
         return
-    title = f"{project.code} {project.name} {ctx.t(f'wecom.group.name_{audience.value}')}"
+    title = f"{project.code} {project.name} {ctx.t(f'group.name_{audience.value}')}"
     wanted = "sb" + hashlib.sha1(f"{ctx.platform}:{ctx.event.event_id}".encode()).hexdigest()[:20]
     try:
         chat_id = await maker.create_group(wanted, title, ctx.event.actor.user_id, members)
     except CapabilityError as error:
-        ctx.say(ctx.t("wecom.group.failed", error=str(error)))
+        ctx.say(ctx.t("group.failed", error=str(error)))
         return
     await bind_chat(ctx.tx, ctx.person, project, ctx.platform, chat_id, audience, title, ctx.now)
-    ctx.say(ctx.t("wecom.group.created", title=title, count=len(members)))
-    ctx.post(Target(ctx.platform, "chat", chat_id), Text(ctx.t("wecom.group.welcome", title=title)),
+    ctx.say(ctx.t("group.created", title=title, count=len(members)))
+    ctx.post(Target(ctx.platform, "chat", chat_id), Text(ctx.t("group.welcome", title=title)),
              "welcome", ctx.locale)
 
 
