@@ -1,0 +1,20 @@
+"""DingTalk: signatures bound to the first message that carried them (shared by every process).
+
+Reserved revision: empty until its issue's work fills it in.
+
+Revision ID: 0008
+Revises: 0007
+"""
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

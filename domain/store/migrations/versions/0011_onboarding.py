@@ -1,0 +1,20 @@
+"""Onboarding: what a contractor sets up from chat and Excel.
+
+Reserved revision: empty until its issue's work fills it in.
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+revision = "0011"
+down_revision = "0010"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass
