@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.store.base import Base
@@ -31,6 +31,8 @@ class PaymentMilestone(Base):
     kind: Mapped[str] = mapped_column(String(20))  # PaymentKind
     name: Mapped[str] = mapped_column(String(100))
     amount: Mapped[Decimal]
+    # Given as a share of the contract value (30 for 30 %): the amount follows that value.
+    percent: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
     due_date: Mapped[date | None]
     # When set, the due date follows this project milestone being reached.
     trigger_milestone_id: Mapped[int | None] = mapped_column(ForeignKey("milestones.id"))

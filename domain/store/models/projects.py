@@ -30,6 +30,10 @@ class Project(Base):
     digest_when_idle: Mapped[bool | None]
     calendar: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]             # status "closed" since then
+    # What a won opportunity brought: its amount (the contract's until one is signed) and owner.
+    amount: Mapped[Decimal | None]
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
 
 
 class ProjectMember(Base):
