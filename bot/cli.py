@@ -10,6 +10,8 @@ from pathlib import Path
 
 from bot.customers_cli import add_commands as add_customer_commands
 from bot.customers_cli import run as run_customers
+from bot.roles_cli import add_commands as add_role_commands
+from bot.roles_cli import run as run_roles
 from bot.settings import ConfigError, Settings, load_settings
 
 log = logging.getLogger("sitebot")
@@ -34,6 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply migrations up to the newest")
     sub.add_parser("demo", help="seed demo data into an empty database")
     add_customer_commands(sub)
+    add_role_commands(sub)
     admin = sub.add_parser("admin", help="manage admins")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     add = admin_sub.add_parser("add", help="make a person an admin")
@@ -92,6 +95,8 @@ async def _offline(args: argparse.Namespace, settings: Settings) -> int:
             print("demo data seeded" if seeded else "database already has people; nothing seeded")
         elif args.command == "customers":
             return await run_customers(args, store, settings, now)
+        elif args.command == "role":
+            return await run_roles(args, store, settings, now)
         elif args.command == "admin":
             async with store.transaction() as tx:
                 person = await make_admin(tx, args.name, args.identity, now)

@@ -84,11 +84,12 @@ async def _money_and_customers(tx: Tx, person: Person, action: Action, project_i
     projects they are a contact on (callers show them the customer view)."""
     org = set(person.org_roles or ())
     roles = await tx.projects.roles_of(person.id, project_id) if project_id is not None else set()
+    # A project's own 财务 member records and sees that project's payments (issue 14).
     if action is Action.RECORD_PAYMENT:
-        return bool(org & _ORG_FINANCE_ROLES) or Role.PROJECT_MANAGER in roles
+        return bool(org & _ORG_FINANCE_ROLES) or bool(roles & {Role.PROJECT_MANAGER, Role.FINANCE})
     if action is Action.VIEW_RECEIVABLES:
-        return (bool(org & _ORG_FINANCE_ROLES) or Role.PROJECT_MANAGER in roles
-                or Role.CUSTOMER_CONTACT in roles)
+        return (bool(org & _ORG_FINANCE_ROLES)
+                or bool(roles & {Role.PROJECT_MANAGER, Role.FINANCE, Role.CUSTOMER_CONTACT}))
     if action is Action.VIEW_CUSTOMER:
         managed = any(r is Role.PROJECT_MANAGER for _, r in await tx.projects.memberships_of(person.id))
         return bool(org & _ORG_CUSTOMER_ROLES) or managed
@@ -196,4 +197,52 @@ async def allowed_on_progress(tx: Tx, person: Person, action: Action, project_id
 
 async def require_on_progress(tx: Tx, person: Person, action: Action, project_id: int) -> None:
     if not await allowed_on_progress(tx, person, action, project_id):
+        raise NotAllowed()
+
+
+# Setting up a company (issue 14): org-wide roles are the admin's to give; projects are made
+# and closed by admins and department heads; the project's manager edits its details, plan and
+# stoppages; contracts and payment schedules are for finance (org-wide or the project's) and
+# the project's manager.
+class SetupAction(StrEnum):
+    GRANT_ORG_ROLE = "org.grant"
+    VIEW_ORG_ROLES = "org.view"
+    CREATE_PROJECT = "project.create"
+    CLOSE_PROJECT = "project.close"
+    EDIT_PROJECT = "project.edit"
+    EDIT_PLAN = "plan.edit"
+    RECORD_STOPPAGE = "project.stoppage"
+    MANAGE_CONTRACT = "contract.manage"
+
+
+_PROJECT_HEADS = {Role.DEPT_HEAD.value}
+_PROJECT_EDITORS = {Role.PROJECT_MANAGER, Role.DEPT_HEAD}
+
+
+async def allowed_on_setup(tx: Tx, person: Person, action: SetupAction,
+                           project_id: int | None = None) -> bool:
+    if not person.active:
+        return False
+    if person.is_admin:
+        return True
+    org = set(person.org_roles or ())
+    if action is SetupAction.GRANT_ORG_ROLE:
+        return False
+    if action is SetupAction.VIEW_ORG_ROLES:
+        staff = any(r is not Role.CUSTOMER_CONTACT for _, r in await tx.projects.memberships_of(person.id))
+        return bool(org) or staff
+    if action in (SetupAction.CREATE_PROJECT, SetupAction.CLOSE_PROJECT):
+        return bool(org & _PROJECT_HEADS)
+    roles = await tx.projects.roles_of(person.id, project_id) if project_id is not None else set()
+    if action in (SetupAction.EDIT_PROJECT, SetupAction.EDIT_PLAN, SetupAction.RECORD_STOPPAGE):
+        return bool(org & _PROJECT_HEADS) or bool(roles & _PROJECT_EDITORS)
+    if action is SetupAction.MANAGE_CONTRACT:
+        return (bool(org & (_PROJECT_HEADS | {Role.FINANCE.value, Role.FINANCE_DIRECTOR.value}))
+                or bool(roles & {Role.PROJECT_MANAGER, Role.FINANCE}))
+    return False
+
+
+async def require_on_setup(tx: Tx, person: Person, action: SetupAction,
+                           project_id: int | None = None) -> None:
+    if not await allowed_on_setup(tx, person, action, project_id):
         raise NotAllowed()

@@ -6,6 +6,7 @@ from datetime import datetime
 from domain.access import Action, require
 from domain.enums import Audience, Role
 from domain.errors import InvalidInput, NotFound
+from domain.org_roles import check_project_role
 from domain.store.models import ChatBinding, Identity, Person, Project, ProjectMember
 from domain.store.uow import Tx
 
@@ -44,6 +45,7 @@ async def add_member(tx: Tx, actor: Person, project: Project, person: Person, ro
                      now: datetime, platform: str | None) -> bool:
     """Give `person` the role on the project. False when they had it already."""
     await require(tx, actor, Action.MANAGE_MEMBERS, project_id=project.id)
+    check_project_role(role)   # 销售 / 财务总监 act company-wide only: say so now, not later
     if await tx.projects.membership(project.id, person.id, role) is not None:
         return False
     tx.add(ProjectMember(project_id=project.id, person_id=person.id, role=role.value, created_at=now))

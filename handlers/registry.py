@@ -14,6 +14,7 @@ from handlers.chat.router import Router
 from handlers.customers.area import area as customers_area
 from handlers.finance.area import area as finance_area
 from handlers.progress.area import area as progress_area
+from handlers.setup.area import area as setup_area
 from handlers.tickets.area import area as tickets_area
 
 HELP = ("help", ("帮助", "？", "?"), ("help",))
@@ -22,7 +23,7 @@ HELP = ("help", ("帮助", "？", "?"), ("help",))
 def areas() -> list[Area]:
     """In the order 帮助 lists their commands."""
     return [tickets_area(), admin_area(), finance_area(), customers_area(), changes_area(),
-            progress_area()]
+            progress_area(), setup_area()]
 
 
 def build_router() -> Router:

@@ -22,6 +22,7 @@ from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, M
 # Like every edge's, its events are stored in the inbox before they are handled.
 ANSWERING = Answering(deadline=30.0)
 _MENTION = re.compile(r"@(\S+)")
+_NEW_MENTION = re.compile(r"(?:^|\s)@([^\s@]+)")   # not the tail of an e-mail address
 _ID = re.compile(r"^[\w:.\-]{1,128}$")
 
 
@@ -213,10 +214,15 @@ async def _name_of(request: web.Request, user: str) -> str | None:
 
 
 async def _mentions(request: web.Request, text: str) -> tuple[Mention, ...]:
-    """"@王工" in console text -> the console user with that name, like a platform mention."""
+    """"@王工" in console text -> the console user with that name, like a platform mention.
+    A name nobody on the console has yet is a new console user whose id is that name, as a
+    platform's mention always carries a user id: so a company can be set up from an empty
+    database (成员 添加 @钱会计 …), and 钱会计 can then pick that id and speak."""
     names = _MENTION.findall(text)
     if not names:
         return ()
     async with request.app[keys.STORE].transaction() as tx:
         known = {p.name: i.external_id for p, i in await tx.people.with_identities_on(PLATFORM)}
-    return tuple(Mention(known[n], n) for n in names if n in known)
+    new = set(_NEW_MENTION.findall(text))
+    return tuple(Mention(known[n], n) if n in known else Mention(n, n) for n in names
+                 if n in known or (n in new and _ID.match(n)))

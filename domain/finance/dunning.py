@@ -33,8 +33,8 @@ def plan(rows: list[Receivable], today: date, rules: FinanceRules) -> list[Step]
     steps: list[Step] = []
     for row in rows:
         milestone, due = row.milestone, row.due
-        if row.settled or due is None:
-            continue
+        if row.settled or due is None or row.project.status == "closed":
+            continue   # a closed project keeps its receivables but is not chased
         if milestone.trigger_milestone_id is not None and milestone.due_date != due:
             steps.append(Step("due_set", f"due-set:{milestone.id}:{due.isoformat()}", row))
         days = (today - due).days
@@ -65,6 +65,7 @@ async def internal_recipients(tx: Tx, project: Project, roles: tuple[Role, ...],
     managers = await managers_of(tx, project)
     if with_finance:
         _add(out, await tx.finance.people_with_org_role(Role.FINANCE.value))
+        _add(out, [p for p, r in await tx.projects.members(project.id) if r is Role.FINANCE])
     if Role.PROJECT_MANAGER in roles:
         _add(out, managers)
     if Role.DEPT_HEAD in roles:

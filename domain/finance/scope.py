@@ -1,5 +1,5 @@
 """Whose amounts a person may see. Finance, department heads and admins see every project;
-a project manager sees their projects; a customer contact only the projects they are on."""
+a project manager or the project's own 财务 sees their projects; a customer contact only the projects they are on."""
 from __future__ import annotations
 
 from domain.access import Action, allowed, require
@@ -8,7 +8,7 @@ from domain.errors import NotAllowed
 from domain.store.models import Person, Project
 from domain.store.uow import Tx
 
-_SEE_OWN = {Role.PROJECT_MANAGER, Role.CUSTOMER_CONTACT}
+_SEE_OWN = {Role.PROJECT_MANAGER, Role.FINANCE, Role.CUSTOMER_CONTACT}
 
 
 async def receivable_scope(tx: Tx, person: Person, only: Project | None = None) -> list[int] | None:
