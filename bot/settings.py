@@ -47,6 +47,8 @@ class DeliverySettings:
     batch_size: int = 100
     concurrency: int = 16
     claim_seconds: int = 60
+    outage_retry_minutes: int = 30   # rows failed by an outage are sent again when younger than this
+    outage_probe_seconds: int = 30   # how often one of them is tried to see whether the platform is back
 
 
 @dataclass(frozen=True)
@@ -189,6 +191,8 @@ def _delivery(section: dict) -> DeliverySettings:
         batch_size=_positive_int(section, "batch_size", "delivery", 100),
         concurrency=_positive_int(section, "concurrency", "delivery", 16),
         claim_seconds=_positive_int(section, "claim_seconds", "delivery", 60),
+        outage_retry_minutes=_positive_int(section, "outage_retry_minutes", "delivery", 30),
+        outage_probe_seconds=_positive_int(section, "outage_probe_seconds", "delivery", 30),
     )
 
 
