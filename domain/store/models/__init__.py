@@ -9,11 +9,13 @@ from domain.store.models.finance import Contract, Payment, PaymentMilestone
 from domain.store.models.infra import (AuditEntry, CardPost, InboundEvent, InboxEvent, OutboxMessage,
                                        ScheduledRun)
 from domain.store.models.progress import MilestoneUpdate
+from domain.store.models.signatures import SignatureBinding
 
 __all__ = [
     "ReportDraft",
     "ApprovalStep", "AuditEntry", "CardPost", "ChangeRequest", "ChatBinding", "Contact", "Contract",
     "Customer", "DailyLog", "Identity", "InboundEvent", "InboxEvent", "Milestone", "Opportunity", "OutboxMessage",
-    "Payment", "PaymentMilestone", "Person", "Project", "ProjectMember", "ScheduledRun", "Ticket",
+    "Payment", "PaymentMilestone", "Person", "Project", "ProjectMember", "ScheduledRun", "SignatureBinding",
+    "Ticket",
     "TicketAttachment", "TicketEvent", "TicketSurvey", "MilestoneUpdate",
 ]
