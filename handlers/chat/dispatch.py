@@ -14,7 +14,8 @@ from domain.store.uow import Store, Tx
 from handlers.chat.area import ActionHandler
 from handlers.chat.cards import Card
 from handlers.chat.context import Ctx, Deps
-from handlers.chat.contract import CardClick, Inbound, Joined, Message, Outgoing, Target, Text, Toast
+from handlers.chat.contract import (CardClick, Inbound, Joined, Message, Outgoing, Target, Text, Toast,
+                                    Unverified)
 from handlers.chat.outbox_writer import queue_reply
 from handlers.chat.router import Router
 
@@ -93,7 +94,7 @@ class Dispatcher:
 
     async def _handle(self, event: Inbound, now: datetime, inline_card: bool,
                       fallback: ToastFallback | None) -> Ack:
-        kind = {CardClick: "action", Joined: "joined"}.get(type(event), "message")
+        kind = {CardClick: "action", Joined: "joined", Unverified: "unverified"}.get(type(event), "message")
         async with self.store.transaction() as tx:
             row = await tx.inbound.claim(event.platform, event.event_id, kind, now)
             if row is None:
@@ -139,6 +140,10 @@ class Dispatcher:
         if isinstance(event, Joined):
             if self.router.on_joined is not None:
                 await self.router.on_joined(ctx)
+            return
+        if isinstance(event, Unverified):   # nothing of it is acted on; only ask for it again
+            at = self.deps.local(datetime.fromisoformat(event.sent_at), "%H:%M:%S")
+            ctx.say(ctx.t("inbound.send_again", at=at))
             return
         await self._route_message(ctx, event)
 
