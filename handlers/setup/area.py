@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from handlers.chat.area import Area, command
-from handlers.setup import roles
+from handlers.setup import buttons, plan, projects, roles
+from handlers.setup.cards import project_card
 
 
 def area() -> Area:
@@ -11,5 +12,12 @@ def area() -> Area:
         name="setup",
         commands=(
             command("roles", ("角色",), ("roles", "role"), roles.roles),
+            command("projects", ("项目",), ("project", "projects"), projects.projects),
+            command("plan", ("节点", "计划节点"), ("milestone", "milestones"), plan.plan),
         ),
+        actions={
+            "project.guide": buttons.on_guide,
+            "project.plan": buttons.on_plan,
+        },
+        card_views={"project": project_card},
     )

@@ -3,7 +3,9 @@ mention as on every platform), else a registered person's name."""
 from __future__ import annotations
 
 from domain import people
-from domain.errors import InvalidInput
+from domain.access import SetupAction, allowed_on_setup
+from domain.enums import Audience
+from domain.errors import InvalidInput, NotAllowed
 from domain.store.models import Person
 from handlers.chat.context import Ctx
 
@@ -26,3 +28,14 @@ async def named(ctx: Ctx, word: str, usage: str) -> Person:
             return await people.ensure_person(ctx.tx, ctx.platform, mention.user_id,
                                               mention.name or mention.user_id, ctx.now)
     return await people.find_person_by_name(ctx.tx, name)
+
+
+async def staff_here(ctx: Ctx) -> bool:
+    """Setup is internal: never answered in a customer group (it would show contract values),
+    and only for the company's own people (not customer contacts)."""
+    if ctx.binding is not None and ctx.binding.audience == Audience.CUSTOMER.value:
+        ctx.say(ctx.t("setup.internal_only"))
+        return False
+    if not await allowed_on_setup(ctx.tx, ctx.person, SetupAction.VIEW_ORG_ROLES):
+        raise NotAllowed()
+    return True
