@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.chat.area import Area, command
-from handlers.setup import buttons, plan, projects, roles
+from handlers.setup import buttons, contracts, plan, projects, roles
 from handlers.setup.cards import project_card
 
 
@@ -14,6 +14,9 @@ def area() -> Area:
             command("roles", ("角色",), ("roles", "role"), roles.roles),
             command("projects", ("项目",), ("project", "projects"), projects.projects),
             command("plan", ("节点", "计划节点"), ("milestone", "milestones"), plan.plan),
+            command("contract", ("合同",), ("contract",), contracts.contract),
+            command("schedule", ("付款节点", "付款计划"), ("payment milestone", "schedule"),
+                    contracts.payments),
         ),
         actions={
             "project.guide": buttons.on_guide,
