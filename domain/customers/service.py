@@ -131,9 +131,11 @@ async def to_project(tx: Tx, actor: Person, opportunity_id: int, now: datetime) 
     if opportunity.project_id is not None:
         return await tx.projects.get(opportunity.project_id)
     numbers = [int(p.code[2:]) for p in await tx.projects.all() if p.code[2:].isdigit()]
+    # Its customer, amount (the contract's until one is typed) and owner come along; the
+    # project card asks for the rest (manager, dates, plan, contract, groups).
     project = Project(code=f"P-{max(numbers, default=0) + 1:03d}", name=opportunity.title,
                       customer_id=opportunity.customer_id, assignment_rules={}, calendar={},
-                      created_at=now)
+                      created_at=now, amount=opportunity.amount, owner_id=opportunity.owner_id)
     tx.add(project)
     await tx.flush()
     opportunity.project_id = project.id

@@ -30,3 +30,7 @@ async def on_to_project(ctx: Ctx, value: dict) -> None:
     project = await service.to_project(ctx.tx, ctx.person, _id(value), ctx.now)
     ctx.toast(ctx.t("opportunity.toast.project", code=project.code), "success")
     ctx.changed(opportunity_key(_id(value)))
+    # The project card (the setup area's live view) says what is still to fill in.
+    card = await ctx.deps.live_card(ctx.tx, f"project:{project.id}", ctx.locale)
+    if card is not None:
+        ctx.show(card)

@@ -74,7 +74,12 @@ async def test_opportunity_through_the_funnel_becomes_a_project(console):
     card = await console.last_bot(DM, user="u-zheng")
     out = await console.press("u-zheng", DM, card, "转为项目")
     assert out["toast"]["text"] == "已创建项目 P-004"
-    assert "已转为项目 P-004" in card_text((await console.last_bot(DM, user="u-zheng"))["body"])
+    opportunity, project = [m["body"] for m in (await console.bot_messages(DM, user="u-zheng"))[-2:]]
+    assert "已转为项目 P-004" in card_text(opportunity)
+    # The project comes with its customer, amount and owner, and asks for the rest.
+    assert project["title"] == "P-004 临江二中食堂" and field(project, "客户") == "临江市教育局"
+    assert field(project, "合同").startswith("预计 ¥6,800,000.00") and field(project, "商机负责人") == "郑销售"
+    assert "项目经理：项目 P-004 修改 经理 @某人" in card_text(project)
     await console.say("u-zheng", DM, "商机")
     funnel = await console.last_text(DM, user="u-zheng")
     assert "**谈判签约** · 1 个 · ¥68,000,000.00" in funnel and "临江二中食堂" not in funnel
