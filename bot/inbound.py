@@ -7,6 +7,9 @@ event, hands it here and renders the answer:
   edge answers 200 once it is on disk; the inbox consumer (bot/inbox.py) handles it after.
   When the inbox cannot take more, `accept` raises `Busy` and the edge answers with a status
   that makes the platform deliver again: never a 200 for an event that is not stored.
+  Where the platform's signature signs no content (DingTalk), the edge passes it along
+  (`OneUseSignature`): it vouches for the first event stored with it, in any process, and
+  `accept` refuses any other (`SignatureReused`), storing the edge's `instead` in its place.
 - `handle_now(event, answering)` for a press whose answer shows the new card (Feishu's card
   callback, DingTalk's interactive card, the console): stored first all the same, then handled
   within the platform's answer deadline; if that is not enough, the edge acks and the work
@@ -28,7 +31,7 @@ from typing import Awaitable, Callable
 from bot.delivery.ports import DeliveryError
 from bot.media import MediaError, MediaStore
 from domain.errors import StoreBusy
-from domain.store.inbox_writer import Arrival, InboxDown, InboxFull, InboxWriter
+from domain.store.inbox_writer import Arrival, InboxDown, InboxFull, InboxWriter, SignatureClaim
 from handlers.chat.contract import Inbound, Message, to_record
 from handlers.chat.dispatch import Ack, Dispatcher, ToastFallback
 
@@ -47,6 +50,24 @@ class Refused(Exception):
     def __init__(self, reason: str, status: int = 400) -> None:
         super().__init__(reason)
         self.status, self.reason = status, reason
+
+
+class SignatureReused(Refused):
+    """The signature was already bound to another event: this one is not acted on."""
+
+    def __init__(self) -> None:
+        super().__init__("signature already used by another message", 401)
+
+
+@dataclasses.dataclass(frozen=True)
+class OneUseSignature:
+    """A signature that signs no content (DingTalk's covers only a timestamp): it may vouch for
+    one event, the first stored with it, until `valid_until`. `digest`: what is kept of it.
+    `instead`: stored when it is already bound to another event (e.g. asking that chat to send
+    the message again), since the platform will not deliver it again."""
+    digest: str
+    valid_until: datetime
+    instead: Inbound | None = None
 
 
 class Busy(Exception):
@@ -84,9 +105,15 @@ class InboundPipeline:
         """An edge, when it starts: how its stored events are handled."""
         self._handling[platform] = handling
 
-    async def accept(self, event: Inbound) -> None:
-        """Store the event for the inbox consumer; returns once it is durable. Raises Busy."""
-        await self._store(event, self.clock())
+    async def accept(self, event: Inbound, *, signature: OneUseSignature | None = None) -> None:
+        """Store the event for the inbox consumer; returns once it is durable. Raises Busy, and
+        SignatureReused when `signature` vouches for another event already."""
+        await self._store(event, self.clock(), signature)
+
+    async def bind_signature(self, platform: str, event_id: str, signature: OneUseSignature) -> None:
+        """An event we ignore still uses up its signature: it must not vouch for another one."""
+        await self._put(Arrival(platform, event_id, None, self.clock(), self.clock(),
+                                _claim(signature)), platform, event_id)
 
     async def handle_now(self, event: Inbound, answering: Answering, *, started: float | None = None,
                          inline_card: bool = False, on_late: LateAnswer | None = None) -> Ack | None:
@@ -132,14 +159,21 @@ class InboundPipeline:
         callbacks do not say which chat the card is in."""
         return await self.dispatcher.card_target(platform, message_id)
 
-    async def _store(self, event: Inbound, not_before: datetime) -> None:
-        arrival = Arrival(event.platform, event.event_id, to_record(event), self.clock(), not_before)
+    async def _store(self, event: Inbound, not_before: datetime,
+                     signature: OneUseSignature | None = None) -> None:
+        arrival = Arrival(event.platform, event.event_id, to_record(event), self.clock(), not_before,
+                          _claim(signature))
+        await self._put(arrival, event.platform, event.event_id)
+
+    async def _put(self, arrival: Arrival, platform: str, event_id: str) -> None:
         try:
-            await self.writer.put(arrival)
+            own = await self.writer.put(arrival)
         except (InboxFull, InboxDown) as error:
             log.warning("%s event %s not stored (%s): asking the platform to retry",
-                        event.platform, event.event_id, type(error).__name__)
+                        platform, event_id, type(error).__name__)
             raise Busy() from error
+        if not own:
+            raise SignatureReused()
 
     async def _keep_photos(self, message: Message, handling: Handling) -> Message:
         """Keep our own copy (/media/…) of each photo so a ticket shows it on any page and
@@ -177,3 +211,11 @@ class InboundPipeline:
         """Wait for work that outlived its ack (shutdown, tests)."""
         if self._late:
             await asyncio.wait(list(self._late), timeout=timeout)
+
+
+def _claim(signature: OneUseSignature | None) -> SignatureClaim | None:
+    if signature is None:
+        return None
+    instead = signature.instead
+    return SignatureClaim(signature.digest, signature.valid_until,
+                          (instead.event_id, to_record(instead)) if instead is not None else None)

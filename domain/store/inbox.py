@@ -7,7 +7,8 @@ edge's commits would queue behind it and the platform would wait: there the inbo
 of its own beside the main one (`sitebot.db` → `sitebot.inbox.db`). Nothing needs both in one
 transaction: an event is removed from the inbox after it was handled, and a crash between the
 two only makes the event come round again, which the `(platform, event_id)` record in the main
-database turns into a no-op.
+database turns into a no-op. The signatures bound to events (models/signatures.py) live beside
+the inbox rows, so one transaction writes both.
 """
 from __future__ import annotations
 
@@ -15,12 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Collection
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.store.engine import make_engine
-from domain.store.models import InboxEvent
+from domain.store.models import InboxEvent, SignatureBinding
 
 
 def inbox_url(database_url: str) -> str | None:
@@ -42,8 +43,9 @@ class Inbox:
         if own is None:
             return cls(main, owned=False)
         engine = make_engine(own, begin="BEGIN")   # readers must not hold the write lock
-        async with engine.begin() as conn:   # a queue's one table; no migrations needed
-            await conn.run_sync(lambda sync: InboxEvent.__table__.create(sync, checkfirst=True))
+        async with engine.begin() as conn:   # a queue's two tables; no migrations needed
+            for table in (InboxEvent.__table__, SignatureBinding.__table__):
+                await conn.run_sync(lambda sync, table=table: table.create(sync, checkfirst=True))
         return cls(engine, owned=True)
 
     async def close(self) -> None:
@@ -66,7 +68,14 @@ class Inbox:
             await conn.execute(update(InboxEvent).where(InboxEvent.id == row_id).values(
                 not_before=until, attempts=InboxEvent.attempts + 1))
 
+    async def bound_signatures(self, platform: str) -> int:
+        """How many signatures are bound to an event now (tests, health)."""
+        query = select(func.count()).select_from(SignatureBinding).where(SignatureBinding.platform == platform)
+        async with self.engine.connect() as conn:
+            return int((await conn.execute(query)).scalar_one())
+
     async def empty(self) -> None:
-        """Forget everything waiting (tests start from an empty database)."""
+        """Forget everything waiting and every binding (tests start from an empty database)."""
         async with self.engine.begin() as conn:
             await conn.execute(delete(InboxEvent))
+            await conn.execute(delete(SignatureBinding))

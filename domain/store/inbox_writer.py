@@ -6,23 +6,34 @@ event is on disk. While one batch commits, the next one gathers; under load a co
 hundreds of events, so the cost per event is a fraction of a transaction. When too many events
 already wait for a commit, `put` refuses at once (`InboxFull`): the edge then answers with a
 status that makes the platform deliver again, instead of queueing without bound.
+
+An event may come with a signature that signs no content (DingTalk's signs only a timestamp):
+such a signature vouches for the first event stored with it and for no other. The batch binds
+each signature to its event in the same transaction that stores the event, so every process
+sees the binding and a crash cannot leave one without the other; an event whose signature is
+already bound to another is not stored, and what the edge gave to store in its place is.
+Bindings are removed once their signature could no longer pass the platform's time check.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
-from sqlalchemy import bindparam
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.store.models import InboxEvent
+from domain.store.models import InboxEvent, SignatureBinding
 
 log = logging.getLogger(__name__)
 REMOVAL_GATHER_SECONDS = 0.25
+# Bindings are kept this long after their signature's validity ends (replicas' clocks differ,
+# and one a little behind would still accept the signature) and purged at most this often.
+KEEP_BINDINGS_AFTER = timedelta(minutes=10)
+PURGE_BINDINGS_EVERY = timedelta(minutes=5)
 
 
 class InboxFull(Exception):
@@ -34,12 +45,22 @@ class InboxDown(Exception):
 
 
 @dataclass(frozen=True)
+class SignatureClaim:
+    """`signature` (a digest of it) may vouch for one event only, until `valid_until`. When it
+    is already bound to another event, `instead` ((event_id, event), if any) is stored."""
+    signature: str
+    valid_until: datetime
+    instead: tuple[str, dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True)
 class Arrival:
     platform: str
     event_id: str
-    event: dict[str, Any]
+    event: dict[str, Any] | None       # None: nothing to handle, only the signature to bind
     received_at: datetime
     not_before: datetime
+    signature: SignatureClaim | None = None
 
 
 class InboxWriter:
@@ -58,6 +79,10 @@ class InboxWriter:
         self._statement = insert(table).on_conflict_do_nothing(index_elements=["platform", "event_id"])
         self._remove = table.delete().where(table.c.platform == bindparam("p"),
                                             table.c.event_id == bindparam("e"))
+        # The first event stored with a signature keeps it (in the batch and across processes).
+        bindings = SignatureBinding.__table__
+        self._bind = insert(bindings).on_conflict_do_nothing(index_elements=["platform", "signature"])
+        self._purged_at: datetime | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="inbox-writer")
@@ -88,15 +113,16 @@ class InboxWriter:
             handled, self._handled = self._handled, []
             await self._store(batch, handled)
 
-    async def put(self, arrival: Arrival) -> None:
-        """Returns once the event is durably stored; raises InboxFull or InboxDown."""
+    async def put(self, arrival: Arrival) -> bool:
+        """Returns once the event is durably stored; raises InboxFull or InboxDown. False when
+        its signature was bound to another event (then only `instead` was stored)."""
         if len(self._waiting) >= self.max_waiting:
             raise InboxFull()
         future = asyncio.get_running_loop().create_future()
         self._waiting.append((arrival, future))
         self._wake.set()
         self._arrived.set()
-        await future
+        return await future
 
     async def _run(self) -> None:
         while True:
@@ -115,11 +141,13 @@ class InboxWriter:
 
     async def _store(self, batch: list[tuple[Arrival, asyncio.Future]],
                      handled: list[tuple[str, str]]) -> None:
-        rows = [{"platform": a.platform, "event_id": a.event_id, "event": a.event,
-                 "received_at": a.received_at, "not_before": a.not_before, "attempts": 0}
-                for a, _ in batch]
+        arrivals = [a for a, _ in batch]
         try:
             async with self.engine.begin() as conn:
+                owners = await self._bind_signatures(conn, arrivals)
+                taken = [a.signature is None or owners.get((a.platform, a.signature.signature)) == a.event_id
+                         for a in arrivals]
+                rows = [row for a, own in zip(arrivals, taken) for row in _rows(a, own)]
                 if rows:
                     await conn.execute(self._statement, rows)
                 if handled:
@@ -131,8 +159,46 @@ class InboxWriter:
                 if not future.done():
                     future.set_exception(InboxDown(str(error)))
             return
-        for _, future in batch:
+        for (_, future), own in zip(batch, taken):
             if not future.done():
-                future.set_result(None)
+                future.set_result(own)
         if rows:
             self.on_stored()
+
+    async def _bind_signatures(self, conn: AsyncConnection,
+                               arrivals: list[Arrival]) -> dict[tuple[str, str], str]:
+        """Bind each new signature to the first event of the batch that carries it; returns
+        (platform, signature) -> the event it is bound to, for every signature in the batch.
+        A binding another process is writing now holds our insert until it commits, and the
+        select after it then sees that binding (read committed)."""
+        first: dict[tuple[str, str], Arrival] = {}
+        for arrival in arrivals:
+            if arrival.signature is not None:
+                first.setdefault((arrival.platform, arrival.signature.signature), arrival)
+        if not first:
+            return {}
+        table = SignatureBinding.__table__
+        # One order for every process's inserts, so two batches cannot wait on each other.
+        await conn.execute(self._bind, [
+            {"platform": p, "signature": s, "event_id": a.event_id, "valid_until": a.signature.valid_until}
+            for (p, s), a in sorted(first.items(), key=lambda item: item[0])])
+        now = max(a.received_at for a in first.values())
+        if self._purged_at is None or now - self._purged_at >= PURGE_BINDINGS_EVERY:
+            await conn.execute(table.delete().where(table.c.valid_until < now - KEEP_BINDINGS_AFTER))
+            self._purged_at = now
+        found = await conn.execute(select(table.c.platform, table.c.signature, table.c.event_id)
+                                   .where(table.c.signature.in_(sorted({s for _, s in first}))))
+        return {(p, s): e for p, s, e in found}
+
+
+def _rows(arrival: Arrival, own: bool) -> list[dict[str, Any]]:
+    """The inbox row an arrival stores: its event when the signature (if any) is its own,
+    otherwise what it brought to store instead (if anything)."""
+    if own:
+        stored = (arrival.event_id, arrival.event) if arrival.event is not None else None
+    else:
+        stored = arrival.signature.instead if arrival.signature is not None else None
+    if stored is None:
+        return []
+    return [{"platform": arrival.platform, "event_id": stored[0], "event": stored[1],
+             "received_at": arrival.received_at, "not_before": arrival.not_before, "attempts": 0}]
