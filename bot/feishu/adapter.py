@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 RECEIVE_ID_TYPES = {"chat": "chat_id", "user": "open_id"}
 UUID_MAX = 50          # Feishu's limit on the idempotency field
-APP_PER_SECOND = 50    # per app: 50/s (and 1000/min)
+APP_PER_SECOND = 50    # per app: 50/s and 1000/min ("reaching either limit is limited")
+APP_PER_MINUTE = 1000
 TARGET_PER_SECOND = 5  # per group (shared by all bots in it) and per user: 5 QPS
 
 
@@ -43,7 +44,7 @@ class FeishuAdapter:
         self._cache_size = cache_size
 
     def limits(self, target: Target) -> list[tuple[str, int, float]]:
-        return [(f"{PLATFORM}:app", APP_PER_SECOND, 1.0),
+        return [(f"{PLATFORM}:app", APP_PER_SECOND, 1.0), (f"{PLATFORM}:app:60", APP_PER_MINUTE, 60.0),
                 (f"{PLATFORM}:{target.kind}:{target.id}", TARGET_PER_SECOND, 1.0)]
 
     async def send(self, target: Target, body: Text | Card, *, idempotency_key: str,
