@@ -135,4 +135,4 @@ async def test_text_to_a_person_goes_by_open_id(fake):
 def test_limits_are_per_app_and_per_chat(fake):
     adapter = FeishuAdapter(FeishuApi(_config(fake)))
     assert adapter.limits(Target("feishu", "chat", SITE)) == [
-        ("feishu:app", 50, 1.0), (f"feishu:chat:{SITE}", 5, 1.0)]
+        ("feishu:app", 50, 1.0), ("feishu:app:60", 1000, 60.0), (f"feishu:chat:{SITE}", 5, 1.0)]
