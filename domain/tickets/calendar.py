@@ -2,13 +2,18 @@
 
 A calendar either counts every minute (wall clock, the default) or only working hours on
 working days, skipping weekends, public holidays and the project's stoppage days (停工日),
-with make-up working days (调休) counted even when they fall on a weekend. Pure: the time zone
-is given, nothing reads a clock.
+with make-up working days (调休) counted even when they fall on a weekend. Stoppage days are
+skipped by the wall clock too: the site is shut, so nobody is late. China's public holidays
+and make-up days come from the chinese-calendar package (`public_holidays =
+"chinese-calendar"`), not from a list typed into the config; years it does not cover yet are
+plain weeks (with whatever `holidays` the config adds). Pure: the time zone is given, nothing
+reads a clock.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +29,7 @@ class Calendar:
     holidays: frozenset[date] = frozenset()                  # public holidays and stoppage days
     extra_workdays: frozenset[date] = frozenset()            # 调休: weekend days that are worked
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    stoppages: frozenset[date] = frozenset()                 # 停工日: not counted even by the wall clock
 
     def is_workday(self, day: date) -> bool:
         if day in self.holidays:
@@ -42,7 +48,7 @@ class Calendar:
         if end <= start:
             return 0.0
         if not self.business_hours:
-            return (end - start).total_seconds()
+            return (end - start).total_seconds() - self._stopped_between(start, end)
         total, day = 0.0, start.astimezone(self.tz).date()
         last = end.astimezone(self.tz).date()
         while day <= last:
@@ -56,7 +62,7 @@ class Calendar:
     def add(self, start: datetime, seconds: float) -> datetime:
         """The moment when `seconds` of counted time have passed since `start`."""
         if not self.business_hours:
-            return start + timedelta(seconds=seconds)
+            return self._add_wall(start, seconds)
         left, day = seconds, start.astimezone(self.tz).date()
         for _ in range(_MAX_DAYS):
             for open_at, close_at in self._spans(day):
@@ -70,6 +76,51 @@ class Calendar:
                 left -= available
             day += timedelta(days=1)
         raise ValueError("the calendar has no working time")
+
+    def _day_span(self, day: date) -> tuple[datetime, datetime]:
+        return (datetime.combine(day, time(0), self.tz),
+                datetime.combine(day + timedelta(days=1), time(0), self.tz))
+
+    def _stopped_between(self, start: datetime, end: datetime) -> float:
+        total = 0.0
+        for day in self.stoppages:
+            lo, hi = self._day_span(day)
+            lo, hi = max(lo, start), min(hi, end)
+            if hi > lo:
+                total += (hi - lo).total_seconds()
+        return total
+
+    def _add_wall(self, start: datetime, seconds: float) -> datetime:
+        """Every minute counts, except on stoppage days."""
+        if not self.stoppages:
+            return start + timedelta(seconds=seconds)
+        left, at = seconds, start
+        for _ in range(_MAX_DAYS):
+            day = at.astimezone(self.tz).date()
+            _, midnight = self._day_span(day)
+            if day in self.stoppages:
+                at = midnight
+                continue
+            available = (midnight - at).total_seconds()
+            if left <= available:
+                return (at + timedelta(seconds=left)).astimezone(start.tzinfo)
+            left, at = left - available, midnight
+        raise ValueError("the calendar has no working time")
+
+
+@lru_cache(maxsize=1)
+def official_days() -> tuple[frozenset[date], frozenset[date]]:
+    """(public holidays, make-up working days) of mainland China, from chinese-calendar.
+    Read when first asked (the package is only imported then), kept for the process."""
+    from chinese_calendar import constants
+
+    return frozenset(constants.holidays), frozenset(constants.workdays)
+
+
+def official_years() -> tuple[int, int]:
+    """The years chinese-calendar knows; later years have no public holidays yet."""
+    holidays, _ = official_days()
+    return min(holidays).year, max(holidays).year
 
 
 def _time(text: str, where: str) -> time:
@@ -109,12 +160,21 @@ def parse_calendar(raw: dict[str, Any], tz: ZoneInfo, where: str = "tickets.cale
     holidays = set(base.holidays)
     for key in ("holidays", "stoppage_days"):
         holidays |= {_date(d, f"{where}.{key}") for d in raw.get(key, ())}
+    stoppages = set(base.stoppages) | {_date(d, f"{where}.stoppage_days") for d in raw.get("stoppage_days", ())}
     extra = set(base.extra_workdays) | {_date(d, f"{where}.extra_workdays")
                                         for d in raw.get("extra_workdays", ())}
+    source = raw.get("public_holidays")
+    if source not in (None, "chinese-calendar", "none"):
+        raise ValueError(f"{where}.public_holidays: expected \"chinese-calendar\" or \"none\", got {source!r}")
+    if source == "chinese-calendar":
+        official, makeup = official_days()
+        holidays |= official
+        extra |= makeup - holidays   # a day the project stops stays off
     business = raw.get("business_hours", base.business_hours)
     if not isinstance(business, bool):
         raise ValueError(f"{where}.business_hours: expected true or false, got {business!r}")
-    return Calendar(bool(business), hours, workdays, frozenset(holidays), frozenset(extra), tz)
+    return Calendar(bool(business), hours, workdays, frozenset(holidays), frozenset(extra), tz,
+                    frozenset(stoppages))
 
 
 def _pair(item: Any, where: str) -> tuple[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.chat.area import Area, command
-from handlers.setup import buttons, contracts, plan, projects, roles
+from handlers.setup import buttons, contracts, plan, projects, roles, stoppage
 from handlers.setup.cards import project_card
 
 
@@ -17,6 +17,7 @@ def area() -> Area:
             command("contract", ("合同",), ("contract",), contracts.contract),
             command("schedule", ("付款节点", "付款计划"), ("payment milestone", "schedule"),
                     contracts.payments),
+            command("stoppage", ("停工",), ("stoppage",), stoppage.stoppage),
         ),
         actions={
             "project.guide": buttons.on_guide,
