@@ -10,6 +10,7 @@ from bot.config_error import ConfigError
 ENV_KEYS: dict[str, str] = {
     "SITEBOT_DINGTALK_APP_KEY": "app_key",
     "SITEBOT_DINGTALK_APP_SECRET": "app_secret",
+    "SITEBOT_DINGTALK_CORP_ID": "corp_id",
     "SITEBOT_DINGTALK_ROBOT_CODE": "robot_code",
     "SITEBOT_DINGTALK_BASE_URL": "base_url",
     "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX": "session_webhook_prefix",
@@ -20,7 +21,8 @@ ENV_KEYS: dict[str, str] = {
 
 # key in settings.platforms["dingtalk"] -> the environment variable that sets it
 ENV = {"app_key": "SITEBOT_DINGTALK_APP_KEY", "app_secret": "SITEBOT_DINGTALK_APP_SECRET",
-       "robot_code": "SITEBOT_DINGTALK_ROBOT_CODE", "base_url": "SITEBOT_DINGTALK_BASE_URL",
+       "corp_id": "SITEBOT_DINGTALK_CORP_ID", "robot_code": "SITEBOT_DINGTALK_ROBOT_CODE",
+       "base_url": "SITEBOT_DINGTALK_BASE_URL",
        "session_webhook_prefix": "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX",
        "card_template_id": "SITEBOT_DINGTALK_CARD_TEMPLATE_ID",
        "card_route_key": "SITEBOT_DINGTALK_CARD_ROUTE_KEY"}
@@ -31,6 +33,9 @@ class DingTalkConfig:
     app_key: str
     app_secret: str
     robot_code: str
+    # Our organisation's CorpId: a callback must be for a robot of this organisation
+    # (`chatbotCorpId`), and a sender of another one is never taken for one of our staff.
+    corp_id: str
     base_url: str = "https://api.dingtalk.com"
     # The callback body is not signed, so a sessionWebhook we would post replies to must
     # point at DingTalk itself: anything else is ignored (and the OpenAPI used instead).
@@ -46,11 +51,12 @@ class DingTalkConfig:
     @classmethod
     def from_section(cls, section: Mapping[str, Any]) -> "DingTalkConfig":
         values = {}
-        for key in ("app_key", "app_secret"):
+        for key in ("app_key", "app_secret", "corp_id"):
             value = str(section.get(key) or "").strip()
             if not value:
                 raise ConfigError(f"dingtalk.{key} ({ENV[key]}): missing; DingTalk needs the "
-                                  "robot app's AppKey and AppSecret together")
+                                  "robot app's AppKey and AppSecret and the organisation's CorpId "
+                                  "(developer console, 基础信息) together")
             values[key] = value
         # A robot created inside an app has robotCode == AppKey unless DingTalk says otherwise.
         robot_code = str(section.get("robot_code") or "").strip() or values["app_key"]
@@ -62,5 +68,6 @@ class DingTalkConfig:
             urls[key] = url.rstrip("/") if key == "base_url" else url
         route_key = str(section.get("card_route_key") or cls.card_route_key).strip()
         return cls(app_key=values["app_key"], app_secret=values["app_secret"],
-                   robot_code=robot_code, card_template_id=str(section.get("card_template_id") or "").strip(),
+                   corp_id=values["corp_id"], robot_code=robot_code,
+                   card_template_id=str(section.get("card_template_id") or "").strip(),
                    card_route_key=route_key, **urls)

@@ -1,28 +1,36 @@
 """The DingTalk edge: `POST /webhooks/dingtalk` (robot callbacks, HTTP mode) and, with an
 interactive card template configured, `POST /webhooks/dingtalk/card/<token>` (card callbacks).
 Every refusal is a 4xx with a short reason and no effect: missing/wrong/stale signature 401,
-oversize 413, unreadable body 400. Time comes from the app's clock.
+oversize 413, unreadable or odd body 400, a callback for another organisation or robot 403.
+Time comes from the app's clock.
+
+DingTalk signs only the timestamp, so a signature vouches for one message: the first stored
+with it, in any process (the inbox binds them in the database, see bot/inbound.py). Another
+message with the same signature is refused (401) and not acted on. It may be a forgery, or a
+genuine message sent in the same millisecond, which DingTalk will not deliver again: so its
+chat is asked, through our robot's OpenAPI and naming only the signed time, to send it again.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import hmac
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import aiohttp
 from aiohttp import web
 
 from bot import keys
 from bot.delivery.ports import Adapter, DeliveryError
-from bot.dingtalk import cards, events, verify
+from bot.dingtalk import cards, events, origin, verify
 from bot.dingtalk.adapter import DingTalkAdapter
 from bot.dingtalk.api import DingTalkApi
 from bot.dingtalk.config import DingTalkConfig
-from bot.inbound import Answering, Busy, Handling, Refused
+from bot.inbound import Answering, Busy, Handling, OneUseSignature, Refused, SignatureReused
 from bot.settings import Settings
-from handlers.chat.contract import Actor, CardClick, Conversation
+from handlers.chat.contract import Actor, CardClick, Conversation, Unverified
 from handlers.chat.dispatch import Ack, ToastFallback
 
 log = logging.getLogger(__name__)
@@ -43,9 +51,6 @@ class DingTalkEdge:
         self.session: aiohttp.ClientSession | None = None
         self.api: DingTalkApi | None = None
         self.adapter: DingTalkAdapter | None = None
-        # sign -> msgId: a signature pair seen with one message is refused with another
-        # (the body is not signed, so a captured pair must not carry a forged body).
-        self._pairs: dict[str, tuple[str, datetime]] = {}
 
     def install_routes(self, app: web.Application) -> None:
         app.router.add_post("/webhooks/dingtalk", self.robot_callback)
@@ -74,28 +79,31 @@ class DingTalkEdge:
     async def robot_callback(self, request: web.Request) -> web.Response:
         now = request.app[keys.CLOCK]()
         try:
-            _, sign = verify.check(request.headers, self.config.app_secret, now)
+            timestamp, sign = verify.check(request.headers, self.config.app_secret, now)
         except Refused as error:
             log.warning("dingtalk: refused callback from %s: %s", request.remote, error)
             raise web.HTTPUnauthorized(text="bad signature") from None
         body = await _read_json(request)
         try:
-            incoming = events.parse(body, self.config.app_secret)
+            incoming = events.parse(body, self.config)
         except Refused as error:
             log.warning("dingtalk: refused callback: %s", error)
-            raise web.HTTPBadRequest(text=str(error)) from None
-        if incoming is None:
-            return web.json_response({})
-        event = incoming.event
-        if not self._pair_fits(sign, event.event_id, now):
-            log.warning("dingtalk: signature pair reused for another msgId %s", event.event_id)
-            raise web.HTTPUnauthorized(text="signature already used")
-        self._remember_session(incoming)
+            raise (web.HTTPForbidden if error.status == 403 else web.HTTPBadRequest)(text=str(error)) from None
+        inbound = request.app[keys.INBOUND]
+        signature = _one_use(sign, int(timestamp), incoming)
         try:
-            await request.app[keys.INBOUND].accept(event)
+            if incoming.event is None:   # ignored, but its signature is used up all the same
+                await inbound.bind_signature(PLATFORM, incoming.msg_id, signature)
+            else:
+                await inbound.accept(incoming.event, signature=signature)
+        except SignatureReused:
+            log.warning("dingtalk: signature already used by another message; msgId %s not acted on, "
+                        "its chat asked to send it again", incoming.msg_id)
+            raise web.HTTPUnauthorized(text="signature already used") from None
         except Busy as busy:
             return web.json_response({"msg": "busy, retry"}, status=503,
                                      headers={"Retry-After": str(busy.retry_after)})
+        self._remember_session(incoming)
         return web.json_response({})
 
     def handling(self) -> Handling:
@@ -103,19 +111,13 @@ class DingTalkEdge:
         button press is a message in the chat, so its answer goes to that chat."""
         return Handling(fetch=self.api.download, toast_fallback=ToastFallback(in_chat=True))
 
-    def _pair_fits(self, sign: str, msg_id: str, now: datetime) -> bool:
-        cutoff = now.timestamp() - 2 * verify.WINDOW_MS / 1000
-        if len(self._pairs) > 10_000:
-            self._pairs = {k: v for k, v in self._pairs.items() if v[1].timestamp() > cutoff}
-        seen = self._pairs.setdefault(sign, (msg_id, now))
-        return seen[0] == msg_id
-
     def _remember_session(self, incoming: events.Incoming) -> None:
+        """Only for a message whose signature was its own, and only a URL of DingTalk's."""
         url, expires = incoming.session_webhook, incoming.session_expires_ms
-        if not url or not expires or self.adapter is None:
+        if not url or not expires or self.adapter is None or incoming.event is None:
             return
-        if not url.startswith(self.config.session_webhook_prefix):
-            log.warning("dingtalk: ignoring a sessionWebhook outside %s", self.config.session_webhook_prefix)
+        if not origin.is_dingtalk_session_url(url, self.config.session_webhook_prefix):
+            log.warning("dingtalk: ignoring a sessionWebhook that is not %s…", self.config.session_webhook_prefix)
             return
         self.adapter.remember_session(incoming.event.conversation.chat_id, url,
                                       datetime.fromtimestamp(expires / 1000, tz=timezone.utc))
@@ -160,6 +162,23 @@ class DingTalkEdge:
             await self.api.update_card(click.message_id, cards.card_params(ack.card, self.public_url))
 
 
+def _one_use(sign: str, timestamp_ms: int, incoming: events.Incoming) -> OneUseSignature:
+    """The signature as the inbox binds it: a digest, valid as long as DingTalk's time check
+    passes it, and, for a message, what to store if it is already bound to another one."""
+    digest = hashlib.sha256(sign.encode()).hexdigest()
+    signed = datetime.fromtimestamp(timestamp_ms / 1000, tz=timezone.utc)
+    valid_until = signed + timedelta(milliseconds=verify.WINDOW_MS)
+    event = incoming.event
+    if event is None:
+        return OneUseSignature(digest, valid_until)
+    chat = event.conversation.chat_id
+    # One request per chat and signature, however often it comes: a forger gains nothing by
+    # repeating, and a group where several people wrote in that millisecond is asked once.
+    again = Unverified(PLATFORM, "again:" + hashlib.sha256(f"{digest}\n{chat}".encode()).hexdigest()[:40],
+                       event.actor, event.conversation, signed.isoformat())
+    return OneUseSignature(digest, valid_until, again)
+
+
 async def _read_json(request: web.Request) -> object:
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
@@ -168,5 +187,5 @@ async def _read_json(request: web.Request) -> object:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(raw))
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):   # RecursionError: nested too deep
         raise web.HTTPBadRequest(text="body must be JSON") from None

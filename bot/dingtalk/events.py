@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.dingtalk.config import DingTalkConfig
+from bot.dingtalk.origin import MAX_ID, check_recipient, milliseconds
 from bot.dingtalk.verify import button_mac
 from bot.inbound import Refused
 from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
@@ -41,19 +43,28 @@ def button_command(label: str, action: str, value: dict, secret: str) -> str:
 
 @dataclass(frozen=True)
 class Incoming:
-    event: Message | CardClick
+    msg_id: str
+    event: Message | CardClick | None          # None: a kind of message we ignore
     session_webhook: str | None = None
     session_expires_ms: int | None = None
 
 
-def parse(body: Any, secret: str) -> Incoming | None:
+def parse(body: Any, config: DingTalkConfig) -> Incoming:
+    """Refused (400, or 403 when it is not for our robot) for a body we cannot take."""
     if not isinstance(body, dict):
         raise Refused("body is not a JSON object")
+    check_recipient(body, config)
     msg_id, kind = _str(body, "msgId"), _str(body, "msgtype")
     conversation_id, sender = _str(body, "conversationId"), _str(body, "senderId")
     if not (msg_id and kind and conversation_id and sender):
         raise Refused("callback without msgId, msgtype, conversationId or senderId")
-    user = _str(body, "senderStaffId") or sender   # staffId only for members of the org
+    if max(len(msg_id), len(conversation_id), len(sender), len(_str(body, "senderStaffId"))) > MAX_ID:
+        raise Refused(f"an id longer than {MAX_ID} characters")
+    expires = milliseconds(body.get("sessionWebhookExpiredTime"), "sessionWebhookExpiredTime")
+    # A staffId names a member of the organisation it comes from: one from another
+    # organisation (an external member of a group) is not our staff member of that staffId.
+    ours = _str(body, "senderCorpId") in ("", config.corp_id)
+    user = (_str(body, "senderStaffId") if ours else "") or sender
     is_group = str(body.get("conversationType")) == "2"
     chat_id = conversation_id if is_group else dm_chat(user)
     actor = Actor(PLATFORM, user, _str(body, "senderNick") or None)
@@ -62,24 +73,22 @@ def parse(body: Any, secret: str) -> Incoming | None:
     text, pictures = _content(body, kind)
     if text is None and not pictures:
         log.info("dingtalk: ignoring %s message %s", kind, msg_id)
-        return None
+        return Incoming(msg_id, None)
     text = (text or "").strip()
     session = _str(body, "sessionWebhook") or None
-    expires = body.get("sessionWebhookExpiredTime")
-    expires = int(expires) if isinstance(expires, (int, str)) and str(expires).isdigit() else None
-    click = _click(text, secret)
+    click = _click(text, config.app_secret)
     if click is not None and not pictures:
         action, value = click
         event: Message | CardClick = CardClick(PLATFORM, msg_id, actor, conversation, action, value)
     else:
         robot = _str(body, "chatbotUserId")
         mentions = tuple(Mention(str(u.get("staffId") or u.get("dingtalkId")))
-                         for u in body.get("atUsers") or () if isinstance(u, dict)
+                         for u in _list(body, "atUsers") if isinstance(u, dict)
                          and u.get("dingtalkId") != robot and (u.get("staffId") or u.get("dingtalkId")))
         event = Message(PLATFORM, msg_id, actor, conversation, text=text,
                         attachments=tuple(Attachment("image", ref=code) for code in pictures),
                         mentions=mentions, message_id=msg_id, addressed=True)
-    return Incoming(event, session, expires)
+    return Incoming(msg_id, event, session, expires)
 
 
 def _content(body: dict, kind: str) -> tuple[str | None, list[str]]:
@@ -95,7 +104,7 @@ def _content(body: dict, kind: str) -> tuple[str | None, list[str]]:
         return None, [str(code)] if code else []
     if kind == "richText":
         parts, pictures = [], []
-        for item in content.get("richText") or ():
+        for item in _list(content, "richText"):
             if not isinstance(item, dict):
                 continue
             if item.get("text"):
@@ -123,7 +132,16 @@ def _click(text: str, secret: str) -> tuple[str, dict] | None:
 
 def _str(body: dict, key: str) -> str:
     value = body.get(key)
-    return str(value).strip() if isinstance(value, (str, int)) else ""
+    return str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+
+
+def _list(body: dict, key: str) -> list:
+    value = body.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise Refused(f"{key} is not a list")
+    return value
 
 
 # --- interactive card callbacks ------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 sign = base64(HMAC-SHA256(key=AppSecret, msg=timestamp + "\\n" + AppSecret)), timestamp in ms,
 accepted within one hour either side of now. Only the headers are signed, never the body, so
-a captured pair could carry any body for that hour: the edge therefore de-duplicates on msgId,
-refuses a pair seen with another msgId, and never trusts URLs from the body blindly.
+a captured pair could carry any body for that hour: the inbox therefore binds each signature
+to the first msgId stored with it (in the database, for every process), the edge refuses it
+with any other, and never trusts what the body says about its origin or reply URL blindly.
 """
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from bot.inbound import Refused
 WINDOW_MS = 60 * 60 * 1000
 
 
-
 def sign(timestamp: str, secret: str) -> str:
     digest = hmac.new(secret.encode("utf-8"), f"{timestamp}\n{secret}".encode("utf-8"),
                       hashlib.sha256).digest()
@@ -31,7 +31,7 @@ def check(headers: Mapping[str, str], secret: str, now: datetime) -> tuple[str, 
     timestamp, given = headers.get("timestamp", ""), headers.get("sign", "")
     if not timestamp or not given:
         raise Refused("missing timestamp or sign header", 401)
-    if not timestamp.isdigit() or len(timestamp) > 15:
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 15:
         raise Refused(f"timestamp is not milliseconds: {timestamp[:20]!r}", 401)
     skew = abs(int(now.timestamp() * 1000) - int(timestamp))
     if skew > WINDOW_MS:

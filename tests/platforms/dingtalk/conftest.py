@@ -8,7 +8,8 @@ from bot import keys
 from bot.app import create_app
 from domain.store.models import ChatBinding, Identity
 from tests.conftest import make_settings
-from tests.platforms.dingtalk.driver import APP_KEY, APP_SECRET, GROUP, STAFF, DingTalkDriver
+from tests.platforms.dingtalk.driver import (APP_KEY, APP_SECRET, CORP_ID, GROUP, ROBOT_CODE, STAFF,
+                                            DingTalkDriver)
 from tests.platforms.dingtalk.fake_dingtalk import FakeDingTalk
 
 
@@ -24,14 +25,19 @@ async def add_dingtalk_people(store, now) -> None:  # noqa: ANN001
                            audience="internal", title="P-001 项目部群", created_at=now))
 
 
-async def start(db_url, clock, aiohttp_client, fake, **extra) -> DingTalkDriver:  # noqa: ANN001
+async def start(db_url, clock, aiohttp_client, fake, *, people: bool = True,  # noqa: ANN001
+                **extra) -> DingTalkDriver:
+    """`people=False`: another process on a database that already has them (a restart, a
+    second replica)."""
     base = fake.base_url
-    section = {"app_key": APP_KEY, "app_secret": APP_SECRET, "robot_code": "dingrobot0000000000",
-               "base_url": base, "session_webhook_prefix": base + "/robot/sendBySession/", **extra}
+    section = {"app_key": APP_KEY, "app_secret": APP_SECRET, "robot_code": ROBOT_CODE,
+               "corp_id": CORP_ID, "base_url": base,
+               "session_webhook_prefix": base + "/robot/sendBySession/", **extra}
     app = create_app(make_settings(db_url, dingtalk=section), clock=clock, demo=True,
                      run_worker=False)
     client = await aiohttp_client(app)
-    await add_dingtalk_people(app[keys.STORE], clock())
+    if people:
+        await add_dingtalk_people(app[keys.STORE], clock())
     return DingTalkDriver(client, fake, clock, base)
 
 

@@ -13,6 +13,7 @@ from bot.dingtalk.verify import sign
 from tests.conftest import data_file
 
 APP_KEY, APP_SECRET = "dingappkey000000", "test-app-secret"
+CORP_ID, ROBOT_CODE = "dingcorp0000000000000", "dingrobot0000000000"   # as in tests/data/dingtalk
 GROUP = "cidP001siteXXXXXXXXXXXX=="
 STAFF = {"u-li": "li01", "u-zhao": "zhao01", "u-wang": "wang01", "u-liu": "liu01",
          "u-chen": "chen01", "u-admin": "admin01"}

@@ -75,3 +75,76 @@ async def test_other_message_types_are_acknowledged_and_ignored(dingtalk):
     assert (await dingtalk.post(body)).status == 200
     await dingtalk.deliver()
     assert dingtalk.fake.timeline == []
+
+
+async def test_a_callback_for_another_organisation_or_robot_is_refused(dingtalk):
+    for field, value in (("chatbotCorpId", "dingOTHERcorp000000000"), ("robotCode", "dingOTHERrobot"),
+                         ("chatbotCorpId", None), ("chatbotCorpId", 12)):
+        body = dingtalk.payload("li01", REPORT, msg_id="msgBAD")
+        body[field] = value
+        response = await dingtalk.post(body)
+        assert response.status == 403, (field, value)
+    assert await nothing_happened(dingtalk)
+
+
+async def test_a_sender_of_another_organisation_is_not_our_staff_member(dingtalk):
+    body = dingtalk.payload("chen01", "我的工单")     # chen01 is our admin's staffId ...
+    body["senderCorpId"] = "dingOTHERcorp000000000"   # ... in another organisation: someone else
+    assert (await dingtalk.post(body)).status == 200
+    await dingtalk.deliver()
+    assert "还不是 sitebot 的登记成员" in dingtalk.last_group()["text"]
+
+
+BAD_SESSION_PATHS = ("/robot/sendBySession/../../x", "/robot/sendBySession/a/../../../x",
+                     "/robot/sendBySession/%2e%2e/%2e%2e/x", "/robot/sendBySession/./x",
+                     "/robot/sendBySession//x", "/robot/sendBySessionX/y", "/robot/sendBySession\\..\\x",
+                     "/robot/sendBySession/x#frag")
+
+
+async def test_a_session_webhook_is_used_only_on_dingtalks_own_host_and_path(dingtalk):
+    base = dingtalk.base
+    host = base.split("//", 1)[1]
+    urls = [base + path for path in BAD_SESSION_PATHS] + [
+        f"http://user@{host}/robot/sendBySession/x", f"https://{host}/robot/sendBySession/x",
+        base.replace("127.0.0.1", "127.0.0.1.evil.example") + "/robot/sendBySession/x",
+        f"{base}/robot/sendBySession/x\ny", f"{base}/robot/sendBySession/ｘ"]
+    for url in urls:
+        body = dingtalk.payload("li01", "我的工单")
+        body["sessionWebhook"] = url
+        assert (await dingtalk.post(body)).status == 200, url
+        await dingtalk.deliver()
+        assert dingtalk.last_group()["via"] == "openapi", url
+    assert dingtalk.fake.session == []
+    assert [p for _, p in dingtalk.fake.calls if not p.startswith(("/v1.0/", "/robot/sendBySession/"))] == []
+    good = dingtalk.payload("li01", "我的工单")        # the driver's own: DingTalk's host and path
+    assert (await dingtalk.post(good)).status == 200
+    await dingtalk.deliver()
+    assert dingtalk.last_group()["via"] == "session"
+
+
+async def test_odd_numbers_in_a_signed_body_answer_400_and_change_nothing(dingtalk):
+    for field, value in (("sessionWebhookExpiredTime", 10 ** 20), ("sessionWebhookExpiredTime", 1e20),
+                         ("sessionWebhookExpiredTime", "100000000000000000000"),
+                         ("sessionWebhookExpiredTime", -1), ("sessionWebhookExpiredTime", True),
+                         ("sessionWebhookExpiredTime", "１２３"), ("sessionWebhookExpiredTime", float("nan")),
+                         ("atUsers", 5), ("msgId", "m" * 300), ("conversationId", "c" * 300)):
+        body = dingtalk.payload("li01", REPORT, msg_id="msgBAD")
+        body[field] = value
+        response = await dingtalk.post(body)
+        assert response.status == 400, (field, value)
+        assert "报修" not in await response.text()
+    body = dingtalk.payload("li01", "x", msg_id="msgBAD")
+    body.update(msgtype="richText", content={"richText": 7})
+    del body["text"]
+    assert (await dingtalk.post(body)).status == 400
+    assert await nothing_happened(dingtalk)
+
+
+async def test_timestamp_of_other_digits_is_401_not_a_crash(dingtalk):
+    body = dingtalk.payload("li01", REPORT, msg_id="msgBAD")
+    for stamp in ("１７００００００００００", "²"):
+        response = await dingtalk.post(body, headers={"timestamp": stamp, "sign": "x"})
+        assert response.status == 401, stamp
+    raw = b'{"a":' * 5000 + b"1" + b"}" * 5000                 # signed, but nested too deep to read
+    assert (await dingtalk.post(None, raw=raw)).status in (400, 413)
+    assert await nothing_happened(dingtalk)
