@@ -81,7 +81,8 @@ class InboxWriter:
                                             table.c.event_id == bindparam("e"))
         # The first event stored with a signature keeps it (in the batch and across processes).
         bindings = SignatureBinding.__table__
-        self._bind = insert(bindings).on_conflict_do_nothing(index_elements=["platform", "signature"])
+        self._bind = (insert(bindings).on_conflict_do_nothing(index_elements=["platform", "signature"])
+                      .returning(bindings.c.platform, bindings.c.signature, bindings.c.event_id))
         self._purged_at: datetime | None = None
 
     def start(self) -> None:
@@ -168,9 +169,10 @@ class InboxWriter:
     async def _bind_signatures(self, conn: AsyncConnection,
                                arrivals: list[Arrival]) -> dict[tuple[str, str], str]:
         """Bind each new signature to the first event of the batch that carries it; returns
-        (platform, signature) -> the event it is bound to, for every signature in the batch.
-        A binding another process is writing now holds our insert until it commits, and the
-        select after it then sees that binding (read committed)."""
+        (platform, signature) -> the event it is bound to, for every signature in the batch:
+        the insert returns those it bound, a select reads the others. A binding another process
+        is writing now holds our insert until it commits, and the select after it then sees
+        that binding (read committed)."""
         first: dict[tuple[str, str], Arrival] = {}
         for arrival in arrivals:
             if arrival.signature is not None:
@@ -179,16 +181,20 @@ class InboxWriter:
             return {}
         table = SignatureBinding.__table__
         # One order for every process's inserts, so two batches cannot wait on each other.
-        await conn.execute(self._bind, [
+        inserted = await conn.execute(self._bind, [
             {"platform": p, "signature": s, "event_id": a.event_id, "valid_until": a.signature.valid_until}
             for (p, s), a in sorted(first.items(), key=lambda item: item[0])])
+        owners = {(p, s): e for p, s, e in inserted}
+        bound_before = sorted({signature for (platform, signature) in first if (platform, signature) not in owners})
+        if bound_before:   # bound before (a retry, or another message with the same signature)
+            found = await conn.execute(select(table.c.platform, table.c.signature, table.c.event_id)
+                                       .where(table.c.signature.in_(bound_before)))
+            owners.update({(p, s): e for p, s, e in found})
         now = max(a.received_at for a in first.values())
         if self._purged_at is None or now - self._purged_at >= PURGE_BINDINGS_EVERY:
             await conn.execute(table.delete().where(table.c.valid_until < now - KEEP_BINDINGS_AFTER))
             self._purged_at = now
-        found = await conn.execute(select(table.c.platform, table.c.signature, table.c.event_id)
-                                   .where(table.c.signature.in_(sorted({s for _, s in first}))))
-        return {(p, s): e for p, s, e in found}
+        return owners
 
 
 def _rows(arrival: Arrival, own: bool) -> list[dict[str, Any]]:
