@@ -22,6 +22,7 @@ class Action(StrEnum):
     PAUSE_TICKET = "ticket.pause"          # waiting on the customer or on material
     CONFIRM_TICKET = "ticket.confirm"      # 确认解决 / 未解决
     TAKE_OVER_TICKET = "ticket.take_over"  # 接管 after an escalation
+    SHARE_TICKET = "ticket.share"          # 共享 / 取消共享 with the customer
     ATTACH_TICKET = "ticket.attach"
     RATE_TICKET = "ticket.rate"
     VIEW_OVERDUE = "ticket.overdue"
@@ -118,7 +119,7 @@ async def _ticket_lifecycle(tx: Tx, person: Person, action: Action, ticket: Tick
                             project_id: int | None, escalation_roles: frozenset[str]) -> bool:
     """Reporters correct their own ticket and confirm the fix; the assignee and managers
     pause it; 接管 belongs to the roles of the levels it was escalated to; 超时工单 is for
-    managers."""
+    managers, and so is sharing a ticket with the customer."""
     org = set(person.org_roles or ())
     if action is Action.VIEW_OVERDUE:
         managed = any(r is Role.PROJECT_MANAGER for _, r in await tx.projects.memberships_of(person.id))
@@ -138,6 +139,8 @@ async def _ticket_lifecycle(tx: Tx, person: Person, action: Action, ticket: Tick
     if action is Action.TAKE_OVER_TICKET:
         held = {r.value for r in roles} | org
         return bool(held & escalation_roles)
+    if action is Action.SHARE_TICKET:
+        return manager
     return False
 
 # Change requests (issue 8). Deciding is the current approver's alone: no admin override, so

@@ -55,6 +55,13 @@ class TicketStatus(StrEnum):
 OPEN_STATUSES = frozenset({TicketStatus.OPEN, TicketStatus.IN_PROGRESS})
 
 
+class TicketVisibility(StrEnum):
+    """Who sees a ticket besides the site team (domain/tickets/visibility.py decides)."""
+    INTERNAL = "internal"    # the site team only (the default)
+    CUSTOMER = "customer"    # raised in the customer group or by a customer contact
+    SHARED = "shared"        # shared with the customer by a manager (共享 T-12)
+
+
 class CustomerType(StrEnum):
     GOVERNMENT = "government"    # 政府类
     DEVELOPER = "developer"      # 开发商类

@@ -1,5 +1,6 @@
 """What the daily digest and the weekly report say, read from the store. The customer digest is
-built from customer-safe fields only (no internal notes, no costs): it never reads them."""
+built from customer-safe fields only (no internal notes, no costs): it never reads them; and it
+counts only the tickets the customer may see (domain/tickets/visibility.py)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -84,16 +85,19 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 async def had_activity(tx: Tx, project: Project, day: date, tz: ZoneInfo) -> bool:
-    """Progress moved, a log was written, or a ticket was reported or changed that day."""
+    """Progress moved, a log was written, or a ticket the customer sees was reported or changed
+    that day (an internal incident alone does not make the customer's day eventful)."""
     since, until = day_bounds(day, tz)
     if await tx.progress.updates(project.id, since, until):
         return True
     if await tx.progress.logs(project.id, day, day):
         return True
-    return await tx.progress.tickets_touched(project.id, since, until) > 0
+    return await tx.progress.tickets_touched(project.id, since, until, customer_only=True) > 0
 
 
-async def customer_digest(tx: Tx, project: Project, day: date, tz: ZoneInfo) -> CustomerDigest:
+async def customer_digest(tx: Tx, project: Project, day: date, tz: ZoneInfo, *,
+                          customer_only: bool = True) -> CustomerDigest:
+    """`customer_only=False` counts internal tickets too: the site team's own 进度 card."""
     milestones = await tx.projects.milestones(project.id)
     since, until = day_bounds(day, tz)
     return CustomerDigest(
@@ -101,7 +105,8 @@ async def customer_digest(tx: Tx, project: Project, day: date, tz: ZoneInfo) -> 
         milestones=views(milestones, day),
         moved=await _moved(tx, project, since, until),
         log=summarise(await tx.progress.logs(project.id, day, day)),
-        open_tickets=await open_by_severity(tx, project), next_payment=await next_payment(tx, project, day))
+        open_tickets=await open_by_severity(tx, project, customer_only),
+        next_payment=await next_payment(tx, project, day))
 
 
 async def weekly_report(tx: Tx, project: Project, last: date, tz: ZoneInfo) -> WeeklyReport:
@@ -133,8 +138,9 @@ def summarise(logs: list[DailyLog]) -> LogSummary | None:
                       photos=sum(len(log.photos or ()) for log in logs))
 
 
-async def open_by_severity(tx: Tx, project: Project) -> dict[str, int]:
-    return by_severity([ticket.severity for ticket in await tx.progress.open_tickets(project.id)])
+async def open_by_severity(tx: Tx, project: Project, customer_only: bool = False) -> dict[str, int]:
+    tickets = await tx.progress.open_tickets(project.id, customer_only=customer_only)
+    return by_severity([ticket.severity for ticket in tickets])
 
 
 def by_severity(severities: list[str]) -> dict[str, int]:

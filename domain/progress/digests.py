@@ -1,7 +1,7 @@
 """The daily digest for many projects at once. `read` takes what a chunk of digests needs with
 one query per table (not several per project); `DigestRows.active` and `DigestRows.digest` then
 give, for each project, exactly what `had_activity` and `customer_digest` give for one (the
-same customer-safe fields: no internal notes, no costs)."""
+same customer-safe fields: no internal notes, no costs, only the tickets the customer sees)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,13 +21,13 @@ class DigestRows:
     day: date
     updates: dict[int, list[MilestoneUpdate]]     # that day's, per project
     logs: dict[int, list[DailyLog]]               # that day's, per project
-    touched: dict[int, int]                       # tickets reported or changed that day
+    touched: dict[int, int]                       # customer's tickets reported or changed that day
     milestones: dict[int, list[Milestone]]
-    open_tickets: dict[int, dict[str, int]]       # severity -> count
+    open_tickets: dict[int, dict[str, int]]       # customer's open tickets: severity -> count
     receivables: dict[int, list[Receivable]]      # unpaid
 
     def active(self, project_id: int) -> bool:
-        """Progress moved, a log was written, or a ticket was reported or changed that day."""
+        """Progress moved, a log was written, or a customer's ticket was reported or changed."""
         return bool(self.updates[project_id] or self.logs[project_id] or self.touched[project_id])
 
     def digest(self, project: Project) -> CustomerDigest:
@@ -46,9 +46,9 @@ async def read(tx: Tx, project_ids: list[int], day: date, tz: ZoneInfo) -> Diges
     return DigestRows(
         day=day, updates=await tx.progress.updates_of(project_ids, since, until),
         logs=await tx.progress.logs_of(project_ids, day, day),
-        touched=await tx.progress.tickets_touched_of(project_ids, since, until),
+        touched=await tx.progress.tickets_touched_of(project_ids, since, until, customer_only=True),
         milestones=await tx.projects.milestones_of(project_ids),
-        open_tickets=await tx.progress.open_severities(project_ids),
+        open_tickets=await tx.progress.open_severities(project_ids, customer_only=True),
         receivables=await _receivables(tx, project_ids))
 
 

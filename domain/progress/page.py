@@ -1,6 +1,7 @@
 """What the customer's project page shows: milestones planned vs actual, recent daily logs with
-photos, open and recent tickets, payment milestones. Customer-safe fields only: internal notes,
-costs, change requests and people's contact details are never read here."""
+photos, the customer's open and recent tickets, payment milestones. Customer-safe fields only:
+internal notes, costs, change requests, people's contact details and tickets the customer may not
+see (domain/tickets/visibility.py) are never read here."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -86,7 +87,8 @@ async def _logs(tx: Tx, project: Project, today: date, days: int) -> list[PageLo
 
 async def _tickets(tx: Tx, project: Project, now: datetime) -> list[PageTicket]:
     return [PageTicket(t.number, t.title, t.category, t.severity, t.status, t.created_at, t.updated_at)
-            for t in await tx.progress.recent_tickets(project.id, now - timedelta(days=30))]
+            for t in await tx.progress.recent_tickets(project.id, now - timedelta(days=30),
+                                                      customer_only=True)]
 
 
 async def _payments(tx: Tx, project: Project, today: date) -> list[PagePayment]:

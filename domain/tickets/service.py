@@ -11,7 +11,7 @@ from domain.enums import OPEN_STATUSES, STAFF_ROLES, Audience, Category, Role, S
 from domain.errors import InvalidInput
 from domain.store.models import Person, Project, Ticket, TicketAttachment
 from domain.store.uow import Tx
-from domain.tickets import sla
+from domain.tickets import sla, visibility
 from domain.tickets.records import NewAttachment, Origin, Policy, existing, expect, record
 from domain.tickets.rules import TicketRules, assignee_role, guess_category, guess_severity
 
@@ -42,6 +42,7 @@ async def report(tx: Tx, policy: Policy, reporter: Person, project: Project, tex
                     category=category.value, severity=severity.value, status=TicketStatus.OPEN.value,
                     reporter_id=reporter.id, assignee_id=assignee.id if assignee else None,
                     confirmer_id=await _confirmer(tx, project, reporter, origin),
+                    visibility=(await visibility.at_report(tx, project, reporter, origin)).value,
                     source_platform=origin.platform, source_chat_id=origin.chat_id,
                     location=location, created_at=now, updated_at=now)
     sla.start(ticket, now)
@@ -51,7 +52,8 @@ async def report(tx: Tx, policy: Policy, reporter: Person, project: Project, tex
     _attach(tx, ticket, attachments, origin, now)
     record(tx, ticket, reporter, "created", now, origin,
            {"category": category.value, "severity": severity.value,
-            "assignee_id": ticket.assignee_id, "attachments": len(attachments)})
+            "assignee_id": ticket.assignee_id, "attachments": len(attachments),
+            "visibility": ticket.visibility})
     return ticket
 
 
@@ -83,8 +85,10 @@ def _attach(tx: Tx, ticket: Ticket, attachments, origin: Origin, now: datetime) 
 
 
 async def visible_ticket(tx: Tx, actor: Person, ticket_id: int) -> Ticket:
+    """The ticket, if this person may see it (a customer contact: only the customer's)."""
     ticket = await existing(tx, ticket_id)
     await require(tx, actor, Action.VIEW_TICKET, ticket=ticket)
+    await visibility.check_viewer(tx, actor, ticket)
     return ticket
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Callable
 from domain.enums import Audience
 from domain.store.models import Person, Identity
 from domain.store.uow import Tx
+from handlers.chat.audience import forms
 from handlers.chat.cards import Card
 from handlers.chat.contract import Outgoing, Reply, Target, Text
 
@@ -74,6 +75,8 @@ class Answer:
         return await self.tx.people.identities_of(person_id)
 
     def changed(self, card_key: str) -> None:
-        """The state behind a live card changed: every posted copy will be redrawn."""
-        if card_key not in self.reply.changed_cards:
-            self.reply.changed_cards.append(card_key)
+        """The state behind a live card changed: every posted copy will be redrawn, those in
+        customer-facing chats in their customer form (handlers/chat/audience.py)."""
+        for key in forms(card_key, self.deps.card_views):
+            if key not in self.reply.changed_cards:
+                self.reply.changed_cards.append(key)

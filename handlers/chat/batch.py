@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Awaitable, Callable, Iterable
 
 from domain.store.models import CardPost, OutboxMessage
 from domain.store.uow import Tx
+from handlers.chat.audience import forms
 from handlers.chat.cards import Card
 from handlers.chat.contract import Reply
 from handlers.chat.effect import Effect, Known, Work
@@ -60,7 +61,7 @@ class Batch:
         if self.careful:
             return   # each effect redraws its cards as queue_reply does
         await self.write()
-        keys = list(card_keys)
+        keys = [form for key in card_keys for form in forms(key, self.deps.card_views)]
         self._posts = await self.tx.outbox.posts_of(keys)
         self._pending = await self.tx.outbox.pending_sends_of(keys)
 

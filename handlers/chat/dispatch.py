@@ -18,6 +18,7 @@ from handlers.chat.contract import (CardClick, Inbound, Joined, Message, Outgoin
                                     Unverified)
 from handlers.chat.outbox_writer import queue_reply
 from handlers.chat.router import Router
+from handlers.chat.scope import check_click, check_command, customer_copies
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +112,7 @@ class Dispatcher:
                 ctx.reply.messages.clear()
                 ctx.reply.changed_cards.clear()
                 self._explain(ctx, error)
+            await customer_copies(ctx)
             toast = ctx.reply.toast
             told = fallback.message(event, toast) if fallback and toast else None
             if told is not None:
@@ -135,6 +137,7 @@ class Dispatcher:
             elif ctx.person is None:
                 ctx.toast(ctx.t("error.not_allowed"), "error")
             else:
+                await check_click(ctx, event.action)
                 await handler(ctx, dict(event.value))
             return
         if isinstance(event, Joined):
@@ -166,6 +169,7 @@ class Dispatcher:
             if message.addressed:
                 ctx.say(ctx.t("help.unknown", text=text[:20]) if text else ctx.t("help.empty"))
             return
+        await check_command(ctx, match.route, match.args)   # what a customer-facing chat is told
         await match.route.handler(ctx, match.args)
 
     def _explain(self, ctx: Ctx, error: DomainError) -> None:

@@ -13,7 +13,7 @@ from domain.progress.logs import parse_log, write_log
 from domain.progress.plan import overall_percent, views
 from domain.store.models import Project
 from handlers.chat.context import Ctx
-from handlers.chat.scope import project_for
+from handlers.chat.scope import customer_chat, project_for
 from handlers.progress.cards import confirm_card, flag_line, page_link, progress_card
 
 _SET = re.compile(r"^(.*?)\s*(-?\d{1,4})\s*[%％]?$")
@@ -59,7 +59,10 @@ async def progress(ctx: Ctx, args: str) -> None:
 
 
 async def show_progress(ctx: Ctx, project: Project) -> None:
-    data = await customer_digest(ctx.tx, project, today(ctx), ctx.deps.timezone)
+    """The customer-safe progress card; its open tickets are those the customer sees in a
+    customer-facing chat, all of them for the site team."""
+    customer = await customer_chat(ctx) is not None
+    data = await customer_digest(ctx.tx, project, today(ctx), ctx.deps.timezone, customer_only=customer)
     ctx.show(progress_card(ctx.deps, ctx.locale, data, page_link(ctx.deps, ctx.locale, project, ctx.now),
                            ctx.now))
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from handlers.chat.area import Area, command
-from handlers.tickets import buttons, commands
-from handlers.tickets.cards import survey_card, ticket_card
+from handlers.tickets import buttons, commands, customer_chat, sharing
+from handlers.tickets.cards import customer_ticket_card, survey_card, ticket_card
 from handlers.tickets.jobs import ticket_jobs
 
 
@@ -12,10 +12,12 @@ def area() -> Area:
         name="tickets",
         commands=(
             command("report", ("报修", "报事", "上报"), ("report",), commands.report, glued=True),
-            command("mine", ("我的工单",), ("my tickets", "mine"), commands.my_tickets),
-            command("ticket", ("工单", "查工单"), ("ticket",), commands.show_ticket),
+            command("mine", ("我的工单",), ("my tickets", "mine"), customer_chat.my_tickets),
+            command("ticket", ("工单", "查工单"), ("ticket",), customer_chat.show_ticket),
             command("overdue", ("超时工单",), ("overdue",), commands.overdue),
             command("rate", ("评价",), ("rate", "feedback"), commands.comment),
+            command("share", ("共享",), ("share",), sharing.share),
+            command("unshare", ("取消共享",), ("unshare",), sharing.unshare),
         ),
         actions={
             "ticket.accept": buttons.on_accept,
@@ -32,7 +34,7 @@ def area() -> Area:
             "ticket.reopen": buttons.on_reopen,
             "ticket.rate": buttons.on_rate,
         },
-        card_views={"ticket": ticket_card, "survey": survey_card},
+        card_views={"ticket": ticket_card, "ticket.customer": customer_ticket_card, "survey": survey_card},
         jobs=ticket_jobs,
         fallback=commands.other_message,
     )

@@ -1,12 +1,16 @@
-"""Ticket cards: the live ticket card (redrawn wherever it was posted), the lists, the
-correction picker and the satisfaction card (also live: it shows the answer once given)."""
+"""Ticket cards: the live ticket card (redrawn wherever it was posted) in two forms — the site
+team's, with its buttons, and the customer's (`customer_ticket_card`, posted wherever the customer
+reads: handlers/chat/audience.py) with only 确认解决 / 未解决 — the lists, the correction picker
+and the satisfaction card (also live: it shows the answer once given)."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from domain.enums import Category, Severity, TicketStatus
+from domain.enums import Category, Severity, TicketStatus, TicketVisibility
 from domain.store.models import Person, Ticket, TicketSurvey
 from domain.store.uow import Tx
+from domain.tickets.visibility import customer_may_see
+from handlers.chat.audience import customer_form
 from handlers.chat.cards import Button, Card, Field, Fields, Markdown, Note
 from handlers.chat.context import Deps
 
@@ -30,19 +34,37 @@ def level_label(deps: Deps, locale: str, level: int) -> str:
 
 
 async def ticket_card(tx: Tx, deps: Deps, ident: str, locale: str) -> Card | None:
+    return await _ticket_card(tx, deps, ident, locale, customer=False)
+
+
+async def customer_ticket_card(tx: Tx, deps: Deps, ident: str, locale: str) -> Card | None:
+    """The card as the customer sees it: no site-team buttons, no escalation. A ticket the
+    customer may not see (any more: 取消共享) shows only that it is not shown."""
+    return await _ticket_card(tx, deps, ident, locale, customer=True)
+
+
+async def _ticket_card(tx: Tx, deps: Deps, ident: str, locale: str, customer: bool) -> Card | None:
     ticket = await tx.tickets.get(int(ident))
     if ticket is None:
         return None
+    if customer and not customer_may_see(ticket):
+        return Card(deps.t(locale, "share.withheld_title", number=ticket.number), "grey",
+                    (Markdown(deps.t(locale, "share.withheld")),), card_key=customer_ticket_key(ticket.id))
     project = await tx.projects.get(ticket.project_id)
     assignee = await tx.people.get(ticket.assignee_id) if ticket.assignee_id else None
     reporter = await tx.people.get(ticket.reporter_id)
     images = sum(a.kind == "image" for a in await tx.tickets.attachments(ticket.id))
     return build_ticket_card(deps, locale, ticket, f"{project.code} {project.name}", assignee,
-                             reporter, images)
+                             reporter, images, customer=customer)
+
+
+def customer_ticket_key(ticket_id: int) -> str:
+    return customer_form(ticket_key(ticket_id))
 
 
 def build_ticket_card(deps: Deps, locale: str, ticket: Ticket, project_label: str,
-                      assignee: Person | None, reporter: Person | None, images: int = 0) -> Card:
+                      assignee: Person | None, reporter: Person | None, images: int = 0, *,
+                      customer: bool = False) -> Card:
     def t(key: str, **params: object) -> str:
         return deps.t(locale, key, **params)
 
@@ -72,13 +94,20 @@ def build_ticket_card(deps: Deps, locale: str, ticket: Ticket, project_label: st
         blocks.append(Markdown(ticket.description))
     if status == TicketStatus.IN_PROGRESS and ticket.sla_since is None:
         blocks.append(Markdown(t("ticket.paused", reason=t(f"pause.{ticket.paused_reason}"))))
-    if status in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS) and ticket.escalation_level >= 2:
+    escalated = status in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS) and ticket.escalation_level >= 2
+    if escalated and not customer:   # how the site team escalates is theirs
         blocks.append(Markdown(t("ticket.escalated", level=level_label(deps, locale, ticket.escalation_level))))
     if status == TicketStatus.RESOLVED:
         blocks.append(Markdown(t("ticket.confirm_hint", days=deps.rules.auto_close_days)))
+    if not customer and customer_may_see(ticket):   # the site team knows what the customer sees
+        blocks.append(Markdown(t(f"share.line.{TicketVisibility(ticket.visibility).value}")))
     blocks.append(Note(status_line(deps, locale, ticket, assignee)))
     colour = {TicketStatus.RESOLVED: "green", TicketStatus.CLOSED: "grey"}.get(
         status, _COLOUR[Severity(ticket.severity)])
+    if customer:
+        return Card(title=t("ticket.title", number=ticket.number, title=ticket.title), colour=colour,
+                    blocks=tuple(blocks), actions=_customer_buttons(t, ticket, status),
+                    card_key=customer_ticket_key(ticket.id))
     return Card(title=t("ticket.title", number=ticket.number, title=ticket.title), colour=colour,
                 blocks=tuple(blocks), actions=_buttons(t, ticket, status),
                 card_key=ticket_key(ticket.id))
@@ -93,11 +122,19 @@ def status_line(deps: Deps, locale: str, ticket: Ticket, assignee: Person | None
                   time=deps.local(since, "%H:%M"))
 
 
+def _customer_buttons(t, ticket: Ticket, status: TicketStatus) -> tuple[Button, ...]:  # noqa: ANN001
+    """The customer's buttons only: confirming the fix (the satisfaction card has its own)."""
+    if status != TicketStatus.RESOLVED:
+        return ()
+    value = {"ticket": ticket.id}
+    return (Button(t("ticket.btn.confirm"), "ticket.confirm", value, "primary"),
+            Button(t("ticket.btn.reopen"), "ticket.reopen", value, "danger"))
+
+
 def _buttons(t, ticket: Ticket, status: TicketStatus) -> tuple[Button, ...]:  # noqa: ANN001
     value = {"ticket": ticket.id}
     if status == TicketStatus.RESOLVED:
-        return (Button(t("ticket.btn.confirm"), "ticket.confirm", value, "primary"),
-                Button(t("ticket.btn.reopen"), "ticket.reopen", value, "danger"))
+        return _customer_buttons(t, ticket, status)
     if status not in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS):
         return ()
     reassign = Button(t("ticket.btn.reassign"), "ticket.reassign", value)

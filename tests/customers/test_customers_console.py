@@ -48,7 +48,7 @@ async def test_customer_card_shows_credit_from_payment_behaviour(console):
 
 async def test_customer_records_stay_internal(console):
     await console.say("u-zheng", "p001-owner", "客户 星河置业有限公司")
-    assert await console.last_text("p001-owner") == "客户资料只在内部群或私聊中查看。"
+    assert await console.last_text("p001-owner") == "客户群里不处理「客户」，请在项目部群或私聊中使用。"
     for user in ("u-liu", "u-li"):
         await console.say(user, DM, "客户 星河置业有限公司")
         assert await console.last_text(DM, user=user) == "无权限"

@@ -90,7 +90,10 @@ async def test_receivables_ageing_and_scope(console):
     # finance person asks in the customer group.
     await console.say("u-li", "dm", "应收")
     assert await console.last_text("dm", user="u-li") == "无权限"
-    await console.say("u-qian", OWNER, "应收 P-002")
+    await console.say("u-qian", OWNER, "应收 P-002")   # naming another project there is refused
+    assert await console.last_text(OWNER) == (
+        "本群是 P-001 的客户群，只回答 P-001 的事；P-002 的信息请到它自己的群里查询。")
+    await console.say("u-qian", OWNER, "应收")
     assert (await console.last_bot(OWNER))["body"]["title"] == "应收账款 · P-001"
     await console.say("u-he", "dm", "应收 P-003")
     assert await console.last_text("dm", user="u-he") == "无权限"

@@ -102,10 +102,14 @@ async def test_customer_sees_their_project_and_unbound_chat_explains_binding(con
     assert card["title"] == "项目进度 · P-001 滨江花园 5 号楼"
     await console.say("u-liu", "some-new-group", "进度")
     assert "本群还没有绑定项目" in await console.last_text("some-new-group")
-    await console.say("u-he", "p001-owner", "进度 P-002")   # 何监理 is on P-002 too
-    assert "P-002" in (await console.last_bot(OWNER))["body"]["title"]
-    await console.say("u-liu", OWNER, "进度 P-002")          # 刘总 is not on P-002
-    assert await console.last_text(OWNER) == "无权限"
+    # A customer group is about its own project only (issue 13): 何监理 is on P-002 too, but
+    # P-002's progress is not P-001's customers' business.
+    for user in ("u-he", "u-liu"):
+        await console.say(user, OWNER, "进度 P-002")
+        assert await console.last_text(OWNER) == (
+            "本群是 P-001 的客户群，只回答 P-001 的事；P-002 的信息请到它自己的群里查询。")
+    await console.say("u-he", "dm", "进度 P-002")             # in his own direct chat he may ask
+    assert "P-002" in (await console.last_bot("dm", user="u-he"))["body"]["title"]
 
 
 async def test_english_progress(console):

@@ -16,7 +16,8 @@ from tests.progress.test_digest import LOG, digest_cards, run_digests
 async def test_the_chunk_reads_give_what_the_one_project_reads_give(console, clock):
     await console.say("u-li", SITE, LOG)
     await console.say("u-li", SITE, "进度 主体结构 60%")
-    await console.say("u-li", "p002-site", "报修 3号楼外墙渗水")
+    await console.say("u-li", "p002-site", "报修 3号楼脚手架连墙件松动")   # internal: not the customer's
+    await console.say("u-he", "p002-owner", "报修 3号楼外墙渗水")          # the customer's: activity
     store, tz = console.app[keys.STORE], console.app[keys.JOBS].deps.timezone
     today = local_today(clock)
     async with store.transaction() as tx:

@@ -18,7 +18,8 @@ async def page_path(console, chat: str = OWNER, user: str = "u-liu") -> str:  # 
 async def test_signed_link_shows_the_project_without_internal_data(console, clock):
     await say_with_photos(console, "u-li", SITE, "日志 今日完成5层顶板钢筋绑扎，天气 晴，人数 35，"
                                                  "费用 3200，内部：钢筋损耗偏大", 2)
-    await console.say("u-li", SITE, "报修 5号楼3层卫生间渗水，比较急")
+    await console.say("u-liu", OWNER, "报修 5号楼3层卫生间渗水，比较急")   # the customer's: T-1
+    await console.say("u-sun", SITE, "报修 脚手架连墙件松动，安全隐患")      # internal: T-2
     await edit_milestone(console.app, "P-001", "主体结构封顶", planned_end=local_today(clock) - days(5))
     response = await console.client.get(await page_path(console))
     assert response.status == 200
@@ -31,7 +32,7 @@ async def test_signed_link_shows_the_project_without_internal_data(console, cloc
     assert "今日完成5层顶板钢筋绑扎" in html and html.count('<img src="/media/') == 2
     assert "T-1 · 5号楼3层卫生间渗水" in html and "待接单" in html
     assert "预付款" in html and "已付" in html
-    for secret in ("3200", "钢筋损耗", "内部", "HT-2026-001", "12,800,000"):
+    for secret in ("3200", "钢筋损耗", "内部", "HT-2026-001", "12,800,000", "T-2", "脚手架"):
         assert secret not in html, secret
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.store.base import Base
@@ -15,6 +16,7 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_project_status", "project_id", "status"),
+        Index("ix_tickets_project_visibility", "project_id", "visibility"),
         # The scheduler's scan: only tickets with something still to come are in it, so its
         # cost follows the number of due tickets, not the table.
         Index("ix_tickets_next_due", "next_due_at", postgresql_where=text("next_due_at IS NOT NULL"),
@@ -55,10 +57,18 @@ class Ticket(Base):
     # Who confirms the fix: the reporter, or the customer contact for customer-raised tickets.
     confirmer_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"))
     closed_reason: Mapped[str | None] = mapped_column(String(20))  # confirmed | auto
+    # TicketVisibility: "internal", "customer" (raised by the customer side) or "shared".
+    visibility: Mapped[str] = mapped_column(String(10), default="internal", server_default="internal")
     # Optimistic lock: two clicks racing on the same ticket cannot both win.
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
+
+    @hybrid_property
+    def customer_visible(self) -> bool:
+        """Whether the customer may see this ticket: the one definition, for Python and for
+        queries alike (`Ticket.customer_visible` is the SQL condition)."""
+        return self.visibility != "internal"
 
     @property
     def number(self) -> str:

@@ -13,6 +13,12 @@ from domain.store.models.progress import MilestoneUpdate
 OPEN = ("open", "in_progress")
 
 
+def _seen_by(customer_only: bool) -> tuple:
+    """Conditions on Ticket for what the reader may see: the customer sees only their tickets
+    (Ticket.customer_visible, domain/tickets/visibility.py), the site team all of them."""
+    return (Ticket.customer_visible,) if customer_only else ()
+
+
 class ProgressRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -41,23 +47,27 @@ class ProgressRepo:
                                    DailyLog.log_date <= last)
             .order_by(DailyLog.log_date.desc(), DailyLog.id)))
 
-    async def open_tickets(self, project_id: int) -> list[Ticket]:
+    async def open_tickets(self, project_id: int, customer_only: bool = False) -> list[Ticket]:
         return list(await self.session.scalars(
-            select(Ticket).where(Ticket.project_id == project_id, Ticket.status.in_(OPEN))
+            select(Ticket).where(Ticket.project_id == project_id, Ticket.status.in_(OPEN),
+                                 *_seen_by(customer_only))
             .order_by(Ticket.id)))
 
-    async def recent_tickets(self, project_id: int, since: datetime, limit: int = 30) -> list[Ticket]:
+    async def recent_tickets(self, project_id: int, since: datetime, limit: int = 30,
+                             customer_only: bool = False) -> list[Ticket]:
         """Open tickets and those changed since `since`, newest first."""
         return list(await self.session.scalars(
             select(Ticket).where(Ticket.project_id == project_id,
-                                 or_(Ticket.status.in_(OPEN), Ticket.updated_at >= since))
+                                 or_(Ticket.status.in_(OPEN), Ticket.updated_at >= since),
+                                 *_seen_by(customer_only))
             .order_by(Ticket.id.desc()).limit(limit)))
 
-    async def tickets_touched(self, project_id: int, since: datetime, until: datetime) -> int:
+    async def tickets_touched(self, project_id: int, since: datetime, until: datetime,
+                              customer_only: bool = False) -> int:
         """Tickets reported, changed or closed in the window (activity for the digest)."""
         return int(await self.session.scalar(
             select(func.count(Ticket.id)).where(
-                Ticket.project_id == project_id,
+                Ticket.project_id == project_id, *_seen_by(customer_only),
                 or_(Ticket.created_at.between(since, until), Ticket.updated_at.between(since, until))))
             or 0)
 
@@ -120,22 +130,24 @@ class ProgressRepo:
         return found
 
     async def tickets_touched_of(self, project_ids: list[int], since: datetime,
-                                 until: datetime) -> dict[int, int]:
+                                 until: datetime, customer_only: bool = False) -> dict[int, int]:
         found = {i: 0 for i in project_ids}
         rows = await self.session.execute(
             select(Ticket.project_id, func.count(Ticket.id)).where(
-                Ticket.project_id.in_(list(set(project_ids))),
+                Ticket.project_id.in_(list(set(project_ids))), *_seen_by(customer_only),
                 or_(Ticket.created_at.between(since, until), Ticket.updated_at.between(since, until)))
             .group_by(Ticket.project_id))
         found.update({project_id: int(count) for project_id, count in rows})
         return found
 
-    async def open_severities(self, project_ids: list[int]) -> dict[int, dict[str, int]]:
+    async def open_severities(self, project_ids: list[int],
+                              customer_only: bool = False) -> dict[int, dict[str, int]]:
         """Open tickets counted by severity, per project."""
         found: dict[int, dict[str, int]] = {i: {} for i in project_ids}
         rows = await self.session.execute(
             select(Ticket.project_id, Ticket.severity, func.count(Ticket.id))
-            .where(Ticket.project_id.in_(list(set(project_ids))), Ticket.status.in_(OPEN))
+            .where(Ticket.project_id.in_(list(set(project_ids))), Ticket.status.in_(OPEN),
+                   *_seen_by(customer_only))
             .group_by(Ticket.project_id, Ticket.severity))
         for project_id, severity, count in rows:
             found[project_id][severity] = int(count)

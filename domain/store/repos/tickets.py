@@ -19,12 +19,16 @@ class TicketsRepo:
     async def get(self, ticket_id: int) -> Ticket | None:
         return await self.session.get(Ticket, ticket_id)
 
-    async def open_for(self, person_id: int, limit: int = 20) -> list[Ticket]:
-        """Open tickets the person is assigned to or reported, most urgent first."""
-        return list(await self.session.scalars(
-            select(Ticket).where(Ticket.status.in_(_OPEN),
-                                 or_(Ticket.assignee_id == person_id, Ticket.reporter_id == person_id))
-            .order_by(Ticket.resolve_due_at, Ticket.id).limit(limit)))
+    async def open_for(self, person_id: int, limit: int = 20, *,
+                       customer_projects: list[int] | None = None) -> list[Ticket]:
+        """Open tickets the person is assigned to or reported, most urgent first.
+        `customer_projects`: only those projects' customer-visible tickets (for a
+        customer-facing chat)."""
+        query = select(Ticket).where(Ticket.status.in_(_OPEN), or_(
+            Ticket.assignee_id == person_id, Ticket.reporter_id == person_id))
+        if customer_projects is not None:
+            query = query.where(Ticket.project_id.in_(customer_projects or [-1]), Ticket.customer_visible)
+        return list(await self.session.scalars(query.order_by(Ticket.resolve_due_at, Ticket.id).limit(limit)))
 
     async def due(self, now: datetime, limit: int = 500) -> list[int]:
         """Tickets whose next SLA step is due, earliest first. Range scan of ix_tickets_next_due:
