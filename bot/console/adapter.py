@@ -9,6 +9,10 @@ from handlers.chat.contract import Target, Text
 PLATFORM = "console"
 
 
+def _chat_of(target: Target) -> str:
+    return target.id if target.kind == "chat" else dm_chat(target.id)
+
+
 class ConsoleAdapter:
     platform = PLATFORM
 
@@ -17,11 +21,11 @@ class ConsoleAdapter:
 
     async def send(self, target: Target, body: Text | Card, *, idempotency_key: str,
                    reply_to: str | None) -> Sent:
-        chat_id = target.id if target.kind == "chat" else dm_chat(target.id)
-        message = self.hub.post(chat_id, BOT, "sitebot", body.to_payload())
+        message = self.hub.post(_chat_of(target), BOT, "sitebot", body.to_payload())
         return Sent(message.id)
 
     async def update(self, post: PostRef, body: Card) -> Sent | None:
-        if self.hub.update(post.message_id, body.to_payload()) is None:
+        # Only the message posted there: never another chat's, whatever its id.
+        if self.hub.update(post.message_id, body.to_payload(), chat_id=_chat_of(post.target)) is None:
             raise PermanentError(f"console message {post.message_id} is gone (restarted?)")
         return None
