@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot import keys
 from bot.console import routes as console_routes
 from bot.console.hub import ConsoleHub
+from bot.delivery.monitor import as_json, outbox_counts
 from bot.edges import enabled_edges
 from bot.media import MediaStore
 from bot.pages.routes import install as install_pages
@@ -53,8 +54,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """200 while the database answers (503 when it does not), with the outbox's state: rows
+    waiting and how long the oldest has, rows failed and why (bot/delivery/monitor.py)."""
+    app = request.app
     try:
-        await request.app[keys.STORE].ping()
+        await app[keys.STORE].ping()
+        now = app[keys.CLOCK]()
+        counts = await outbox_counts(app[keys.STORE], app[keys.SETTINGS].delivery, now)
     except Exception as error:  # report, don't crash: this is what monitoring polls
         return web.json_response({"status": "down", "error": type(error).__name__}, status=503)
-    return web.json_response({"status": "ok"})
+    return web.json_response({"status": "ok", "outbox": as_json(counts, now)})

@@ -1,4 +1,4 @@
-"""`sitebot` command line: serve, work, db upgrade, demo, admin add, customers, audit."""
+"""`sitebot` command line: serve, work, db upgrade, demo, admin add, customers, audit, outbox."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.customers_cli import add_commands as add_customer_commands
 from bot.customers_cli import run as run_customers
+from bot.outbox_cli import add_commands as add_outbox_commands
 from bot.roles_cli import add_commands as add_role_commands
 from bot.roles_cli import run as run_roles
 from bot.settings import ConfigError, Settings, load_settings
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("upgrade", help="apply migrations up to the newest")
     sub.add_parser("demo", help="seed demo data into an empty database")
     add_customer_commands(sub)
+    add_outbox_commands(sub)
     add_role_commands(sub)
     admin = sub.add_parser("admin", help="manage admins")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
@@ -95,6 +97,9 @@ async def _offline(args: argparse.Namespace, settings: Settings) -> int:
             print("demo data seeded" if seeded else "database already has people; nothing seeded")
         elif args.command == "customers":
             return await run_customers(args, store, settings, now)
+        elif args.command == "outbox":
+            from bot.outbox_cli import run as run_outbox
+            return await run_outbox(args, store, settings, now)
         elif args.command == "role":
             return await run_roles(args, store, settings, now)
         elif args.command == "admin":

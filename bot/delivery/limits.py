@@ -1,50 +1,103 @@
-"""Platform rate limits, one sliding window per scope ("feishu:chat:oc_1").
+"""Platform rate limits, one sliding window per scope ("feishu:chat:oc_1", "feishu:app").
 
 A limit (key, N, P) means exactly what the platforms say: at most N messages in ANY window of P
 seconds. (A leaky bucket of N per P would let a full burst through and then the steady rate,
-up to 2N in some window — WeCom silently drops such excess.) Each window remembers the times
-of its last N sends.
+up to 2N in some window — WeCom silently drops such excess.)
 
-The worker never sleeps on a window: if any window a message needs is full, the row is put back
-with the time it will fit, so one slow chat does not hold up the others. Windows follow
-`clock` (seconds, the worker's clock), so tests that move a fixed clock see them move. They are
-per process; with several processes, give each a share of the platform's limit.
+The platform counts a message when it arrives, which is after we send it and before its answer
+reaches us. So a send holds its place in the window from the moment it is sent until P seconds
+after its answer came back (still waiting for an answer: it holds it). Then N+1 messages can
+never arrive within P seconds, however the network or a busy event loop delays or reorders them,
+with no guess at the jitter. (A window is only as long as the platform's plus one round trip.)
+
+A platform-wide per-second limit (Feishu's 50/s per app) is also paced: at most a tenth of it
+in any tenth of its window, so the sends of many chats do not leave as one bunch at the start
+of each second. Small windows (a chat's 5/s) and long ones (20 a minute) are not paced: their
+few messages going out together is what users expect, and the exact window holds them anyway.
+
+`take` never sleeps: it says how long until every window the message needs has room. Windows
+follow `clock` (seconds, the worker's clock), so tests that move a fixed clock see them move.
+They are per process; with several processes, give each a share of the platform's limit.
 """
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Callable
 
 # (limit key, max messages, in any window of this many seconds)
 LimitSpec = tuple[str, int, float]
 
-
-def guarded(period: float) -> float:
-    """The window we keep: longer than the platform's by the jitter between taking a slot here
-    and the message arriving there (network, a busy event loop), so their count never sees
-    N+1 in P even when our sends arrive bunched up."""
-    return period + max(0.1, 0.05 * period)
+PACED_UP_TO = 1.0      # windows of at most this many seconds ...
+PACED_FROM = 10        # ... and at least this many messages are paced
+PACE_PARTS = 10        # at most 1/PACE_PARTS of the limit in any 1/PACE_PARTS of the window
+PRUNE_EVERY = 2000     # takes between sweeps of windows nobody used for a whole period
 
 
 class _Window:
+    """The sends the platform may count now: answered within the last `period` seconds (by
+    when their answer came) and those still waiting for an answer."""
+
     def __init__(self, count: int, period: float) -> None:
-        self.count, self.period = count, guarded(period)
-        self.sent: deque[float] = deque()
+        self.count, self.period = count, period
+        self.answered: deque[float] = deque()   # answer times, oldest first
+        self.open = 0                            # sent, no answer yet
+
+    def _forget(self, now: float) -> None:
+        while self.answered and self.answered[0] <= now - self.period:
+            self.answered.popleft()
 
     def wait(self, now: float) -> float:
         """Seconds until one more message fits (0 if it fits now)."""
+        self._forget(now)
+        must_leave = len(self.answered) + self.open + 1 - self.count
+        if must_leave <= 0:
+            return 0.0
+        if must_leave > len(self.answered):   # full of sends still waiting for their answer
+            return self.period / self.count
+        return self.answered[must_leave - 1] + self.period - now
+
+    def room(self, now: float, within: float) -> int:
+        """How many more could be sent by `now + within` (for sizing claims; `within` at most
+        one period)."""
+        self._forget(now)
+        still = sum(1 for at in self.answered if at > now + within - self.period)
+        return max(0, self.count - self.open - still)
+
+    def idle(self, now: float) -> bool:
+        self._forget(now)
+        return not self.open and not self.answered
+
+
+class _Pace:
+    """Take times of the last sends in a window a tenth as long, with a tenth of the room."""
+
+    def __init__(self, count: int, period: float) -> None:
+        self.count, self.period = math.ceil(count / PACE_PARTS), period / PACE_PARTS
+        self.sent: deque[float] = deque()
+
+    def wait(self, now: float) -> float:
         while self.sent and self.sent[0] <= now - self.period:
             self.sent.popleft()
         if len(self.sent) < self.count:
             return 0.0
-        return self.sent[0] + self.period - now
+        return self.sent[len(self.sent) - self.count] + self.period - now
+
+
+@dataclass
+class Slot:
+    """Places taken in every window one message needs; `RateLimits.answered` when it is back."""
+    windows: list[_Window]
 
 
 class RateLimits:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
         self._windows: dict[str, _Window] = {}
+        self._paces: dict[str, _Pace] = {}
+        self._takes = 0
 
     def _window(self, key: str, count: int, period: float) -> _Window:
         window = self._windows.get(key)
@@ -52,14 +105,56 @@ class RateLimits:
             window = self._windows[key] = _Window(count, period)
         return window
 
-    async def try_take(self, specs: list[LimitSpec]) -> float:
-        """Take one slot in every window and return 0, or take none and return the seconds
-        to wait before trying again."""
+    def _pace(self, key: str, count: int, period: float) -> _Pace | None:
+        if period > PACED_UP_TO or count < PACED_FROM:
+            return None
+        pace = self._paces.get(key)
+        if pace is None:
+            pace = self._paces[key] = _Pace(count, period)
+        return pace
+
+    def take(self, specs: list[LimitSpec]) -> tuple[float, Slot | None]:
+        """A place in every window and (0, the slot), or no place anywhere and (seconds to
+        wait before asking again, None)."""
         now = self.clock()
         windows = [self._window(*spec) for spec in specs]
-        wait = max((window.wait(now) for window in windows), default=0.0)
+        paces = [pace for pace in (self._pace(*spec) for spec in specs) if pace is not None]
+        wait = max([window.wait(now) for window in windows] + [pace.wait(now) for pace in paces],
+                   default=0.0)
         if wait > 0:
-            return wait
+            return wait, None
         for window in windows:
-            window.sent.append(now)
-        return 0.0
+            window.open += 1
+        for pace in paces:
+            pace.sent.append(now)
+        self._takes += 1
+        if self._takes % PRUNE_EVERY == 0:
+            self._prune(now)
+        return 0.0, Slot(windows)
+
+    def answered(self, slot: Slot) -> None:
+        """The message's answer (or error) came back: from now on it leaves its windows as
+        time passes."""
+        now = self.clock()
+        for window in slot.windows:
+            window.open -= 1
+            window.answered.append(now)
+
+    async def try_take(self, specs: list[LimitSpec]) -> float:
+        """`take` for a message answered at once (tests of the windows themselves)."""
+        wait, slot = self.take(specs)
+        if slot is not None:
+            self.answered(slot)
+        return wait
+
+    def room(self, specs: list[LimitSpec], within: float) -> int:
+        """How many messages all these windows could take by `within` seconds from now."""
+        now = self.clock()
+        return min((self._window(*spec).room(now, within) for spec in specs), default=1 << 30)
+
+    def _prune(self, now: float) -> None:
+        """Forget the windows of chats nobody wrote to for a whole period (a digest touches
+        thousands of chats once a day)."""
+        for key in [key for key, window in self._windows.items() if window.idle(now)]:
+            del self._windows[key]
+            self._paces.pop(key, None)

@@ -1,31 +1,49 @@
 """The delivery worker: claims due outbox rows and sends them through the platform adapters.
 
-Rows for the same target go out in order, one at a time; different targets go in parallel up
-to `concurrency`. Failures are retried with backoff and end as `failed` with the error after
-the last attempt; nothing is dropped silently.
+Rows for the same chat go out in order, one at a time; different chats go in parallel, at most
+`concurrency` sends in flight. Every send first takes its place in the platform's rate-limit
+windows (bot/delivery/limits.py); a platform whose shared limit (Feishu's per app) is nearly
+used up is claimed on its own, only as many rows as it can take in the next second, so rows are
+not claimed just to be put back. What became of each row is written back in one transaction
+for many rows (bot/delivery/outcomes.py). Failures are retried with backoff; a row ends
+`failed` with its error and why: refused by the platform, or failed while it was down (then it
+is sent again once the platform answers, bot/delivery/recovery.py). Nothing is dropped silently.
+
+`run()` keeps going: it claims more while earlier sends are in flight, a row may wait in memory
+up to HOLD_SECONDS for its place in a window. `run_once()` / `drain()` (tests, the CLI) do one
+pass and wait for it; a row whose window is full is put back, due when it will fit.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Callable, Collection
 
-from bot.delivery.limits import RateLimits
-from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, RateLimited
+import aiohttp
+
+from bot.delivery.limits import LimitSpec, RateLimits
+from bot.delivery.monitor import OutboxMonitor
+from bot.delivery.outcomes import Outcomes
+from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, TransientError
+from bot.delivery.recovery import OutageRecovery
 from bot.settings import DeliverySettings
-from domain.store.models import OutboxMessage
-from domain.store.repos.outbox import FAILED, PENDING, SENT
 from domain.errors import StoreBusy
+from domain.store.models import OutboxMessage
 from domain.store.uow import Store
 from handlers.chat.cards import Card
 from handlers.chat.contract import Target, payload_to_body
 
 log = logging.getLogger(__name__)
-COALESCE_SECONDS = 0.01
-FINISH_TRIES = 5   # recording a row the platform did receive: worth waiting for the database
+HOLD_SECONDS = 1.0       # run(): the longest a claimed row waits in memory for its window
+CLAIM_AHEAD = 1.0        # a platform with a shared limit: claim what it can take in this time
+TICK_SECONDS = 0.05      # run(): while sends are in flight, write back and claim this often
+COALESCE_SECONDS = 0.01  # after a poke, let the rows of the next few commits join the pass
+WRITE_TRIES = 5          # run_once(): recording rows the platform did receive is worth waiting for
+BUSY_RETRY = timedelta(seconds=5)
+PROBE_ID = "\x00any"     # a target id no real chat has: finds the limits every target shares
 
 
 class DeliveryWorker:
@@ -36,60 +54,75 @@ class DeliveryWorker:
         self.store, self.adapters, self.settings, self.clock = store, adapters, settings, clock
         self.idle_seconds, self.leave_to_others = idle_seconds, tuple(leave_to_others)
         self.token = uuid.uuid4().hex
+        self.rate = RateLimits(lambda: clock().timestamp())
+        self.outcomes = Outcomes(settings, clock)
+        mine = [name for name in adapters if name not in self.leave_to_others]
+        self.recovery = OutageRecovery(store, settings, clock, mine, self.leave_to_others)
+        self.monitor = OutboxMonitor(store, settings, clock, self.leave_to_others)
+        self._shared = {name: self._shared_limits(name) for name in mine}
         self._wake = asyncio.Event()
         self._slots = asyncio.Semaphore(settings.concurrency)
-        self.rate = RateLimits(lambda: clock().timestamp())
+        self._tasks: set[asyncio.Task] = set()
+        self._held: Counter[str] = Counter()   # claimed rows not yet sent or put back, by platform
 
     def poke(self) -> None:
         """New rows were committed: look now instead of at the next idle tick."""
         self._wake.set()
 
+    # --- the loops -----------------------------------------------------------------------
+
     async def run(self) -> None:
-        while True:
-            try:
-                busy = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database blinked; keep the worker alive
-                log.exception("delivery pass failed")
-                busy = 0
-            if not busy:
+        try:
+            while True:
                 self._wake.clear()
                 try:
-                    await asyncio.wait_for(self._wake.wait(), await self._idle_wait())
+                    claimed = await self._step(hold=HOLD_SECONDS)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # the database blinked; keep the worker alive
+                    log.exception("delivery pass failed")
+                    claimed = 0
+                busy = claimed or self._tasks or len(self.outcomes)
+                try:
+                    await asyncio.wait_for(self._wake.wait(),
+                                           TICK_SECONDS if busy else await self._idle_wait())
                     # Events come in bursts: let the rows of the next few commits join this
                     # pass instead of waking for each one.
                     await asyncio.sleep(COALESCE_SECONDS)
                 except asyncio.TimeoutError:
                     pass
+        finally:
+            await self._stop()
 
     async def run_once(self) -> int:
-        """One pass: claim due rows and deliver them. Returns how many were claimed."""
-        now = self.clock()
-        async with self.store.transaction() as tx:
-            rows = await tx.outbox.claim_due(now, self.settings.batch_size, self.token,
-                                             self.settings.claim_seconds,
-                                             skip_platforms=self.leave_to_others)
-        by_target: dict[tuple[str, str], list[OutboxMessage]] = defaultdict(list)
-        for row in rows:
-            by_target[(row.platform, row.target_id)].append(row)
-        deferred: list[tuple[list[OutboxMessage], float]] = []
-        sent: list[tuple[OutboxMessage, str, dict]] = []
-        await asyncio.gather(*(self._deliver_in_order(batch, deferred, sent)
-                               for batch in by_target.values()))
-        # One transaction for every row sent this pass, and one for every row put back: a
-        # transaction per row would cost more than the sends (and cap a pass near 100/s).
-        if sent:
-            await self._finish_sent(sent)
-        if deferred:
-            await self._defer(deferred)
-        return len(rows)
+        """One pass: claim due rows, deliver them, record the outcome. Returns how many were
+        claimed."""
+        claimed = await self._step(hold=0.0)
+        if self._tasks:
+            await asyncio.gather(*self._tasks)
+        for attempt in range(WRITE_TRIES):
+            try:
+                await self.outcomes.write(self.store, self.token)
+                break
+            except StoreBusy as error:
+                log.warning("%d outbox rows not yet recorded (%s); trying again", len(self.outcomes), error)
+                await asyncio.sleep(0.2 * (attempt + 1))
+        return claimed
 
     async def drain(self, max_passes: int = 50) -> None:
         """Deliver everything due now (tests and the CLI use it)."""
         for _ in range(max_passes):
             if not await self.run_once():
                 return
+
+    async def _step(self, hold: float) -> int:
+        try:
+            await self.outcomes.write(self.store, self.token)
+        except StoreBusy as error:   # kept; the claims last long enough for the next try
+            log.warning("%d outbox rows not yet recorded (%s)", len(self.outcomes), error)
+        await self.recovery.upkeep(*self.outcomes.take_news())
+        await self.monitor.report()
+        return await self._claim_and_start(hold)
 
     async def _idle_wait(self) -> float:
         """Until the next deferred row is due, but at most `idle_seconds`."""
@@ -99,30 +132,107 @@ class DeliveryWorker:
             return self.idle_seconds
         return min(self.idle_seconds, max(0.01, (due - self.clock()).total_seconds()))
 
-    async def _deliver_in_order(self, rows: list[OutboxMessage],
-                                deferred: list[tuple[list[OutboxMessage], float]],
-                                sent: list[tuple[OutboxMessage, str, dict]]) -> None:
-        async with self._slots:
-            for index, row in enumerate(rows):
-                wait = await self._rate_wait(row)
-                if wait:  # this chat is at its limit: the rest of its rows wait too, in order
-                    deferred.append((rows[index:], wait))
-                    return
-                await self._deliver(row, sent)
+    async def _stop(self) -> None:
+        """Stopping: rows waiting for a window go back to the outbox at once (a restart sends
+        them without waiting for their claims to run out); what was sent is recorded."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        try:
+            await self.outcomes.write(self.store, self.token)
+        except Exception as error:  # the claims run out; the rows are taken again then
+            log.warning("stopping: %d outbox rows not recorded (%s)", len(self.outcomes), error)
 
-    async def _rate_wait(self, row: OutboxMessage) -> float:
-        limits = getattr(self.adapters.get(row.platform), "limits", None)
-        if limits is None:
-            return 0.0
-        return await self.rate.try_take(limits(Target(row.platform, row.target_type, row.target_id)))
+    # --- claiming ------------------------------------------------------------------------
 
-    async def _defer(self, deferred: list[tuple[list[OutboxMessage], float]]) -> None:
+    async def _claim_and_start(self, hold: float) -> int:
+        room = self.settings.batch_size - sum(self._held.values())
+        if room <= 0:
+            return 0
         now = self.clock()
+        rows: list[OutboxMessage] = []
+        shared = {name: specs for name, specs in self._shared.items() if specs}
         async with self.store.transaction() as tx:
-            for rows, wait in deferred:
-                await tx.outbox.put_back([row.id for row in rows], now + timedelta(seconds=wait))
+            for platform, specs in shared.items():
+                fits = min(room - len(rows), self.rate.room(specs, CLAIM_AHEAD) - self._held[platform])
+                if fits > 0:
+                    rows += await tx.outbox.claim_due(now, fits, self.token, self.settings.claim_seconds,
+                                                      platforms=[platform])
+            if room > len(rows):
+                rows += await tx.outbox.claim_due(now, room - len(rows), self.token,
+                                                  self.settings.claim_seconds,
+                                                  skip_platforms=(*self.leave_to_others, *shared))
+        by_target: dict[tuple[str, str, str], list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            by_target[(row.platform, row.target_type, row.target_id)].append(row)
+            self._held[row.platform] += 1
+        for batch in by_target.values():
+            task = asyncio.create_task(self._deliver_in_order(batch, hold))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return len(rows)
 
-    async def _deliver(self, row: OutboxMessage, sent_rows: list[tuple[OutboxMessage, str, dict]]) -> None:
+    def _shared_limits(self, platform: str) -> list[LimitSpec]:
+        """The limits every target of the platform shares (Feishu's per app): those whose key
+        does not name the target."""
+        limits = getattr(self.adapters[platform], "limits", None)
+        if limits is None:
+            return []
+        try:
+            specs = limits(Target(platform, "chat", PROBE_ID))
+        except Exception:  # an adapter that cannot read such an id has no shared limit to offer
+            return []
+        return [spec for spec in specs if PROBE_ID not in spec[0]]
+
+    def _limits(self, row: OutboxMessage) -> list[LimitSpec]:
+        limits = getattr(self.adapters.get(row.platform), "limits", None)
+        return limits(Target(row.platform, row.target_type, row.target_id)) if limits else []
+
+    # --- sending -------------------------------------------------------------------------
+
+    async def _deliver_in_order(self, rows: list[OutboxMessage], hold: float) -> None:
+        """One chat's rows, in order. A row waits for its windows up to `hold` seconds (not
+        for a live card: while it waits a change could not reach it); otherwise it and the
+        rest of the chat are put back, due when it fits. After a failed try the rest of the
+        chat waits with it."""
+        loop = asyncio.get_running_loop()
+        started, left = loop.time(), list(rows)
+        try:
+            while left:
+                row = left[0]
+                wait, slot = self.rate.take(self._limits(row))
+                if slot is None:
+                    if row.card_key or loop.time() - started + wait > hold:
+                        self._put_back(left, self.clock() + timedelta(seconds=wait))
+                        return
+                    await asyncio.sleep(wait)
+                    continue
+                left.pop(0)
+                self._held[row.platform] -= 1
+                try:
+                    async with self._slots:
+                        retry_at = await self._deliver(row)
+                finally:
+                    self.rate.answered(slot)
+                if retry_at is not None:
+                    self._put_back(left, retry_at)
+                    return
+        except asyncio.CancelledError:
+            self._put_back(left, self.clock())
+            raise
+        except Exception:  # e.g. an adapter's limits() failing: the chat waits, the worker lives
+            log.exception("delivering to %s %s failed", rows[0].platform, rows[0].target_id)
+            self._put_back(left, self.clock() + BUSY_RETRY)
+
+    def _put_back(self, rows: list[OutboxMessage], at: datetime) -> None:
+        self.outcomes.put_back(rows, at)
+        for row in rows:
+            self._held[row.platform] -= 1
+        rows.clear()
+
+    async def _deliver(self, row: OutboxMessage) -> datetime | None:
+        """Sends one row and notes the outcome. Returns when the rest of its chat may go on
+        if it must wait (tried and to be tried again), else None."""
         adapter = self.adapters.get(row.platform)
         try:
             if adapter is None:
@@ -130,78 +240,36 @@ class DeliveryWorker:
             body = payload_to_body(row.payload)
             target = Target(row.platform, row.target_type, row.target_id)
             if row.op == "update":
-                await self._update(adapter, row, target, body)
-                return
+                self.outcomes.updated(row, await self._update(adapter, row, target, body))
+                return None
             sent = await adapter.send(target, body, idempotency_key=row.idempotency_key,
                                       reply_to=row.reply_to)
         except DeliveryError as error:
-            await self._failed(row, error)
-            return
-        except StoreBusy:
-            raise  # nothing was sent; the claim runs out and the row is taken again
+            return self.outcomes.tried(row, error)
+        except StoreBusy:   # nothing was sent (reading the card's post): a little later
+            at = self.clock() + BUSY_RETRY
+            self.outcomes.put_back([row], at)
+            return at
+        except (asyncio.TimeoutError, OSError, aiohttp.ClientError) as error:
+            # The network, not the message: an adapter that let it through still means "down".
+            return self.outcomes.tried(row, TransientError(f"{type(error).__name__}: {error}"))
         except Exception as error:  # a bug in an adapter must not kill the worker
             log.exception("adapter crashed on outbox row %s", row.id)
-            await self._failed(row, PermanentError(f"{type(error).__name__}: {error}"))
-            return
-        # The platform has it: from here on the row can only end `sent`, never `failed`.
-        sent_rows.append((row, sent.message_id, sent.handle))
+            return self.outcomes.tried(row, PermanentError(f"{type(error).__name__}: {error}"))
+        self.outcomes.sent(row, sent.message_id, sent.handle)
+        return None
 
-    async def _finish_sent(self, sent: list[tuple[OutboxMessage, str, dict]]) -> None:
-        for attempt in range(FINISH_TRIES):
-            try:
-                await self._finish(sent)
-                return
-            except StoreBusy as error:
-                log.warning("%d outbox rows sent but not yet recorded (%s); trying again", len(sent), error)
-                await asyncio.sleep(0.2 * (attempt + 1))
-        # Still claimed: when the claim runs out the rows are sent again under the same
-        # idempotency keys, which the platform (Feishu's uuid) or the receiver de-duplicates.
-        log.error("outbox rows %s were sent but could not be recorded", [row.id for row, _, _ in sent])
-
-    async def _update(self, adapter: Adapter, row: OutboxMessage, target: Target, body) -> None:  # noqa: ANN001
+    async def _update(self, adapter: Adapter, row: OutboxMessage, target: Target, body) -> str:  # noqa: ANN001
+        """Redraws a posted card; returns the message id it has now."""
         async with self.store.transaction() as tx:
             post = await tx.outbox.get_post(row.post_id) if row.post_id else None
         if post is None or not isinstance(body, Card):
             raise PermanentError("the card to update is unknown")
         sent = await adapter.update(PostRef(target, post.message_id, dict(post.handle)), body)
-        async with self.store.transaction() as tx:
-            current = await tx.outbox.get(row.id)
-            current.status, current.sent_at = SENT, self.clock()
-            current.platform_message_id = post.message_id
-            if sent is not None and sent.handle:  # e.g. a fresh WeCom response_code
+        if sent is not None and sent.handle:   # e.g. a fresh WeCom response_code, for the next update
+            async with self.store.transaction() as tx:
                 fresh = await tx.outbox.get_post(post.id)
                 fresh.handle = {**fresh.handle, **sent.handle}
                 if sent.message_id != post.message_id:
                     fresh.message_id = sent.message_id
-
-    async def _finish(self, sent: list[tuple[OutboxMessage, str, dict]]) -> None:
-        async with self.store.transaction() as tx:
-            for row, message_id, handle in sent:
-                current = await tx.outbox.get(row.id)
-                current.status, current.sent_at = SENT, self.clock()
-                current.platform_message_id, current.attempts = message_id, current.attempts + 1
-                current.claim_token = None
-                if current.card_key:
-                    tx.outbox.record_post(current, message_id, self.clock(), handle)
-
-    async def _failed(self, row: OutboxMessage, error: DeliveryError) -> None:
-        now = self.clock()
-        async with self.store.transaction() as tx:
-            current = await tx.outbox.get(row.id)
-            current.last_error = str(error)[:2000]
-            current.claim_token = None
-            if isinstance(error, RateLimited):
-                # Not the message's fault: wait as told, without using up an attempt.
-                current.status = PENDING
-                current.next_attempt_at = now + timedelta(seconds=error.retry_after or 1.0)
-                return
-            current.attempts += 1
-            if not error.retryable or current.attempts >= self.settings.max_attempts:
-                current.status = FAILED
-                log.error("outbox row %s failed for good after %s attempts: %s",
-                          row.id, current.attempts, error)
-                return
-            delay = error.retry_after or min(
-                self.settings.backoff_seconds * 2 ** (current.attempts - 1),
-                self.settings.backoff_cap_seconds)
-            current.status, current.next_attempt_at = PENDING, now + timedelta(seconds=delay)
+        return post.message_id

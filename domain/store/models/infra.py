@@ -66,6 +66,12 @@ class OutboxMessage(Base):
     claimed_until: Mapped[datetime | None]
     claim_token: Mapped[str | None] = mapped_column(String(40))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Why a `failed` row failed: "outage" (the platform was down: 5xx, no answer, refused
+    # connections; sent again once it answers, while young enough) or "permanent" (the
+    # platform said no: bad chat, no permission; stays failed until retried by hand). Rows
+    # that failed before revision 0010 have none.
+    failure: Mapped[str | None] = mapped_column(String(10))
+    failed_at: Mapped[datetime | None]
     platform_message_id: Mapped[str | None] = mapped_column(String(191))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]

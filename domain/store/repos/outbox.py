@@ -5,17 +5,24 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Collection
 
-from sqlalchemy import and_, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.store.models import CardPost, OutboxMessage
+from domain.store.repos.outbox_failures import (FAILED, OUTAGE, PENDING, PERMANENT, SENDING,
+                                                SENT, OutboxCounts, OutboxFailures)
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+__all__ = ["FAILED", "OUTAGE", "PENDING", "PERMANENT", "SENDING", "SENT", "SETTLED_COLUMNS",
+           "OutboxCounts", "OutboxRepo"]
+
+# What a delivery pass writes back for a row it claimed (`settle`), one statement for all.
+SETTLED_COLUMNS = ("status", "attempts", "next_attempt_at", "last_error", "failure", "failed_at",
+                   "sent_at", "platform_message_id")
 
 
-class OutboxRepo:
+class OutboxRepo(OutboxFailures):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
@@ -53,7 +60,8 @@ class OutboxRepo:
                                    .on_conflict_do_nothing(index_elements=["idempotency_key"]), values)
 
     async def claim_due(self, now: datetime, limit: int, token: str, claim_seconds: int,
-                        skip_platforms: Collection[str] = ()) -> list[OutboxMessage]:
+                        skip_platforms: Collection[str] = (),
+                        platforms: Collection[str] | None = None) -> list[OutboxMessage]:
         """Mark up to `limit` due rows as ours, keeping each chat's messages in order.
 
         A chat's rows are claimed only by whoever takes its oldest unfinished row (its head),
@@ -61,7 +69,9 @@ class OutboxRepo:
         overtaken, and two processes never send to the same chat at once. Rows whose claim
         ran out (a crashed process) are due again. PostgreSQL skips heads another process is
         claiming right now. `skip_platforms`: rows another process delivers (the web process
-        keeps the console's, whose hub lives there; the worker process all others)."""
+        keeps the console's, whose hub lives there; the worker process all others);
+        `platforms`: only these platforms' rows (the worker claims a platform whose shared
+        limit is nearly used up on its own, as many as fit)."""
         due = or_(and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
                   and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now))
         earlier = aliased(OutboxMessage)
@@ -73,6 +83,8 @@ class OutboxRepo:
                 .where(due, ~blocked).order_by(OutboxMessage.id).limit(limit))
         if skip_platforms:
             pick = pick.where(OutboxMessage.platform.not_in(list(skip_platforms)))
+        if platforms is not None:
+            pick = pick.where(OutboxMessage.platform.in_(list(platforms)))
         if self.session.bind.dialect.name == "postgresql":
             pick = pick.with_for_update(skip_locked=True, of=OutboxMessage)
         targets = [tuple(row) for row in await self.session.execute(pick)]
@@ -103,14 +115,6 @@ class OutboxRepo:
         return list(await self.session.scalars(
             select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
             .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
-
-    async def put_back(self, ids: list[int], at: datetime) -> None:
-        """Claimed rows that must wait (a rate limit): pending again, due at `at`."""
-        if ids:
-            await self.session.execute(
-                update(OutboxMessage).where(OutboxMessage.id.in_(ids))
-                .values(status=PENDING, next_attempt_at=at, claim_token=None)
-                .execution_options(synchronize_session=False))
 
     async def get(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id)
@@ -172,3 +176,22 @@ class OutboxRepo:
 
     async def get_post(self, post_id: int) -> CardPost | None:
         return await self.session.get(CardPost, post_id)
+
+    async def settle(self, changes: list[dict[str, Any]], token: str) -> None:
+        """Write back what became of claimed rows: each change has `id` and every column of
+        SETTLED_COLUMNS. One statement per kind for a whole pass. A row sent is recorded even
+        if its claim ran out meanwhile (the platform has it); any other outcome only while
+        the row is still ours (else whoever claimed it since decides)."""
+        table = OutboxMessage.__table__
+        values = {name: bindparam(f"v_{name}") for name in SETTLED_COLUMNS}
+        sent = [c for c in changes if c["status"] == SENT]
+        other = [c for c in changes if c["status"] != SENT]
+        for group, ours_only in ((sent, False), (other, True)):
+            if not group:
+                continue
+            where = [table.c.id == bindparam("v_id")]
+            if ours_only:
+                where.append(table.c.claim_token == token)
+            await self.session.execute(
+                update(table).where(*where).values(claim_token=None, **values),
+                [{f"v_{key}": value for key, value in change.items()} for change in group])

@@ -1,10 +1,14 @@
 """Outbox: why a row failed, so outage failures can be retried.
 
-Reserved revision: empty until its issue's work fills it in.
+`failure` says why a `failed` row failed ("outage": the platform was down, so the row is sent
+again once it answers, while young enough; "permanent": the platform said no); `failed_at` says
+when. Rows that failed earlier keep no reason (they are retried only by hand).
 
 Revision ID: 0010
 Revises: 0009
 """
+from alembic import op
+import sqlalchemy as sa
 
 revision = "0010"
 down_revision = "0009"
@@ -13,8 +17,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    op.add_column("outbox", sa.Column("failure", sa.String(length=10), nullable=True))
+    op.add_column("outbox", sa.Column("failed_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("outbox") as batch:
+        batch.drop_column("failed_at")
+        batch.drop_column("failure")
