@@ -55,7 +55,9 @@ async def set_contract(tx: Tx, actor: Person, project: Project, new: NewContract
     (contract, created). Shares of the value in its schedule follow a new value."""
     await _may_manage(tx, actor, project)
     number = new.number.strip()
-    if not number or len(number) > NUMBER_MAX or any(ch.isspace() for ch in number):
+    # A contract number has letters or digits ("HT-2026-001"); "合同，明天签" is chatter, not one.
+    if (not number or len(number) > NUMBER_MAX or any(ch.isspace() for ch in number)
+            or not any(ch.isascii() and ch.isalnum() for ch in number)):
         raise InvalidInput("setup.contract.bad_number", limit=NUMBER_MAX)
     repo = setup_repo(tx)
     contract = await repo.contract_by_number(number)
