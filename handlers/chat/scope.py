@@ -52,17 +52,19 @@ class CustomerChat:
     """A customer-facing chat and the projects it may speak about."""
     project_ids: frozenset[int]
     codes: frozenset[str]
-    group: bool                  # the project's customer group (else a contact's direct chat)
+    group: bool                  # the project's customer group (else a contact's own chat)
 
 
 async def customer_chat(ctx: Ctx) -> CustomerChat | None:
-    """None for the site team's chats (an internal group, a staff member's direct chat, a
-    group not bound yet)."""
+    """None for the site team's chats (an internal group, a staff member's direct chat or a
+    group not bound yet). A chat bound to no project is the customer's when a customer contact
+    is the one writing (or pressing) there: their direct chat — some platforms do not say
+    whether a button was pressed in a direct chat or a group."""
     if ctx.binding is not None:
         if ctx.binding.audience != Audience.CUSTOMER.value or ctx.project is None:
             return None
         return CustomerChat(frozenset({ctx.project.id}), frozenset({ctx.project.code.upper()}), True)
-    if ctx.event.conversation.is_group or ctx.person is None:
+    if ctx.person is None:
         return None
     projects = await customer_projects(ctx.tx, ctx.person)
     if projects is None:
