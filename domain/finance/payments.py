@@ -9,7 +9,7 @@ from decimal import Decimal
 from domain.access import Action, require
 from domain.errors import InvalidInput, NotFound
 from domain.finance.ledger import Receivable, receivables
-from domain.finance.money import CENT, format_money
+from domain.finance.money import checked_amount, format_money
 from domain.store.models import Payment, Person, Project
 from domain.store.uow import Tx
 
@@ -48,8 +48,7 @@ async def record_payment(tx: Tx, actor: Person, project: Project, amount: Decima
                          now: datetime, today: date, ref: str, milestone_id: int | None = None,
                          confirm_over: bool = False, note: str | None = None) -> Outcome:
     await require(tx, actor, Action.RECORD_PAYMENT, project_id=project.id)
-    if amount <= 0 or amount != amount.quantize(CENT):
-        raise InvalidInput("finance.money.not_positive", text=str(amount))
+    amount = checked_amount(amount)   # also what a button carried back: NaN, 1E+999999 …
     earlier = await tx.finance.payment_by_ref(ref)
     if earlier is not None:
         return AlreadyRecorded(earlier)

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from domain.access import Action, require_on_progress
 from domain.errors import InvalidInput
+from domain.finance.money import MAX_AMOUNT
 from domain.store.models import DailyLog, Person, Project
 from domain.store.uow import Tx
 
@@ -49,6 +50,8 @@ def parse_log(text: str, photos: tuple[str, ...] = ()) -> LogInput:
             cost = Decimal(found["cost"].replace(",", "")).quantize(Decimal("0.01"))
         except InvalidOperation:
             raise InvalidInput("log.bad_cost", value=found["cost"]) from None
+        if cost > MAX_AMOUNT:   # beyond the money column (PostgreSQL numeric overflow)
+            raise InvalidInput("finance.money.too_large", text=found["cost"][:30])
     work = re.sub(r"\s{2,}", " ", rest).strip(_SEPARATORS)
     return LogInput(work_done=work, weather=found.get("weather"),
                     crew_count=int(found["crew"]) if "crew" in found else None,

@@ -13,6 +13,7 @@ from domain.enums import Audience, CustomerType
 from domain.errors import InvalidInput
 from domain.finance.ledger import ZERO, receivables
 from domain.finance.money import format_money, parse_money
+from domain.inputs import record_id
 from domain.store.models import Customer
 from handlers.chat.cards import Card, Markdown
 from handlers.chat.context import Ctx
@@ -133,7 +134,8 @@ async def opportunities(ctx: Ctx, args: str) -> None:
     if words and words[0].lower() in _NEW:
         await _open(ctx, words[1:])
     elif words and words[0].lstrip("#Oo-").isdigit():
-        card = await opportunity_card(ctx.tx, ctx.deps, words[0].lstrip("#Oo-"), ctx.locale)
+        number = record_id(words[0].lstrip("#Oo-"))   # 商机 99999999999999999999: not found
+        card = await opportunity_card(ctx.tx, ctx.deps, str(number), ctx.locale) if number else None
         if card is None:
             raise InvalidInput("opportunity.not_found", number=words[0])
         ctx.show(card)

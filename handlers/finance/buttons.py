@@ -4,14 +4,19 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from domain.errors import InvalidInput
+from domain.inputs import record_id
 from handlers.chat.context import Ctx
 from handlers.finance.commands import record_chosen
 
 
 def _button_value(value: dict) -> tuple[int, int, Decimal, str, str | None]:
+    """The amount is checked where every payment's is (record_payment): NaN, 1E+999999 …"""
     try:
         amount = Decimal(str(value["a"]))
-        return int(value["p"]), int(value["m"]), amount, str(value["r"]), value.get("n") or None
+        project_id, milestone_id = record_id(str(value["p"])), record_id(str(value["m"]))
+        if project_id is None or milestone_id is None:
+            raise ValueError("not an id")
+        return project_id, milestone_id, amount, str(value["r"]), value.get("n") or None
     except (KeyError, TypeError, ValueError, InvalidOperation):
         raise InvalidInput("error.stale_button") from None
 

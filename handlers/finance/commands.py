@@ -9,7 +9,7 @@ from decimal import Decimal
 from domain.enums import Audience
 from domain.errors import NotFound
 from domain.finance.ledger import ageing, receivables
-from domain.finance.money import format_money, normalise, parse_money
+from domain.finance.money import format_money, leading_amount
 from domain.finance.payments import (AlreadyRecorded, ChooseMilestone, ConfirmOverpayment,
                                      Recorded, record_payment)
 from domain.finance.scope import receivable_scope
@@ -21,7 +21,6 @@ from handlers.finance.cards import every_key, payment_card
 from handlers.finance.receivables import receivables_card
 
 _CODE = re.compile(r"^P-?\d+$", re.IGNORECASE)
-_AMOUNT = re.compile(r"^(?:¥|rmb|cny)?[-+−]?[\d,.]+(?:千|k|万|w|亿)?(?:元|块)?", re.IGNORECASE)
 
 
 async def project_from_words(ctx: Ctx, words: list[str]) -> tuple[Project | None, list[str]]:
@@ -45,13 +44,11 @@ async def project_from_words(ctx: Ctx, words: list[str]) -> tuple[Project | None
 async def record(ctx: Ctx, args: str) -> None:
     """回款 [P-001] <金额> [备注]"""
     project, rest = await project_from_words(ctx, args.split())
-    text = normalise(" ".join(rest))
-    amount_text = _AMOUNT.match(text)
-    if project is None or not amount_text:
+    found = leading_amount(" ".join(rest))
+    if project is None or found is None:
         ctx.say(ctx.t("finance.pay.usage"))
         return
-    amount = parse_money(amount_text.group(0))
-    note = text[amount_text.end():].strip() or None
+    amount, note = found[0], found[1] or None
     ref = f"{ctx.platform}:{ctx.event.event_id}"
     await record_chosen(ctx, project, amount, ref, note, None, False)
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from domain.access import Action, require
 from domain.enums import Role
-from domain.errors import InvalidInput
+from domain.errors import InvalidInput, NotFound
+from domain.inputs import record_id
 from domain.store.models import Project, Ticket, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
@@ -19,6 +20,15 @@ from handlers.tickets.cards import (level_label, overdue_card, survey_key, ticke
 
 _TICKET_NO = re.compile(r"^\s*(?:T-?)?(\d+)\s*$", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*(?:T-?)?(\d+)\s*(?:([1-5])(?:\s+|$))?(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+def ticket_id(digits: str) -> int:
+    """The ticket a typed number (T-12, 12) names; a number beyond any ticket id
+    (T-99999999999999999999999) is answered as an unknown ticket, not sent to the database."""
+    found = record_id(digits)
+    if found is None:
+        raise NotFound("error.ticket_not_found", number=f"T-{digits[:30]}")
+    return found
 
 
 def policy(ctx: Ctx) -> Policy:
@@ -116,7 +126,7 @@ async def show_ticket(ctx: Ctx, args: str) -> None:
     if not number:
         ctx.say(ctx.t("ticket.usage"))
         return
-    ticket = await service.visible_ticket(ctx.tx, ctx.person, int(number.group(1)))
+    ticket = await service.visible_ticket(ctx.tx, ctx.person, ticket_id(number.group(1)))
     ctx.show(await ticket_card(ctx.tx, ctx.deps, str(ticket.id), ctx.locale))
     lines = []
     for event in await ctx.tx.tickets.events(ticket.id):
@@ -157,10 +167,10 @@ async def comment(ctx: Ctx, args: str) -> None:
     if not match or not (match.group(2) or match.group(3).strip()):
         ctx.say(ctx.t("survey.usage"))
         return
-    ticket_id = int(match.group(1))
+    number = ticket_id(match.group(1))
     if match.group(2):
-        await survey.rate(ctx.tx, ctx.person, ticket_id, int(match.group(2)), ctx.now, ctx.origin)
+        await survey.rate(ctx.tx, ctx.person, number, int(match.group(2)), ctx.now, ctx.origin)
     if match.group(3).strip():
-        await survey.comment(ctx.tx, ctx.person, ticket_id, match.group(3), ctx.now, ctx.origin)
-    ctx.say(ctx.t("survey.thanks", number=f"T-{ticket_id}"))
-    ctx.changed(survey_key(ticket_id))
+        await survey.comment(ctx.tx, ctx.person, number, match.group(3), ctx.now, ctx.origin)
+    ctx.say(ctx.t("survey.thanks", number=f"T-{number}"))
+    ctx.changed(survey_key(number))
