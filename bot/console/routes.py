@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import uuid
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
 from bot import keys
 from bot.console.adapter import PLATFORM
 from bot.console.hub import dm_chat
-from bot.inbound import Answering, Busy
+from bot.inbound import Answering, Busy, Refused
 from bot.media import MediaError
+from bot.screening import json_object, screened
 from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 # The page waits for the handler's answer (it shows the toast and the new cards at once), so
 # the console's "platform" is patient; photos are already ours (uploaded to /media/ first).
 # Like every edge's, its events are stored in the inbox before they are handled.
 ANSWERING = Answering(deadline=30.0)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+log = logging.getLogger(__name__)
 _MENTION = re.compile(r"@(\S+)")
 _NEW_MENTION = re.compile(r"(?:^|\s)@([^\s@]+)")   # not the tail of an e-mail address
 _ID = re.compile(r"^[\w:.\-]{1,128}$")
@@ -29,11 +33,22 @@ _ID = re.compile(r"^[\w:.\-]{1,128}$")
 def install(app: web.Application) -> None:
     app.router.add_get("/console", page)
     app.router.add_get("/console/api/directory", directory)
-    app.router.add_get("/console/api/history", history)
-    app.router.add_get("/console/api/stream", stream)
-    app.router.add_post("/console/api/messages", post_message)
-    app.router.add_post("/console/api/actions", press_button)
-    app.router.add_post("/console/api/upload", upload)
+    app.router.add_get("/console/api/history", _logged(history))
+    app.router.add_get("/console/api/stream", _logged(stream))
+    app.router.add_post("/console/api/messages", _logged(post_message))
+    app.router.add_post("/console/api/actions", _logged(press_button))
+    app.router.add_post("/console/api/upload", _logged(upload))
+
+
+def _logged(handler: Handler) -> Handler:
+    """A refused request (400, 413) costs one log line saying why, like every edge's."""
+    async def refusing(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except web.HTTPClientError as refused:
+            log.warning("console %s refused (%s): %s", request.path, refused.status, refused.text)
+            raise
+    return refusing
 
 
 async def page(request: web.Request) -> web.Response:
@@ -107,7 +122,7 @@ async def post_message(request: web.Request) -> web.Response:
                       attachments=attachments, mentions=await _mentions(request, text),
                       message_id=posted.id, addressed=True)
     try:
-        ack = await request.app[keys.INBOUND].handle_now(message, ANSWERING)
+        ack = await request.app[keys.INBOUND].handle_now(screened(message), ANSWERING)
     except Busy:
         raise web.HTTPServiceUnavailable(text="busy, send again") from None
     return web.json_response({"ok": True, "duplicate": bool(ack and ack.duplicate),
@@ -127,7 +142,7 @@ async def press_button(request: web.Request) -> web.Response:
                       conversation=Conversation(PLATFORM, room, is_group=chat != "dm"),
                       action=action, value=value, message_id=message_id)
     try:
-        ack = await request.app[keys.INBOUND].handle_now(click, ANSWERING)
+        ack = await request.app[keys.INBOUND].handle_now(screened(click), ANSWERING)
     except Busy:
         raise web.HTTPServiceUnavailable(text="busy, press again") from None
     toast = {"text": ack.toast.text, "kind": ack.toast.kind} if ack and ack.toast else None
@@ -177,12 +192,9 @@ def _attachments(raw: Any) -> tuple[Attachment, ...]:
 
 async def _json(request: web.Request) -> dict[str, Any]:
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise web.HTTPBadRequest(text="body must be JSON") from None
-    if not isinstance(body, dict):
-        raise web.HTTPBadRequest(text="body must be a JSON object")
-    return body
+        return json_object(await request.read())
+    except Refused as refused:
+        raise web.HTTPBadRequest(text=refused.reason) from None
 
 
 def _field(body: dict[str, Any], name: str) -> str:

@@ -2,11 +2,15 @@
 to the inbound pipeline, answer; and, while the app runs, the API client and adapter.
 
 What gets which answer, and why:
-- 413 (aiohttp, before we read it) for a body over the app's limit; 400 for a body that is not
-  JSON or cannot be decrypted; 401 for a wrong signature, a stale timestamp or a wrong
-  verification token. Feishu only sends well-formed, correctly signed requests, so these come
-  from someone else or from a misconfiguration: refusing is right, and Feishu's own retries of
-  a misconfigured app stop after a few attempts.
+- 413 for a body over the app's limit (unread when its Content-Length says so); 401 for a
+  wrong signature, a stale timestamp or a wrong verification token; 400 for a body that is not
+  JSON, cannot be decrypted, or whose header is not an object. Feishu only sends well-formed, correctly signed
+  requests, so these come from someone else or from a misconfiguration: refusing is right, and
+  Feishu's own retries of a misconfigured app stop after a few attempts.
+- Size and signature first: with an Encrypt Key the signature is checked on the raw bytes
+  before anything is parsed. Only the URL check comes unsigned, and it is a few hundred bytes,
+  so a bigger unsigned body is refused unread: one log line, whatever it holds (deeply nested
+  JSON cost a 1.5 kB traceback per request when it was parsed first).
 - 200 and ignored: authentic callbacks we do not act on — another app id (a shared URL),
   event types we did not subscribe to, events whose content we cannot read. A non-2xx answer
   would only make Feishu deliver them again and again with the same outcome.
@@ -29,6 +33,7 @@ from bot.feishu.api import FeishuApi
 from bot.feishu.config import FeishuConfig
 from bot.feishu.events import PLATFORM
 from bot.inbound import Answering, Busy, Handling, Refused
+from bot.screening import json_object, read_body, screened
 from bot.settings import Settings
 from handlers.chat.contract import CardClick, Inbound
 from handlers.chat.dispatch import Ack
@@ -42,6 +47,7 @@ STOP_GRACE_SECONDS = 5.0
 ANSWERING = Answering(deadline=2.5)
 MAX_AGE_SECONDS = 7 * 3600     # Feishu re-pushes for up to ~6 h; older signed requests are replays
 MAX_SKEW_SECONDS = 300         # clocks differ a little; a request from the future does not
+URL_CHECK_MAX = 4096           # bytes: the unsigned URL check is ~200; nothing else comes unsigned
 TOAST_KINDS = {"info", "success", "warning", "error"}
 
 
@@ -77,16 +83,15 @@ class FeishuEdge:
 
     async def receive(self, request: web.Request) -> web.Response:
         started = asyncio.get_running_loop().time()
-        raw = await request.read()
         try:
-            payload = self._open(request, raw)
+            payload = self._open(request, await read_body(request, request.client_max_size))
         except Refused as refused:
             log.warning("feishu callback refused (%s) from %s: %s", refused.status,
                         request.remote, refused.reason)
             return web.json_response({"msg": refused.reason}, status=refused.status)
         if payload.get("type") == "url_verification":
             return web.json_response({"challenge": payload.get("challenge", "")})
-        header = payload.get("header") or {}
+        header = payload.get("header") if isinstance(payload.get("header"), dict) else {}
         if header.get("app_id") != self.config.app_id:
             log.warning("feishu callback for app %r ignored (we are %r)", header.get("app_id"),
                         self.config.app_id)
@@ -99,6 +104,7 @@ class FeishuEdge:
         if event is None:
             log.info("feishu event %s (%s) not for us", header.get("event_id"), header.get("event_type"))
             return web.json_response({})
+        event = screened(event)
         inbound = request.app[keys.INBOUND]
         try:
             if not isinstance(event, CardClick):
@@ -120,17 +126,20 @@ class FeishuEdge:
     def _open(self, request: web.Request, raw: bytes) -> dict[str, Any]:
         """The callback's plaintext JSON, once it is known to come from Feishu for us."""
         config = self.config
-        outer = verify.parse_json(raw)
+        signed = bool(config.encrypt_key) and _signed(request, config.encrypt_key, raw)
+        if config.encrypt_key and not signed and len(raw) > URL_CHECK_MAX:
+            raise Refused("signature verification failed", 401)   # not even parsed
+        outer = json_object(raw)
         payload = verify.decrypt(config.encrypt_key, outer["encrypt"]) if "encrypt" in outer else outer
         if payload.get("type") == "url_verification":
             # Not signed (Feishu's doc: the signature does not cover the URL check); the token is.
             self._check_token(payload.get("token"))
             return payload
         if config.encrypt_key:
-            verify.check_signature(request.headers, config.encrypt_key, raw)
+            if not signed:
+                raise Refused("signature verification failed", 401)
             self._check_age(request)
-        token = (payload.get("header") or {}).get("token") if "schema" in payload else payload.get("token")
-        self._check_token(token)
+        self._check_token(_token(payload))
         return payload
 
     def _check_token(self, token: Any) -> None:
@@ -167,3 +176,21 @@ class FeishuEdge:
             await self.api.update_card(token, card)
         else:
             await self.api.patch(event.message_id, json.dumps(card, ensure_ascii=False))
+
+
+def _signed(request: web.Request, encrypt_key: str, raw: bytes) -> bool:
+    try:
+        verify.check_signature(request.headers, encrypt_key, raw)
+    except Refused:
+        return False
+    return True
+
+
+def _token(payload: dict[str, Any]) -> Any:
+    """The verification token: in the header (schema 2.0) or at the top (1.0)."""
+    if "schema" not in payload:
+        return payload.get("token")
+    header = payload.get("header")
+    if not isinstance(header, dict):
+        raise Refused("event header is not an object", 400)
+    return header.get("token")

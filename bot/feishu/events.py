@@ -31,13 +31,15 @@ class Unreadable(ValueError):
 
 def to_neutral(envelope: dict[str, Any], bot_open_id: str | None) -> Inbound | None:
     """`bot_open_id`: our own open_id, to tell "@bot" from other mentions (None: unknown)."""
-    event_type = (envelope.get("header") or {}).get("event_type")
-    parser = PARSERS.get(event_type)
+    header = envelope.get("header")
+    event_type = header.get("event_type") if isinstance(header, dict) else None
+    parser = PARSERS.get(event_type) if isinstance(event_type, str) else None
     if parser is None:
         return None
     try:
         return parser(envelope, bot_open_id)
-    except (TypeError, ValueError, AttributeError, KeyError) as error:
+    # RecursionError: a message's content is JSON in a string, parsed here, however nested
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as error:
         raise Unreadable(f"{event_type}: {error}") from None
 
 
@@ -199,5 +201,6 @@ PARSERS: dict[str, Parser] = {
 
 def callback_token(envelope: dict[str, Any]) -> str | None:
     """The card callback's token, good for a delayed card update within 30 minutes."""
-    token = (envelope.get("event") or {}).get("token")
+    event = envelope.get("event")
+    token = event.get("token") if isinstance(event, dict) else None
     return token if isinstance(token, str) else None

@@ -12,13 +12,13 @@ import base64
 import binascii
 import hashlib
 import hmac
-import json
 from typing import Any
 
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from bot.inbound import Refused
+from bot.screening import json_object
 
 BLOCK = 16  # AES block size, bytes
 
@@ -42,7 +42,7 @@ def decrypt(encrypt_key: str, encrypted: Any) -> dict[str, Any]:
         raise Refused("encrypted body but no encrypt key is configured", 400)
     if not isinstance(encrypted, str):
         raise Refused("encrypt must be a string", 400)
-    return parse_json(decrypt_text(encrypt_key, encrypted).encode())
+    return json_object(decrypt_text(encrypt_key, encrypted).encode())
 
 
 def decrypt_text(encrypt_key: str, encrypted: str) -> str:
@@ -60,13 +60,3 @@ def _decrypt(encrypt_key: str, raw: bytes) -> bytes:
     padded = decryptor.update(raw[BLOCK:]) + decryptor.finalize()
     unpadder = padding.PKCS7(8 * BLOCK).unpadder()   # raises ValueError on bad padding
     return unpadder.update(padded) + unpadder.finalize()
-
-
-def parse_json(raw: bytes) -> dict[str, Any]:
-    try:
-        body = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise Refused("body is not JSON", 400) from None
-    if not isinstance(body, dict):
-        raise Refused("body is not a JSON object", 400)
-    return body

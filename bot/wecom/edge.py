@@ -2,7 +2,9 @@
 
 Every POST is answered as soon as its event is stored, with an empty 200 (which stops WeCom's
 retries); what the handlers say goes out later through the outbox. Anything that is not a genuine callback
-for this app (signature, key, corp id, XML) is refused with a log line and reaches nothing.
+for this app (signature, key, corp id, XML) is refused with one log line and reaches nothing:
+the query's signature parameters are looked for first, the size next (a body over MAX_XML is
+not read), and the envelope is parsed only to find the ciphertext the signature covers.
 """
 from __future__ import annotations
 
@@ -15,12 +17,13 @@ from bot import keys
 from bot.delivery.ports import Adapter
 from bot.inbound import Busy, Handling, Refused
 from bot.paths import TEMPLATES_DIR
+from bot.screening import read_body, screened
 from bot.settings import Settings
 from bot.wecom import events
 from bot.wecom.adapter import WeComAdapter
 from bot.wecom.api import WeComApi
 from bot.wecom.config import WeComConfig
-from bot.wecom.verify import CallbackCrypto, parse_xml
+from bot.wecom.verify import MAX_XML, CallbackCrypto, parse_xml
 from handlers.chat.dispatch import ToastFallback
 from handlers.chat.i18n import Catalog
 
@@ -74,8 +77,9 @@ class WeComEdge:
     async def receive(self, request: web.Request) -> web.Response:
         query = request.query
         try:
-            plain = self.crypto.open_message(await request.read(), query["msg_signature"],
-                                             query["timestamp"], query["nonce"])
+            signature, timestamp, nonce = query["msg_signature"], query["timestamp"], query["nonce"]
+            plain = self.crypto.open_message(await read_body(request, MAX_XML), signature,
+                                             timestamp, nonce)
             self._check_agent(plain)
             event = events.parse(plain, request.app[keys.CLOCK]())
         except KeyError:
@@ -84,7 +88,7 @@ class WeComEdge:
             return _refuse(error)
         if event is not None:
             try:
-                await request.app[keys.INBOUND].accept(event)
+                await request.app[keys.INBOUND].accept(screened(event))
             except Busy as busy:  # WeCom delivers again when the answer is not a 200
                 return web.Response(status=503, text="busy", headers={"Retry-After": str(busy.retry_after)})
         return web.Response(text="")

@@ -5,8 +5,10 @@ conversation here is the member's direct chat with the app, `dm:<UserID>`.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import math
 import re
 from datetime import datetime
 from xml.etree.ElementTree import Element
@@ -64,7 +66,11 @@ def parse(plaintext: str, now: datetime) -> Message | CardClick | None:
                            name=_text(root, "PicUrl") or None)
         return Message(attachments=(image,), **common)
     if kind == "location":
-        return Message(attachments=(_location(root),), **common)
+        location = _location(root)
+        if location is None:
+            log.info("wecom: ignoring location %s from %s: coordinates out of range", msg_id, user)
+            return None
+        return Message(attachments=(location,), **common)
     log.info("wecom: ignoring %s message %s from %s", kind, msg_id, user)
     return None
 
@@ -84,21 +90,31 @@ def _event(root: Element, actor: Actor, conversation: Conversation, created: str
     except (ValueError, KeyError, TypeError):
         log.info("wecom: card event with a key we did not make, from %s", actor.user_id)
         return None
-    # Events have no MsgId: WeCom's retries repeat FromUserName + CreateTime; the task id
-    # keeps two cards pressed in the same second apart.
-    event_id = f"ev:{actor.user_id}:{created}:{task_id}"
+    # Events have no MsgId: WeCom's retries repeat FromUserName + CreateTime + the pressed
+    # button's key; the task id keeps two cards apart, the key two buttons of one card
+    # pressed in the same second (接单, then 转派).
+    event_id = f"ev:{actor.user_id}:{created}:{task_id}:{_digest(_text(root, 'EventKey'))}"
     code = _text(root, "ResponseCode")
     handle = {"response_code": code, "code_at": now.isoformat()} if code else None
     return CardClick(PLATFORM, event_id, actor, conversation, action, value, message_id=task_id,
                      card_handle=handle)
 
 
-def _location(root: Element) -> Attachment:
+def _location(root: Element) -> Attachment | None:
+    """None for coordinates that are no place on earth (NaN, 1e999999, 500): such a message
+    is ignored, as Feishu's are; it would otherwise be a location nobody can show."""
     try:
         lat, lng = float(_text(root, "Location_X")), float(_text(root, "Location_Y"))
     except ValueError:
         raise Refused("location without numeric Location_X / Location_Y") from None
+    if not (math.isfinite(lat) and math.isfinite(lng) and -90 <= lat <= 90 and -180 <= lng <= 180):
+        return None
     return Attachment("location", latitude=lat, longitude=lng, address=_text(root, "Label") or None)
+
+
+def _digest(key: str) -> str:
+    """A short stand-in for a button key (up to 1024 bytes) in the event id."""
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
 def _text(root: Element, tag: str) -> str:
