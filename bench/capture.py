@@ -1,0 +1,58 @@
+"""How often plain group messages would get the "要登记为工单吗？" offer.
+
+Trains the classifier from the shipped examples (domain/capture/data/train.tsv) and measures
+the held-out set it never saw (tests/data/capture/heldout.tsv), then 5-fold cross-validation
+over both files together. Prints, for a group message, a message with a photo just before or
+after, and one addressed to the bot: the offer rate (share of reports offered) and the
+false-alarm rate (share of chatter offered), plus how often the proposed category matches
+the label and how long training took.
+Usage: python bench/capture.py [--folds 5]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from domain.capture.classifier import ReportClassifier  # noqa: E402
+from domain.capture.dataset import TRAINING, load  # noqa: E402
+from domain.capture.evaluate import Rates, cross_validate, measure  # noqa: E402
+
+HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "capture" / "heldout.tsv"
+CASES = {"group": {}, "group + photo": {"photo": True}, "addressed": {"addressed": True}}
+
+
+def line(name: str, rates: Rates) -> str:
+    return (f"  {name:<14} offered {rates.offered:>3}/{rates.reports:<3} = {rates.offer_rate:6.1%}   "
+            f"false alarms {rates.false_alarms:>3}/{rates.chatter:<3} = {rates.false_alarm_rate:5.1%}   "
+            f"category right {rates.category_accuracy:5.1%}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--folds", type=int, default=5)
+    args = parser.parse_args()
+    train, held_out = load(TRAINING), load(HELD_OUT)
+    classifier = ReportClassifier(examples=train)
+    started = time.perf_counter()
+    import sklearn.feature_extraction.text, sklearn.linear_model  # noqa: E401,F401 - timed apart
+    imported = time.perf_counter()
+    classifier.train()
+    trained = time.perf_counter()
+    print(f"training set {len(train)} messages ({sum(e.is_report for e in train)} reports), "
+          f"held-out {len(held_out)} ({sum(e.is_report for e in held_out)} reports); first use: "
+          f"importing scikit-learn {(imported - started) * 1000:.0f} ms, "
+          f"training {(trained - imported) * 1000:.0f} ms")
+    print("held-out (never trained on):")
+    for name, how in CASES.items():
+        print(line(name, measure(classifier, held_out, **how)))
+    print(f"{args.folds}-fold cross-validation over all {len(train) + len(held_out)} messages:")
+    for name, how in CASES.items():
+        print(line(name, cross_validate(train + held_out, args.folds, **how)))
+
+
+if __name__ == "__main__":
+    main()

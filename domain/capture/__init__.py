@@ -1,0 +1,1 @@
+"""Site capture: telling a problem report from group chatter in a plain sentence."""
