@@ -13,7 +13,9 @@ event, hands it here and renders the answer:
 - `handle_now(event, answering)` for a press whose answer shows the new card (Feishu's card
   callback, DingTalk's interactive card, the console): stored first all the same, then handled
   within the platform's answer deadline; if that is not enough, the edge acks and the work
-  finishes after (`on_late` gets its answer), or the inbox takes it up after a crash.
+  finishes after (`on_late` gets its answer). The event leaves the inbox only once the
+  presser was shown the new card; otherwise (a crash, a failed late answer) the inbox takes
+  it up after the hold, and if it was handled already, redraws the pressed card.
 
 Handling, the same for every edge: keep the message's photos in our media store, each within a
 bounded time (platform resource keys expire; a failed fetch passes the key on); dispatch; where
@@ -32,15 +34,21 @@ from bot.delivery.ports import DeliveryError
 from bot.media import MediaError, MediaStore
 from domain.errors import StoreBusy
 from domain.store.inbox_writer import Arrival, InboxDown, InboxFull, InboxWriter, SignatureClaim
-from handlers.chat.contract import Inbound, Message, to_record
+from handlers.chat.contract import CardClick, Inbound, Message, Reply, to_record
 from handlers.chat.dispatch import Ack, Dispatcher, ToastFallback
+from handlers.chat.outbox_writer import queue_reply
 
 log = logging.getLogger(__name__)
 
 MediaFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]   # ref -> (bytes, content type)
 LateAnswer = Callable[[Ack], Awaitable[None]]
-# How long the inbox leaves a press alone while it is being answered inline.
-INLINE_HOLD = timedelta(seconds=60)
+# How long past its answer deadline the inbox leaves a press alone while it is handled inline
+# (work that outlives the deadline goes on after the ack). Past that, the inbox takes it up:
+# after a crash, that is how soon it is handled; should the inline work still be running, the
+# event's (platform, event_id) claim lets only one of the two act, the other is a duplicate.
+INLINE_GRACE = timedelta(seconds=10)
+# Marks a stored event whose new card was to be shown by the edge's own answer (handle_now).
+ANSWERED_INLINE = "answered_inline"
 
 
 class Refused(Exception):
@@ -122,13 +130,13 @@ class InboundPipeline:
         arrived. Raises Busy when the event cannot even be stored."""
         loop = asyncio.get_running_loop()
         started = loop.time() if started is None else started
-        await self._store(event, self.clock() + INLINE_HOLD)
+        await self._store(event, self.clock() + timedelta(seconds=answering.deadline) + INLINE_GRACE,
+                          inline=inline_card)
         left = max(answering.deadline - (loop.time() - started), 0.0)
         work = asyncio.ensure_future(self.dispatcher.handle(
             event, inline_card=inline_card, toast_fallback=answering.toast_fallback))
-        work.add_done_callback(lambda done: self._handled(event, done))
         try:
-            return await asyncio.wait_for(asyncio.shield(work), left)
+            ack = await asyncio.wait_for(asyncio.shield(work), left)
         except StoreBusy:
             log.warning("%s event %s: database busy; the inbox will handle it", event.platform,
                         event.event_id)
@@ -136,23 +144,37 @@ class InboundPipeline:
         except asyncio.TimeoutError:
             log.warning("%s event %s: not done within the answer deadline; acking first",
                         event.platform, event.event_id)
-            late = asyncio.create_task(self._finish_late(work, on_late))
+            late = asyncio.create_task(self._finish_late(event, work, on_late))
             self._late.add(late)
             late.add_done_callback(self._late.discard)
             return None
+        self.writer.handled(event.platform, event.event_id)   # the edge answers with its card
+        return ack
 
-    def _handled(self, event: Inbound, work: asyncio.Future) -> None:
-        """An inline event whose handling ended (not for a busy database) leaves the inbox."""
-        if not work.cancelled() and not isinstance(work.exception(), StoreBusy):
-            self.writer.handled(event.platform, event.event_id)
-
-    async def process(self, event: Inbound) -> Ack:
+    async def process(self, event: Inbound, *, answered_inline: bool = False) -> Ack:
         """Handle one stored event (the inbox consumer). Raises StoreBusy when the database
-        did not answer: the event stays in the inbox."""
+        did not answer: the event stays in the inbox. `answered_inline`: the event came through
+        handle_now, whose answer was to show the pressed card's new state; if its handling is
+        done already, that answer may not have been seen (a crash after the commit), so the
+        card is redrawn through the outbox."""
         handling = self._handling.get(event.platform, Handling())
         if isinstance(event, Message) and handling.fetch is not None:
             event = await self._keep_photos(event, handling)
-        return await self.dispatcher.handle(event, toast_fallback=handling.toast_fallback)
+        ack = await self.dispatcher.handle(event, toast_fallback=handling.toast_fallback)
+        if answered_inline and ack.duplicate and isinstance(event, CardClick) and event.message_id:
+            await self._redraw(event)
+        return ack
+
+    async def _redraw(self, click: CardClick) -> None:
+        """Queue the pressed card's current state for every copy of it (once per press)."""
+        store, deps = self.dispatcher.store, self.dispatcher.deps
+        async with store.transaction() as tx:
+            post = await tx.outbox.post(click.platform, click.message_id)
+            if post is None:
+                return
+            await queue_reply(tx, deps, Reply(changed_cards=[post.card_key]),
+                              f"{click.platform}:{click.event_id}:redraw", self.clock())
+        self.dispatcher.on_queued()
 
     async def where_card_was_posted(self, platform: str, message_id: str) -> tuple[str, str] | None:
         """(target kind, target id) of one of our posted cards, for platforms whose button
@@ -160,8 +182,9 @@ class InboundPipeline:
         return await self.dispatcher.card_target(platform, message_id)
 
     async def _store(self, event: Inbound, not_before: datetime,
-                     signature: OneUseSignature | None = None) -> None:
-        arrival = Arrival(event.platform, event.event_id, to_record(event), self.clock(), not_before,
+                     signature: OneUseSignature | None = None, *, inline: bool = False) -> None:
+        record = {**to_record(event), ANSWERED_INLINE: True} if inline else to_record(event)
+        arrival = Arrival(event.platform, event.event_id, record, self.clock(), not_before,
                           _claim(signature))
         await self._put(arrival, event.platform, event.event_id)
 
@@ -194,18 +217,22 @@ class InboundPipeline:
             kept.append(attachment)
         return dataclasses.replace(message, attachments=tuple(kept))
 
-    async def _finish_late(self, work: asyncio.Future, on_late: LateAnswer | None) -> None:
+    async def _finish_late(self, event: Inbound, work: asyncio.Future, on_late: LateAnswer | None) -> None:
+        """The work that outlived the answer, then its late answer; only then does the event
+        leave the inbox, so a crash (or a failed late answer) before the presser saw the new
+        card has the inbox redraw it after the hold."""
         try:
             ack = await work
         except Exception:  # StoreBusy: the inbox takes the event up again after the hold
             log.exception("inline event failed; the inbox will handle it")
             return
-        if on_late is None:
-            return
-        try:
-            await on_late(ack)
-        except Exception:  # the next change redraws the card anyway; say so, don't lose it
-            log.exception("late answer failed")
+        if on_late is not None:
+            try:
+                await on_late(ack)
+            except Exception:  # the inbox redraws the card through the outbox after the hold
+                log.exception("late answer failed")
+                return
+        self.writer.handled(event.platform, event.event_id)
 
     async def settle(self, timeout: float | None = None) -> None:
         """Wait for work that outlived its ack (shutdown, tests)."""

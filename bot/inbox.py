@@ -18,7 +18,7 @@ import zlib
 from datetime import datetime, timedelta
 from typing import Callable
 
-from bot.inbound import InboundPipeline
+from bot.inbound import ANSWERED_INLINE, InboundPipeline
 from domain.errors import StoreBusy
 from domain.store.inbox import Inbox
 from domain.store.inbox_writer import InboxWriter
@@ -115,8 +115,10 @@ class InboxConsumer:
                     self._wake.set()
 
     async def _handle(self, row: InboxEvent) -> None:
+        record = dict(row.event)
+        answered_inline = bool(record.pop(ANSWERED_INLINE, False))
         try:
-            await self.pipeline.process(from_record(row.event))
+            await self.pipeline.process(from_record(record), answered_inline=answered_inline)
         except StoreBusy as error:
             log.warning("inbox: %s/%s postponed, database busy: %s", row.platform, row.event_id, error)
             await self._postpone(row)
