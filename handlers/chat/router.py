@@ -1,10 +1,13 @@
 """Commands by their zh-CN and English names; the help text is generated from the routes."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 CommandHandler = Callable[..., Awaitable[None]]
+# A command word written as a heading, "【报修】5号楼渗水", is read as "报修 5号楼渗水".
+_HEADING = re.compile(r"^[【\[〔]\s*(\S{1,6}?)\s*[】\]〕]\s*")
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ class Router:
         run 客户, so a Chinese alias needs a break after it (space, punctuation, a digit or
         Latin letter, or the end) unless its route is `glued`; and English words ("done",
         "paid") are everyday chatter, so English commands there need an @-mention."""
-        text = text.strip().lstrip("/").strip()
+        text = _HEADING.sub(r"\1 ", text.strip().lstrip("/").strip(), count=1)
         lowered = text.lower()
         for alias, route, english in self._aliases:
             if english:

@@ -12,6 +12,8 @@ def area() -> Area:
         name="tickets",
         commands=(
             command("report", ("报修", "报事", "上报"), ("report",), commands.report, glued=True),
+            # Typos of 报修; not glued, so "保修期还有多久" in group chatter stays chatter.
+            command("report_typo", ("保修", "报个修"), (), commands.report, listed=False),
             command("mine", ("我的工单",), ("my tickets", "mine"), customer_chat.my_tickets),
             command("ticket", ("工单", "查工单"), ("ticket",), customer_chat.show_ticket),
             command("overdue", ("超时工单",), ("overdue",), commands.overdue),
