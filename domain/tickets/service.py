@@ -29,13 +29,17 @@ def make_title(text: str) -> str:
 
 async def report(tx: Tx, policy: Policy, reporter: Person, project: Project, text: str,
                  now: datetime, origin: Origin,
-                 attachments: list[NewAttachment] = ()) -> Ticket:  # type: ignore[assignment]
+                 attachments: list[NewAttachment] = (),  # type: ignore[assignment]
+                 *, category: Category | None = None, severity: Severity | None = None) -> Ticket:
+    """`category` / `severity`: what the reporter agreed to on a proposal card (a plain
+    sentence turned into a report); otherwise guessed from the text."""
     await require(tx, reporter, Action.REPORT_TICKET, project_id=project.id)
     text = text.strip()
     if not text and not attachments:
         raise InvalidInput("error.report_empty")
     rules = policy.rules
-    category, severity = guess_category(text, rules), guess_severity(text, rules)
+    category = category or guess_category(text, rules)
+    severity = severity or guess_severity(text, rules)
     assignee = await _assignee_for(tx, project, category, rules)
     location = next((a.meta for a in attachments if a.kind == "location"), None)
     ticket = Ticket(project_id=project.id, title=make_title(text) or "(图片)", description=text,
