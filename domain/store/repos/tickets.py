@@ -7,7 +7,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import OPEN_STATUSES, TicketStatus
-from domain.store.models import Person, Ticket, TicketAttachment, TicketEvent, TicketSurvey
+from domain.store.models import Person, ReportDraft, Ticket, TicketAttachment, TicketEvent, TicketSurvey
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -56,6 +56,15 @@ class TicketsRepo:
                                  Ticket.source_chat_id == chat_id, Ticket.created_at >= since,
                                  Ticket.status.in_(_OPEN))
             .order_by(Ticket.id.desc()).limit(1))
+
+    async def pending_draft(self, person_id: int, platform: str, chat_id: str,
+                            since: datetime) -> ReportDraft | None:
+        """The person's newest report draft in this chat since `since` not filed yet."""
+        return await self.session.scalar(
+            select(ReportDraft).where(ReportDraft.person_id == person_id, ReportDraft.platform == platform,
+                                      ReportDraft.chat_id == chat_id, ReportDraft.created_at >= since,
+                                      ReportDraft.ticket_id.is_(None))
+            .order_by(ReportDraft.id.desc()).limit(1))
 
     async def events(self, ticket_id: int, limit: int = 30) -> list[TicketEvent]:
         rows = await self.session.scalars(
