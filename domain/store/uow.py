@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.errors import Conflict, StoreBusy
+from domain.store.memo import Memo
 from domain.store.repos.audit import AuditRepo
 from domain.store.repos.changes import ChangesRepo
 from domain.store.repos.customers import CustomersRepo
@@ -28,8 +29,10 @@ from domain.store.repos.tickets import TicketsRepo
 class Tx:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
-        self.people = PeopleRepo(session)
-        self.projects = ProjectsRepo(session)
+        # Lookups every event repeats (who, which chat's project, roles), once per transaction.
+        self.memo = Memo()
+        self.people = PeopleRepo(session, self.memo)
+        self.projects = ProjectsRepo(session, self.memo)
         self.tickets = TicketsRepo(session)
         self.outbox = OutboxRepo(session)
         self.inbound = InboundRepo(session)
@@ -41,9 +44,11 @@ class Tx:
         self.progress = ProgressRepo(session)
 
     def add(self, entity: object) -> None:
+        self.memo.forget_for(entity)
         self.session.add(entity)
 
     async def delete(self, entity: object) -> None:
+        self.memo.forget_for(entity)
         await self.session.delete(entity)
 
     async def refresh(self, entity: object) -> None:
@@ -63,8 +68,12 @@ class Tx:
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
         """Everything inside is undone if the block raises; the outer transaction lives on."""
-        async with self.session.begin_nested():
-            yield
+        try:
+            async with self.session.begin_nested():
+                yield
+        except BaseException:
+            self.memo.clear()   # what was looked up inside may have been undone with it
+            raise
 
 
 class Store:

@@ -118,13 +118,13 @@ class Dispatcher:
             if told is not None:
                 ctx.reply.messages.append(told)
             inline = await self._queue(ctx, inline_card)
-            tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind] if toast else None})
+            await tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind] if toast else None})
             return Ack(toast=toast, card=inline)
 
     async def _context(self, tx: Tx, event: Inbound, now: datetime) -> Ctx:
         person = await tx.people.by_identity(event.platform, event.actor.user_id)
-        binding = await tx.projects.binding(event.platform, event.conversation.chat_id)
-        project = await tx.projects.get(binding.project_id) if binding else None
+        binding, project = await tx.projects.binding_and_project(event.platform,
+                                                                 event.conversation.chat_id)
         locale = (person.locale if person else None) or self.deps.default_locale
         return Ctx(tx, self.deps, event, now, person, binding, project, locale)
 
@@ -199,7 +199,7 @@ class Dispatcher:
                 row = await tx.inbound.claim(event.platform, event.event_id, "error", now)
                 if row is None:
                     return Ack(duplicate=True)
-                tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind]})
+                await tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind]})
                 if isinstance(event, Message):
                     await tx.outbox.enqueue(key=f"{event.platform}:{event.event_id}:error",
                                             platform=event.platform, target_type="chat",

@@ -15,12 +15,13 @@ async def queue_reply(tx: Tx, deps: Deps, reply: Reply, key_prefix: str, now: da
     """`key_prefix` makes every row's idempotency key (one effect → one set of rows).
     `inline_for` = (platform, message_id) of a clicked card whose new state the edge shows in
     its own HTTP answer: no row is queued for that copy and the card is returned instead."""
-    for index, out in enumerate(reply.messages):
-        card_key = out.body.card_key if isinstance(out.body, Card) else None
-        await tx.outbox.enqueue(
-            key=f"{key_prefix}:{out.key or index}", platform=out.target.platform,
-            target_type=out.target.kind, target_id=out.target.id, payload=out.body.to_payload(),
-            now=now, card_key=card_key, reply_to=out.reply_to, locale=out.locale)
+    # One statement for all of them (each row still skipped when its key exists).
+    await tx.outbox.enqueue_many([
+        {"key": f"{key_prefix}:{out.key or index}", "platform": out.target.platform,
+         "target_type": out.target.kind, "target_id": out.target.id,
+         "payload": out.body.to_payload(), "reply_to": out.reply_to, "locale": out.locale,
+         "card_key": out.body.card_key if isinstance(out.body, Card) else None}
+        for index, out in enumerate(reply.messages)], now)
     inline: Card | None = None
     for card_key in reply.changed_cards:
         for post in await tx.outbox.posts_for(card_key):

@@ -1,16 +1,29 @@
 """Projects, memberships and chat bindings."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import Role
+from domain.store.memo import BINDING, ROLES, Memo, remembered
 from domain.store.models import ChatBinding, Identity, Milestone, Person, Project, ProjectMember
+
+# Built once (every event runs them; building and keying a statement costs about as much as
+# running it).
+_BINDING_AND_PROJECT = (select(ChatBinding, Project).join(Project, Project.id == ChatBinding.project_id)
+                        .where(ChatBinding.platform == bindparam("platform"),
+                               ChatBinding.chat_id == bindparam("chat_id")))
+_ROLES_OF = select(ProjectMember.role).where(ProjectMember.person_id == bindparam("person_id"),
+                                             ProjectMember.project_id == bindparam("project_id"))
+_FIRST_WITH_ROLE = (select(Person).join(ProjectMember, ProjectMember.person_id == Person.id)
+                    .where(ProjectMember.project_id == bindparam("project_id"),
+                           ProjectMember.role == bindparam("role"), Person.active.is_(True))
+                    .order_by(ProjectMember.id).limit(1))
 
 
 class ProjectsRepo:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, session: AsyncSession, memo: Memo | None = None) -> None:
+        self.session, self.memo = session, memo
 
     async def get(self, project_id: int) -> Project | None:
         return await self.session.get(Project, project_id)
@@ -22,8 +35,20 @@ class ProjectsRepo:
         return list(await self.session.scalars(select(Project).order_by(Project.code)))
 
     async def binding(self, platform: str, chat_id: str) -> ChatBinding | None:
-        return await self.session.scalar(select(ChatBinding).where(
-            ChatBinding.platform == platform, ChatBinding.chat_id == chat_id))
+        return (await self.binding_and_project(platform, chat_id))[0]
+
+    async def binding_and_project(self, platform: str,
+                                  chat_id: str) -> tuple[ChatBinding | None, Project | None]:
+        """The chat's binding and its project, in one query once per transaction (every event
+        asks; see domain/store/memo.py)."""
+        async def lookup() -> tuple[ChatBinding | None, Project | None]:
+            row = (await self.session.execute(
+                _BINDING_AND_PROJECT, {"platform": platform, "chat_id": chat_id})).first()
+            return (row[0], row[1]) if row else (None, None)
+        binding, project = await remembered(self.memo, BINDING, (platform, chat_id), lookup)
+        if binding is not None and (project is None or project.id != binding.project_id):
+            project = await self.get(binding.project_id)   # re-bound in this transaction
+        return binding, project
 
     async def bindings(self, project_id: int | None = None,
                        platform: str | None = None) -> list[ChatBinding]:
@@ -35,9 +60,12 @@ class ProjectsRepo:
         return list(await self.session.scalars(query))
 
     async def roles_of(self, person_id: int, project_id: int) -> set[Role]:
-        rows = await self.session.scalars(select(ProjectMember.role).where(
-            ProjectMember.person_id == person_id, ProjectMember.project_id == project_id))
-        return {Role(r) for r in rows}
+        """Once per transaction (see domain/store/memo.py); a copy, the caller may change it."""
+        async def lookup() -> frozenset[Role]:
+            rows = await self.session.scalars(_ROLES_OF, {"person_id": person_id,
+                                                          "project_id": project_id})
+            return frozenset(Role(r) for r in rows)
+        return set(await remembered(self.memo, ROLES, (person_id, project_id), lookup))
 
     async def membership(self, project_id: int, person_id: int, role: Role) -> ProjectMember | None:
         return await self.session.scalar(select(ProjectMember).where(
@@ -58,10 +86,8 @@ class ProjectsRepo:
         return [(p, Role(r)) for p, r in rows]
 
     async def first_with_role(self, project_id: int, role: Role) -> Person | None:
-        return await self.session.scalar(
-            select(Person).join(ProjectMember, ProjectMember.person_id == Person.id)
-            .where(ProjectMember.project_id == project_id, ProjectMember.role == role.value,
-                   Person.active.is_(True)).order_by(ProjectMember.id).limit(1))
+        return await self.session.scalar(_FIRST_WITH_ROLE, {"project_id": project_id,
+                                                            "role": role.value})
 
     async def milestones(self, project_id: int) -> list[Milestone]:
         return list(await self.session.scalars(
