@@ -5,6 +5,7 @@ together (and adds 帮助, which is generated from all of them)."""
 from __future__ import annotations
 
 from handlers.admin.area import area as admin_area
+from handlers.capture.area import area as capture_area
 from handlers.changes.area import area as changes_area
 from handlers.chat.area import ActionHandler, Area
 from handlers.chat.context import CardView
@@ -23,7 +24,7 @@ HELP = ("help", ("帮助", "？", "?"), ("help",))
 def areas() -> list[Area]:
     """In the order 帮助 lists their commands."""
     return [tickets_area(), admin_area(), finance_area(), customers_area(), changes_area(),
-            progress_area(), setup_area()]
+            progress_area(), setup_area(), capture_area()]
 
 
 def build_router() -> Router:

@@ -12,6 +12,7 @@ from domain.inputs import record_id
 from domain.store.models import Project, Ticket, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
+from handlers.capture import offer
 from handlers.tickets import picker
 from handlers.chat.context import Ctx
 from handlers.chat.scope import project_for
@@ -79,7 +80,8 @@ async def _report_project(ctx: Ctx, args: str) -> tuple[Project | None, str]:
 
 
 async def other_message(ctx: Ctx, text: str) -> None:
-    """Photos or a location right after a report join that ticket; anything else addressed
+    """Photos or a location right after a report join that ticket; a sentence that reads
+    like a problem report gets the one-tap offer (handlers/capture); anything else addressed
     to the bot gets the short help, as before."""
     attachments = _attachments(ctx) if not text else []
     if attachments:
@@ -93,8 +95,12 @@ async def other_message(ctx: Ctx, text: str) -> None:
                           location=any(a.kind == "location" for a in attachments)))
             ctx.changed(ticket_key(ticket.id))
             return
+        if await offer.consider(ctx, text, attachments):   # kept for a report in the making
+            return
         if ctx.message.addressed:
             ctx.say(ctx.t("photos.no_ticket", minutes=ctx.deps.rules.attach_window_minutes))
+        return
+    if await offer.consider(ctx, text, _attachments(ctx)):   # reads like a report: one-tap offer
         return
     if ctx.message.addressed:
         ctx.say(ctx.t("help.unknown", text=text[:20]) if text else ctx.t("help.empty"))

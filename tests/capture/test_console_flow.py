@@ -1,0 +1,89 @@
+"""Plain sentences through the web console (every console message is addressed to the bot):
+a sentence that reads like a problem report is a proposal at once; 登记 opens exactly the
+ticket 报修 would, with the category and severity the card showed; 不用了 drops it; repeats
+and other people's presses change nothing."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from bot import keys
+from domain.store.models import ReportDraft, Ticket
+from tests.console_driver import card_text, field
+
+SITE = "p001-site"
+HAZARD = "5号楼电梯口有钢筋没人管，很危险"
+
+
+async def _tickets(console) -> list[Ticket]:
+    async with console.app[keys.STORE].transaction() as tx:
+        return list(await tx.session.scalars(select(Ticket).order_by(Ticket.id)))
+
+
+async def _drafts(console) -> int:
+    async with console.app[keys.STORE].transaction() as tx:
+        return await tx.session.scalar(select(func.count()).select_from(ReportDraft))
+
+
+async def test_a_hazard_sentence_is_proposed_with_category_and_severity(console):
+    await console.say("u-li", SITE, HAZARD)
+    card = await console.last_bot(SITE)
+    body = card["body"]
+    assert body["title"] == "要登记为工单吗？"
+    assert f"**安全 · 高** · {HAZARD}" in card_text(body)
+    assert [a["label"] for a in body["actions"]] == ["登记", "不用了"]
+    assert await _tickets(console) == []          # nothing filed until the tap
+
+
+async def test_file_opens_the_ticket_report_would_and_redraws_the_proposal(console):
+    await console.say("u-li", SITE, HAZARD)
+    proposal = await console.last_bot(SITE)
+    out = await console.press("u-li", SITE, proposal, "登记")
+    assert out["toast"] == {"text": "已登记为工单 T-1", "kind": "success"}
+    [ticket] = await _tickets(console)
+    assert (ticket.category, ticket.severity, ticket.title) == ("safety", "high", "5号楼电梯口有钢筋没人管")
+    messages = await console.bot_messages(SITE)
+    ticket_card = messages[-1]["body"]
+    assert ticket_card["title"] == "工单 T-1 · 5号楼电梯口有钢筋没人管"
+    assert field(ticket_card, "负责人") == "孙安全"           # 安全 -> the safety officer
+    assert (await console.last_bot("dm", user="u-sun"))["body"]["title"] == ticket_card["title"]
+    redrawn = next(m for m in messages if m["id"] == proposal["id"])
+    assert redrawn["body"]["title"] == "已登记为工单 T-1" and redrawn["body"]["actions"] == []
+    # Pressed again (another device, a late tap): no second ticket.
+    again = await console.press("u-li", SITE, proposal, "登记")
+    assert again["toast"]["text"] == "已经登记为工单 T-1"
+    assert len(await _tickets(console)) == 1
+
+
+async def test_no_thanks_drops_it_and_a_later_file_press_files_nothing(console):
+    await console.say("u-li", SITE, HAZARD)
+    proposal = await console.last_bot(SITE)
+    out = await console.press("u-li", SITE, proposal, "不用了")
+    assert out["toast"] == {"text": "好的，不登记", "kind": "success"}
+    assert await _drafts(console) == 0
+    redrawn = next(m for m in await console.bot_messages(SITE) if m["id"] == proposal["id"])
+    assert redrawn["body"]["title"] == "不用登记"
+    assert (await console.press("u-li", SITE, proposal, "不用了"))["toast"]["text"] == "好的，不登记"
+    late = await console.press("u-li", SITE, proposal, "登记")
+    assert late["toast"]["kind"] == "warning" and await _tickets(console) == []
+
+
+async def test_only_the_author_may_answer_the_proposal(console):
+    await console.say("u-li", SITE, HAZARD)
+    proposal = await console.last_bot(SITE)
+    for label in ("登记", "不用了"):
+        out = await console.press("u-wang", SITE, proposal, label)
+        assert out["toast"] == {"text": "无权限", "kind": "error"}
+    assert await _tickets(console) == [] and await _drafts(console) == 1
+
+
+async def test_chatter_addressed_to_the_bot_still_gets_the_short_help(console):
+    await console.say("u-li", SITE, "明天早上7点开班前会，大家准时")
+    text = await console.last_text(SITE)
+    assert "要登记为工单吗" not in text and await _drafts(console) == 0
+
+
+async def test_typo_aliases_run_report(console):
+    for n, typed in enumerate(("保修 3层卫生间渗水", "报个修，3层卫生间渗水", "【报修】3层卫生间渗水",
+                               "报修：3层卫生间渗水"), start=1):
+        await console.say("u-li", SITE, typed)
+        assert (await console.last_bot(SITE))["body"]["title"] == f"工单 T-{n} · 3层卫生间渗水"
