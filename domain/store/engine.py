@@ -1,11 +1,17 @@
-"""Async engine for SQLite (aiosqlite) or PostgreSQL (asyncpg)."""
+"""Async engine for SQLite (SQLAlchemy's aiosqlite dialect over domain/store/sqlite_inline.py)
+or PostgreSQL (asyncpg)."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from domain.store import sqlite_inline
+
+BUSY_SECONDS = 30.0   # how long a SQLite statement waits for another connection's write lock
 
 
 def make_engine(url: str, *, begin: str = "BEGIN IMMEDIATE") -> AsyncEngine:
@@ -17,7 +23,9 @@ def make_engine(url: str, *, begin: str = "BEGIN IMMEDIATE") -> AsyncEngine:
         return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    # Statements run on the loop's thread, COMMIT on a worker thread (see sqlite_inline).
+    engine = create_async_engine(url, async_creator=partial(
+        sqlite_inline.connect, parsed.database or ":memory:", BUSY_SECONDS))
     _sqlite_real_transactions(engine, begin)
     return engine
 
@@ -25,15 +33,15 @@ def make_engine(url: str, *, begin: str = "BEGIN IMMEDIATE") -> AsyncEngine:
 def _sqlite_real_transactions(engine: AsyncEngine, begin: str) -> None:
     """pysqlite's own BEGIN handling breaks SAVEPOINT and defers locks; take it over, as the
     SQLAlchemy docs advise. BEGIN IMMEDIATE takes the write lock up front, so two writers
-    queue on busy_timeout instead of failing halfway with "database is locked"."""
+    queue (sqlite_inline waits for the lock) instead of failing halfway with "database is
+    locked"."""
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")   # (busy waits: sqlite_inline, not blocking)
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
