@@ -1,4 +1,5 @@
-"""`sitebot` command line: serve, work, db upgrade, demo, admin add, customers, audit, outbox."""
+"""`sitebot` command line: serve, work, db upgrade, demo, admin add, customers, audit, outbox,
+role, import, export."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from bot.customers_cli import add_commands as add_customer_commands
 from bot.customers_cli import run as run_customers
+from bot.import_cli import add_commands as add_import_commands
 from bot.outbox_cli import add_commands as add_outbox_commands
 from bot.roles_cli import add_commands as add_role_commands
 from bot.roles_cli import run as run_roles
@@ -39,6 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     add_customer_commands(sub)
     add_outbox_commands(sub)
     add_role_commands(sub)
+    add_import_commands(sub)
     admin = sub.add_parser("admin", help="manage admins")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     add = admin_sub.add_parser("add", help="make a person an admin")
@@ -100,6 +103,9 @@ async def _offline(args: argparse.Namespace, settings: Settings) -> int:
         elif args.command == "outbox":
             from bot.outbox_cli import run as run_outbox
             return await run_outbox(args, store, settings, now)
+        elif args.command in ("import", "export"):
+            from bot.import_cli import run as run_imports
+            return await run_imports(args, store, settings, now)
         elif args.command == "role":
             return await run_roles(args, store, settings, now)
         elif args.command == "admin":

@@ -21,14 +21,15 @@ ROLE_LABELS = {Role.FOREMAN: "施工员", Role.ENGINEER: "工程师", Role.QUALI
                Role.FINANCE_DIRECTOR: "财务总监"}
 
 
-async def export_rows(tx: Tx, kind: str, projects: list[Project]) -> list[list[Any]]:
-    """Data rows (no header) for `projects` (plan, contract, people) or every customer."""
+async def export_rows(tx: Tx, kind: str, projects: list[Project], *, org_roles: bool = False) -> list[list[Any]]:
+    """Data rows (no header) for `projects` (plan, contract, people) or every customer;
+    `org_roles`: the people sheet also lists who holds which org-wide role."""
     if kind == "customers":
         return (await customer_io.export_rows(tx))[1:]
     rows: list[list[Any]] = []
     for project in projects:
         rows += await {"plan": _plan, "contract": _contracts, "people": _people}[kind](tx, project)
-    if kind == "people" and len(projects) != 1:
+    if kind == "people" and org_roles:
         rows += await _org_roles(tx)
     return rows
 
