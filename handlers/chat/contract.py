@@ -2,6 +2,7 @@
 and render `Text` / `Card` / `Toast` back; handlers see nothing else."""
 from __future__ import annotations
 
+import base64
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
@@ -105,6 +106,25 @@ class Text:
 
 
 @dataclass(frozen=True)
+class File:
+    """A file sent as a file message (an import template). Its bytes travel in the outbox row,
+    base64: what the bot sends this way is a few kB, so it is capped (FILE_MAX) rather than
+    kept elsewhere."""
+    name: str
+    data: bytes
+
+    def __post_init__(self) -> None:
+        if len(self.data) > FILE_MAX:
+            raise ValueError(f"file {self.name!r} is {len(self.data)} bytes; the outbox takes {FILE_MAX}")
+
+    def to_payload(self) -> dict[str, Any]:
+        return {"type": "file", "name": self.name, "data": base64.b64encode(self.data).decode("ascii")}
+
+
+FILE_MAX = 512 * 1024
+
+
+@dataclass(frozen=True)
 class Toast:
     text: str
     kind: str = "info"  # info | success | warning | error
@@ -121,7 +141,7 @@ class Target:
 @dataclass(frozen=True)
 class Outgoing:
     target: Target
-    body: Text | Card
+    body: Text | Card | File
     reply_to: str | None = None
     locale: str = "zh-CN"
     key: str | None = None  # idempotency suffix; defaults to the position in the reply
@@ -135,9 +155,11 @@ class Reply:
     changed_cards: list[str] = field(default_factory=list)  # live card keys to refresh
 
 
-def payload_to_body(payload: dict[str, Any]) -> Text | Card:
+def payload_to_body(payload: dict[str, Any]) -> Text | Card | File:
     if payload.get("type") == "text":
         return Text(payload["text"])
+    if payload.get("type") == "file":
+        return File(payload["name"], base64.b64decode(payload["data"]))
     return Card.from_payload(payload)
 
 
