@@ -14,6 +14,7 @@ import asyncio
 from contextlib import AsyncExitStack
 from datetime import datetime
 from functools import partial
+from pathlib import Path
 from typing import AsyncIterator, Callable
 
 from aiohttp import web
@@ -23,6 +24,7 @@ from bot.console.adapter import ConsoleAdapter
 from bot.delivery.ports import Adapter
 from bot.delivery.worker import DeliveryWorker
 from bot.edges import Edge
+from bot.files_store import FileStore
 from bot.inbound import InboundPipeline
 from bot.inbox import InboxConsumer
 from bot.jobs import JobSpec, start_scheduler
@@ -109,7 +111,8 @@ def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:
                 max_message_length=settings.max_message_length, card_views=build_card_views(),
                 finance=settings.finance, changes=settings.changes,
                 group_makers={name: adapter for name, adapter in adapters.items()
-                              if isinstance(adapter, GroupMaker)})
+                              if isinstance(adapter, GroupMaker)},
+                files=FileStore.under(Path(settings.media_dir)))
 
 
 async def _background(stack: AsyncExitStack, role: str, consumer: InboxConsumer,

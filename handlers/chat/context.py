@@ -18,7 +18,7 @@ from handlers.chat.cards import Card
 from handlers.chat.answer import Answer
 from handlers.chat.contract import CardClick, Inbound, Message, Target, Text, Toast
 from handlers.chat.i18n import Catalog
-from handlers.chat.ports import GroupMaker
+from handlers.chat.ports import FileReader, GroupMaker
 
 # card_key prefix -> builds the live card for (tx, deps, id, locale).
 CardView = Callable[[Tx, "Deps", str, str], Awaitable[Card | None]]
@@ -42,6 +42,8 @@ class Deps:
     page_link: Callable[[Project, datetime], str] | None = None
     # platform -> its adapter, where the platform can create group chats (建群).
     group_makers: Mapping[str, GroupMaker] = field(default_factory=dict)
+    # Files people sent (kept by the edge, see bot/files_store.py); None: no file is readable.
+    files: FileReader | None = None
 
     def t(self, locale: str, key: str, **params: Any) -> str:
         return self.catalog.t(locale, key, **params)

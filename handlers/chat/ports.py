@@ -17,3 +17,13 @@ class GroupMaker(Protocol):
         """Create it (asking for `chat_id`, so a retry asks for the same group); returns the
         id the platform gave it. Raises CapabilityError."""
         ...
+
+
+@runtime_checkable
+class FileReader(Protocol):
+    """Files people sent us (a spreadsheet to import), kept by the edge before the handler
+    runs: an attachment's `ref` is where (`/media/files/…`)."""
+
+    def read(self, ref: str) -> bytes | None:
+        """The file's bytes, or None when there is no such file (any more)."""
+        ...
