@@ -31,6 +31,8 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable
 
 from bot.delivery.ports import DeliveryError
+from bot.files_store import FileStore
+from bot.inbound_files import FileFetcher, keep_files
 from bot.media import MediaError, MediaStore
 from domain.errors import StoreBusy
 from domain.store.inbox_writer import Arrival, InboxDown, InboxFull, InboxWriter, SignatureClaim
@@ -100,6 +102,8 @@ class Handling:
     fetchable: Callable[[str], bool] = bool
     photo_seconds: float = 3.0
     toast_fallback: ToastFallback | None = None
+    # A file message's file (a spreadsheet to import), kept before the handler runs.
+    fetch_file: FileFetcher | None = None
 
 
 class InboundPipeline:
@@ -160,6 +164,9 @@ class InboundPipeline:
         handling = self._handling.get(event.platform, Handling())
         if isinstance(event, Message) and handling.fetch is not None:
             event = await self._keep_photos(event, handling)
+        if isinstance(event, Message) and handling.fetch_file is not None:
+            event = await keep_files(event, handling.fetch_file, FileStore.under(self.media.root),
+                                     self.dispatcher.seen)
         ack = await self.dispatcher.handle(event, toast_fallback=handling.toast_fallback)
         if answered_inline and ack.duplicate and isinstance(event, CardClick) and event.message_id:
             await self._redraw(event)
