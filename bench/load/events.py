@@ -45,12 +45,14 @@ def sign(timestamp: str, nonce: str, encrypt_key: str, body: bytes) -> str:
 
 @dataclass(frozen=True)
 class Prepared:
-    """One ready-to-send callback: the exact bytes and headers Feishu would POST."""
+    """One ready-to-send callback: the exact bytes and headers a platform would POST. `url`:
+    where to (with its query), when not the loop's own URL (several edges in one stream)."""
     body: bytes
     headers: dict[str, str]
     message_id: str
     chat_id: str
     sender: str
+    url: str = ""
 
 
 def wrap(payload: dict[str, Any]) -> tuple[bytes, dict[str, str]]:
@@ -90,7 +92,7 @@ class Layout:
     project's 质检员 (quality officer) and the others are 施工员 (foremen). Plus one admin."""
 
     def __init__(self, chats: int, people_per_chat: int = 3) -> None:
-        self.admin = _person("压测管理员", "")
+        self.admin = admin()
         self.chats = []
         for i in range(chats):
             chat = Chat("oc_" + secrets.token_hex(16), f"P-{i + 1:03d}")
@@ -140,6 +142,34 @@ def prepare(sender: Person, chat_id: str, text: str, *, at_bot: bool,
     payload = message_event(sender, chat_id, f"@_user_1 {text}" if at_bot else text, mentions)
     body, headers = wrap(payload)
     return Prepared(body, headers, payload["event"]["message"]["message_id"], chat_id, sender.open_id)
+
+
+def prepare_press(operator: Person, chat_id: str, message_id: str, value: dict[str, Any],
+                  token: str = "") -> Prepared:
+    """A signed, encrypted card.action.trigger (schema 2.0): `operator` pressed a callback
+    button whose value is `value` on our card `message_id` in `chat_id`. Prepared.message_id
+    is the callback's event_id (what a press is de-duplicated on); `token` the callback's
+    token for a delayed card update (c-…; a fresh one when not given)."""
+    now_us = str(int(time.time() * 1_000_000))
+    event_id = secrets.token_hex(16)
+    payload = {
+        "schema": "2.0",
+        "header": {"event_id": event_id, "token": VERIFICATION_TOKEN, "create_time": now_us,
+                   "event_type": "card.action.trigger", "tenant_key": TENANT_KEY, "app_id": APP_ID},
+        "event": {"operator": {"tenant_key": TENANT_KEY, "user_id": operator.user_id,
+                               "open_id": operator.open_id, "union_id": operator.union_id},
+                  "token": token or "c-" + secrets.token_hex(20),
+                  "action": {"tag": "button", "timezone": "Asia/Shanghai", "value": value},
+                  "host": "im_message",
+                  "context": {"open_message_id": message_id, "open_chat_id": chat_id}},
+    }
+    body, headers = wrap(payload)
+    return Prepared(body, headers, event_id, chat_id, operator.open_id)
+
+
+def admin(name: str = "压测管理员") -> Person:
+    """Someone to make an admin (`sitebot admin add … --identity feishu:<open_id>`)."""
+    return _person(name, "")
 
 
 CHATTER = [

@@ -13,8 +13,8 @@ import re
 import secrets
 import time
 from typing import Any, Iterable
-from load.events import APP_ID, APP_SECRET, BOT_OPEN_ID, MESSAGE_ID, Prepared
-from load.machine import free_port
+from .events import APP_ID, APP_SECRET, BOT_OPEN_ID, MESSAGE_ID, Prepared
+from .machine import free_port
 
 
 @dataclass
@@ -27,6 +27,7 @@ class Delivered:
     uuid: str | None
     msg_type: str
     content: str
+    message_id: str = ""      # the id the fake gave it (create / reply), or the one changed
 
     @property
     def text(self) -> str:
@@ -190,7 +191,7 @@ class FakeFeishu:
         if uuid:
             self.by_uuid[uuid] = message_id
         self.delivered.append(Delivered(time.monotonic(), api, parent, receive_id, id_type, uuid,
-                                        body["msg_type"], body["content"]))
+                                        body["msg_type"], body["content"], message_id))
         return self._answer(message_id, receive_id)
 
     @staticmethod
@@ -238,15 +239,15 @@ class FakeFeishu:
             return self._limited(full)
         self.delivered.append(Delivered(time.monotonic(), "patch", message_id,
                                         self.bot_messages[message_id], "message_id", None,
-                                        "interactive", body["content"]))
+                                        "interactive", body["content"], message_id))
         return web.json_response({"code": 0, "msg": "success", "data": {}})
 
     async def card_update(self, request: web.Request) -> web.Response:
         body = await request.json()
         if not str(body.get("token", "")).startswith("c-"):
             return self._error(400, 200810, "token is invalid")
-        self.delivered.append(Delivered(time.monotonic(), "card_update", None, "", "token", None,
-                                        "interactive", json.dumps(body.get("card"))))
+        self.delivered.append(Delivered(time.monotonic(), "card_update", None, str(body["token"]),
+                                        "token", None, "interactive", json.dumps(body.get("card"))))
         return web.json_response({"code": 0, "msg": "success"})
 
 

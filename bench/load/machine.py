@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Sequence
-from load.events import LOAD_CPU, SERVER_CPU
+from .events import LOAD_CPU, SERVER_CPU
 
 
 ROOT = Path(__file__).resolve().parents[2]   # the repository

@@ -12,16 +12,17 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import AsyncIterator, Iterator, Sequence
-from load.events import APP_ID, APP_SECRET, ENCRYPT_KEY, Layout, Prepared, SERVER_CPU, VERIFICATION_TOKEN, prepare
-from load.fake import FakeFeishu
-from load.machine import Processes, ROOT, VENV_PYTHON, cpus_for_pinning, free_port, pinned
-from load.traffic import Result, _post, session, wait_http
+from .events import APP_ID, APP_SECRET, ENCRYPT_KEY, Layout, Prepared, SERVER_CPU, VERIFICATION_TOKEN, prepare
+from .fake import FakeFeishu
+from .machine import Processes, ROOT, VENV_PYTHON, cpus_for_pinning, free_port, pinned
+from .traffic import Result, _post, session, wait_http
 
 
 class BareServer:
@@ -58,13 +59,18 @@ class Sitebot:
     """`sitebot serve` on its own database, with Feishu pointed at the fake."""
 
     def __init__(self, procs: Processes, workdir: Path, database_url: str, fake_url: str,
-                 source: Path | None = None, worker_process: bool = False) -> None:
+                 source: Path | None = None, worker_process: bool = False, *,
+                 env: dict[str, str] | None = None, serve_args: Sequence[str] = (),
+                 pin: bool = True) -> None:
         """source: run sitebot's code from this tree (a `git archive` snapshot) instead of the
         working tree the virtualenv's editable install points at. worker_process: run
         `sitebot serve --web` (pinned like any server here) and `sitebot work` beside it, not
-        pinned: the worker is sitebot's second process and takes the other core."""
+        pinned: the worker is sitebot's second process and takes the other core. env: more
+        SITEBOT_* settings (other platforms, SITEBOT_CONFIG); serve_args: more `serve` options
+        (`--demo`, `--worker-process`); pin: pin `serve` to the server's CPU."""
         self.procs, self.workdir, self.database_url = procs, workdir, database_url
         self.worker_process, self.worker = worker_process, None
+        self.serve_args, self.pin = list(serve_args), pin
         self.port = free_port()
         self.log = workdir / "sitebot.log"
         self.proc: subprocess.Popen | None = None
@@ -81,10 +87,15 @@ class Sitebot:
             "SITEBOT_FEISHU_VERIFICATION_TOKEN": VERIFICATION_TOKEN,
             "SITEBOT_FEISHU_ENCRYPT_KEY": ENCRYPT_KEY, "SITEBOT_FEISHU_BASE_URL": fake_url,
         })
+        self.env.update(env or {})
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/webhooks/feishu"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     @property
     def health_url(self) -> str:
@@ -117,13 +128,26 @@ class Sitebot:
         out = self.log.open("ab")
         web_only = ["--web"] if self.worker_process else []
         self.proc = self.procs.start(pinned([*sitebot_command(), "serve", "--port", str(self.port),
-                                             *web_only], SERVER_CPU),
+                                             *web_only, *self.serve_args],
+                                            SERVER_CPU if self.pin else None),
                                      env=self.env, cwd=self.workdir, stdout=out, stderr=subprocess.STDOUT)
         await wait_http(self.health_url, self.proc, 90, self.log)
         if self.worker_process:
             self.worker = self.procs.start([*sitebot_command(), "work"], env=self.env, cwd=self.workdir,
                                            stdout=out, stderr=subprocess.STDOUT)
         out.close()
+
+    def kill(self) -> None:
+        """kill -9 of sitebot's processes at once, as a crash or the OOM killer would (`serve`
+        runs in a session of its own: the group is it and the worker it started, if any)."""
+        for proc in (self.proc, self.worker):
+            if proc is not None and proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+            if proc is not None:
+                proc.wait(10)
+                self.procs.stop(proc)
+        self.proc = self.worker = None
 
     def stop(self) -> int | None:
         """SIGINT, then SIGKILL after 8 s: an overloaded sitebot finishing its backlog of late
@@ -236,28 +260,38 @@ async def setup_via_chat(url: str, layout: Layout, fake: FakeFeishu, timeout: fl
     adds = [(prepare(layout.admin, c.chat_id, f"成员 添加 @_user_2 {c.code} {p.role}", at_bot=True,
                      others=[p]), "已把")
             for c in layout.chats for p in c.people]
-    fake.register(event for event, _ in binds + adds)
+    for batch in (binds, adds):
+        await post_commands(url, fake, [event for event, _ in batch])
+    await answered(fake, binds + adds, timeout)
+
+
+async def post_commands(url: str, fake: FakeFeishu, commands: Sequence[Prepared]) -> None:
+    """Post chat commands (8 at a time); each must be acknowledged with a 200."""
+    fake.register(commands)
     async with session(16, 30) as http:
-        for batch in (binds, adds):
-            gate = asyncio.Semaphore(8)
+        gate = asyncio.Semaphore(8)
 
-            async def send(event: Prepared) -> Result:
-                async with gate:
-                    return await _post(http, url, event, time.monotonic(), 30)
+        async def send(event: Prepared) -> Result:
+            async with gate:
+                return await _post(http, url, event, time.monotonic(), 30)
 
-            results = await asyncio.gather(*(send(e) for e, _ in batch))
-            bad = [r.status for r in results if r.status != 200]
-            if bad:
-                raise RuntimeError(f"setup: {len(bad)} commands not acked 200: {collections.Counter(bad)}")
-    expected = {event.message_id: marker for event, marker in binds + adds}
+        results = await asyncio.gather(*(send(e) for e in commands))
+    bad = [r.status for r in results if r.status != 200]
+    if bad:
+        raise RuntimeError(f"setup: {len(bad)} commands not acked 200: {collections.Counter(bad)}")
+
+
+async def answered(fake: FakeFeishu, expected: Sequence[tuple[Prepared, str]], timeout: float) -> None:
+    """Wait until each command has its answer at the fake, and check the answer says `marker`."""
+    markers = {event.message_id: marker for event, marker in expected}
     deadline = time.monotonic() + timeout
     while True:
-        answers = {d.event_message_id: d.text for d in fake.delivered if d.event_message_id in expected}
-        if len(answers) == len(expected) or time.monotonic() > deadline:
+        answers = {d.event_message_id: d.text for d in fake.delivered if d.event_message_id in markers}
+        if len(answers) == len(markers) or time.monotonic() > deadline:
             break
         await asyncio.sleep(0.2)
-    missing = [mid for mid in expected if mid not in answers]
-    wrong = [answers[mid] for mid, marker in expected.items() if mid in answers and marker not in answers[mid]]
+    missing = [mid for mid in markers if mid not in answers]
+    wrong = [answers[mid] for mid, marker in markers.items() if mid in answers and marker not in answers[mid]]
     if missing or wrong:
         raise RuntimeError(f"setup by chat failed: {len(missing)} commands unanswered after "
                            f"{timeout:.0f} s, {len(wrong)} answered otherwise, e.g. {wrong[:3]}")

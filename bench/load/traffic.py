@@ -12,8 +12,8 @@ import math
 import subprocess
 import time
 from pathlib import Path
-from typing import Any, Sequence
-from load.events import FEISHU_DEADLINE, Prepared
+from typing import Any, Callable, Sequence
+from .events import FEISHU_DEADLINE, Prepared
 
 
 @dataclass
@@ -21,6 +21,7 @@ class Result:
     status: int | str          # HTTP status, "timeout" or "error:<Type>"
     latency: float             # seconds from the planned (open loop) or actual send
     planned: float             # time.monotonic() of the planned send
+    answer: bytes = b""        # the response body (a card press's toast and card)
 
 
 def session(connections: int, timeout: float) -> aiohttp.ClientSession:
@@ -33,16 +34,17 @@ def session(connections: int, timeout: float) -> aiohttp.ClientSession:
 
 async def _post(http: aiohttp.ClientSession, url: str, event: Prepared, planned: float,
                 timeout: float) -> Result:
+    answer = b""
     try:
         async with asyncio.timeout_at(planned + timeout):
-            async with http.post(url, data=event.body, headers=event.headers) as response:
-                await response.read()
+            async with http.post(event.url or url, data=event.body, headers=event.headers) as response:
+                answer = await response.read()
                 status: int | str = response.status
     except TimeoutError:
         status = "timeout"
     except (aiohttp.ClientError, OSError) as error:
         status = f"error:{type(error).__name__}"
-    return Result(status, time.monotonic() - planned, planned)
+    return Result(status, time.monotonic() - planned, planned, answer)
 
 
 async def closed_loop(url: str, events: Sequence[Prepared], *, connections: int, seconds: float,
@@ -79,9 +81,11 @@ async def closed_loop(url: str, events: Sequence[Prepared], *, connections: int,
 
 
 async def open_loop(url: str, events: Sequence[Prepared], offsets: Sequence[float], *,
-                    connections: int, timeout: float) -> tuple[list[Result], float]:
+                    connections: int, timeout: float,
+                    on_result: Callable[[int, Result], None] | None = None) -> tuple[list[Result], float]:
     """Send events[i] at start + offsets[i] whatever happened to earlier ones; each request
-    gives up at its planned time + timeout. Returns the results (in event order) and start."""
+    gives up at its planned time + timeout. Returns the results (in event order) and start.
+    on_result(i, result) is told of each answer as it comes."""
     loop = asyncio.get_running_loop()
     results: list[Result | None] = [None] * len(events)
     async with session(connections, timeout) as http:
@@ -90,6 +94,8 @@ async def open_loop(url: str, events: Sequence[Prepared], offsets: Sequence[floa
 
         async def one(i: int, planned: float) -> None:
             results[i] = await _post(http, url, events[i], planned, timeout)
+            if on_result is not None:
+                on_result(i, results[i])
 
         i = 0
         while i < len(events):

@@ -1,0 +1,109 @@
+"""The console in the crash run: 李工长 reports in the demo's project groups from the console
+page (POST /console/api/messages, answered once handled); the answers are what an open page
+sees: the chat's event stream while a process runs, its history after the restart.
+
+The console keeps its messages in the process (a demo surface, not a system of record): after a
+restart a page shows the new process's history only. So an answer counts as seen when an open
+page got it from either process, and as sent twice when one process showed it twice."""
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+from typing import Any
+
+import aiohttp
+
+from bench.load.events import Prepared
+from bench.load.sitebot import Sitebot
+from tests.runtime.crash.shots import QuietEdge, Shot, count_markers, report_text
+
+USER = "u-li"
+CHATS = ["p001-site", "p002-site"]
+
+
+class ConsoleReports(QuietEdge):
+    name = platform = "console"
+
+    def __init__(self) -> None:
+        self.expected: dict[str, tuple[str, str]] = {}
+        self.seen: dict[int, dict[str, tuple[str, str]]] = collections.defaultdict(dict)  # run -> id -> (chat, words)
+        self.run = 0
+        self._watching: list[asyncio.Task] = []
+        self._http: aiohttp.ClientSession | None = None
+
+    async def setup(self, site: Sitebot) -> None:
+        await self._watch(site)
+
+    async def restarted(self, site: Sitebot) -> None:
+        await self._unwatch()
+        self.run += 1
+        await self._watch(site)
+
+    async def stop(self) -> None:
+        await self._unwatch()
+
+    def shots(self, site: Sitebot, count: int) -> list[Shot]:
+        out = []
+        for n in range(count):
+            marker, words = report_text("C", n)
+            chat, event_id = CHATS[n % len(CHATS)], f"crash-console-{n:04d}"
+            body = json.dumps({"user": USER, "chat": chat, "text": f"报修 {words}", "event_id": event_id},
+                              ensure_ascii=False).encode()
+            prepared = Prepared(body, {"Content-Type": "application/json"}, event_id, chat, USER,
+                                f"{site.base_url}/console/api/messages")
+            self.expected[marker] = (event_id, chat)
+            out.append(Shot(prepared, event_id, marker=marker))
+        return out
+
+    def resent(self) -> int:
+        """Answers the restarted process showed again (the first process's page is gone)."""
+        seen = [set(count_markers(shown.values(), self.expected)) for shown in self.seen.values()]
+        return len(set.intersection(*seen)) if len(seen) > 1 else 0
+
+    def replies(self) -> collections.Counter[str]:
+        """Per shot, the most times one process showed its answer."""
+        most: collections.Counter[str] = collections.Counter()
+        for shown in self.seen.values():
+            for key, count in count_markers(shown.values(), self.expected).items():
+                most[key] = max(most[key], count)
+        return most
+
+    # -- the open page ---------------------------------------------------------------------
+
+    async def _watch(self, site: Sitebot) -> None:
+        self._http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=None, sock_connect=5))
+        for chat in CHATS:
+            stream = f"{site.base_url}/console/api/stream?chat={chat}"
+            connected = asyncio.Event()
+            self._watching.append(asyncio.create_task(self._follow(stream, self.run, connected)))
+            await asyncio.wait_for(connected.wait(), 30)
+            # What was posted before the stream opened (after a restart: the backlog sent so far).
+            async with self._http.get(f"{site.base_url}/console/api/history?chat={chat}") as response:
+                for message in (await response.json())["messages"]:
+                    self._keep(self.run, message)
+
+    async def _follow(self, url: str, run: int, connected: asyncio.Event) -> None:
+        with contextlib.suppress(aiohttp.ClientError, asyncio.CancelledError):
+            async with self._http.get(url) as response:
+                connected.set()
+                async for line in response.content:
+                    if line.startswith(b"data: "):
+                        event = json.loads(line[6:])
+                        if event.get("event") == "message":
+                            self._keep(run, event["message"])
+
+    def _keep(self, run: int, message: dict[str, Any]) -> None:
+        if message.get("sender") == "sitebot":
+            words = json.dumps(message.get("body"), ensure_ascii=False)
+            self.seen[run][message["id"]] = (message["chat_id"], words)
+
+    async def _unwatch(self) -> None:
+        for task in self._watching:
+            task.cancel()
+        await asyncio.gather(*self._watching, return_exceptions=True)
+        self._watching = []
+        if self._http is not None:
+            await self._http.close()
+            self._http = None

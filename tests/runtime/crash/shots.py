@@ -1,0 +1,90 @@
+"""What every edge of the crash run gives: its requests (shots) and what each must lead to."""
+from __future__ import annotations
+
+import collections
+import re
+from dataclasses import dataclass
+from typing import Iterable, Protocol
+
+from bench.load.events import Prepared
+from bench.load.sitebot import Sitebot
+from bench.load.traffic import Result
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One request of the load. `key`: the id sitebot records the event under (its inbound
+    row); `marker`: words the ticket it opens carries in its description (and its card in
+    its title), unique in the run; `ticket`: the ticket a press acts on."""
+    prepared: Prepared
+    key: str
+    marker: str | None = None
+    ticket: int | None = None
+
+
+class Edge(Protocol):
+    name: str          # as printed: "feishu", "feishu presses", …
+    platform: str      # the platform its events are recorded under
+
+    def env(self) -> dict[str, str]: ...
+    def admins(self) -> list[str]: ...
+    async def start(self) -> None: ...
+    async def stop(self) -> None: ...
+    async def setup(self, site: Sitebot) -> None: ...
+    def shots(self, site: Sitebot, count: int) -> list[Shot]: ...
+    def note(self, shot: Shot, result: Result) -> None: ...
+    async def restarted(self, site: Sitebot) -> None: ...
+    def replies(self) -> collections.Counter[str]: ...
+    def resent(self) -> int: ...
+
+
+class QuietEdge:
+    """Defaults for the hooks most edges do not need."""
+
+    def env(self) -> dict[str, str]:
+        return {}
+
+    def admins(self) -> list[str]:
+        return []
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    async def setup(self, site: Sitebot) -> None:
+        pass
+
+    def note(self, shot: Shot, result: Result) -> None:
+        pass
+
+    async def restarted(self, site: Sitebot) -> None:
+        pass
+
+    def resent(self) -> int:
+        """Sends repeated after the crash that the platform absorbed (nobody saw two)."""
+        return 0
+
+
+MARKER = re.compile(r"[A-Z]\d{4}号")
+
+
+def report_text(letter: str, n: int) -> tuple[str, str]:
+    """(marker, words after 报修) of the n-th report of an edge: a quality problem (渗水), so
+    it goes to the project's 质检员; the marker starts the text and so the ticket's title."""
+    marker = f"{letter}{n:04d}号"
+    return marker, f"{marker}点位渗水"
+
+
+def count_markers(texts: Iterable[tuple[str, str]],
+                  expected: dict[str, tuple[str, str]]) -> collections.Counter[str]:
+    """How many answers each shot got: texts are (where it went, its words); expected maps
+    a marker to (its shot's key, where that shot's answer goes)."""
+    seen: collections.Counter[str] = collections.Counter()
+    for where, words in texts:
+        for marker in set(MARKER.findall(words)):
+            key, place = expected.get(marker, ("", ""))
+            if key and place == where:
+                seen[key] += 1
+    return seen
