@@ -133,7 +133,8 @@ async def test_only_customer_tickets_reach_the_page_and_the_digest_until_shared(
     assert withdrawn["version"] == 2 and card_text(withdrawn["body"]) == "工单 T-1\n此工单不对客户显示。"
     assert "T-1" not in await page_html(console)
     for text, answer in (("共享 T-99999999999999999999", "工单 T-99999999999999999999 不存在。"),
-                         ("共享 T-404", "工单 T-404 不存在。"), ("共享", "用法：共享 T-12（让客户在项目页和日报中看到这张工单）｜ 取消共享 T-12")):
+                         ("共享 T-404", "工单 T-404 不存在。"),
+                         ("共享", "用法：共享 T-12（让客户在项目页和日报中看到这张工单）｜ 取消共享 T-12")):
         await console.say("u-chen", TEAM, text)
         assert await console.last_text(TEAM) == answer, text
     async with console.app[keys.STORE].transaction() as tx:
