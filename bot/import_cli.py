@@ -56,7 +56,7 @@ async def _import(args: argparse.Namespace, store: "Store", t, now: datetime) ->
     from domain.imports import apply as importing
     from domain.imports.rows import read
     from handlers.imports.wording import change_line, problem_line
-    from handlers.setup.words import role_word
+    from handlers.imports.words import role_word
 
     if not args.file.is_file():
         print(t("customer.io.no_file", path=str(args.file)), file=sys.stderr)

@@ -14,6 +14,7 @@ from handlers.chat.jobs import JobDef
 from handlers.chat.router import Router
 from handlers.customers.area import area as customers_area
 from handlers.finance.area import area as finance_area
+from handlers.imports.area import area as imports_area
 from handlers.progress.area import area as progress_area
 from handlers.setup.area import area as setup_area
 from handlers.tickets.area import area as tickets_area
@@ -23,8 +24,10 @@ HELP = ("help", ("帮助", "？", "?"), ("help",))
 
 def areas() -> list[Area]:
     """In the order 帮助 lists their commands."""
-    return [tickets_area(), admin_area(), finance_area(), customers_area(), changes_area(),
-            progress_area(), setup_area(), capture_area()]
+    tickets = tickets_area()
+    # Last: its fallback takes file messages and passes everything else on to the tickets one.
+    return [tickets, admin_area(), finance_area(), customers_area(), changes_area(),
+            progress_area(), setup_area(), capture_area(), imports_area(then=tickets.fallback)]
 
 
 def build_router() -> Router:

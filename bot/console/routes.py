@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot import keys
 from bot.console.adapter import PLATFORM
+from bot.console.files import file_attachment, is_sheet, keep_upload
 from bot.console.hub import dm_chat
 from bot.inbound import Answering, Busy, Refused
 from bot.media import MediaError
@@ -158,6 +159,8 @@ async def upload(request: web.Request) -> web.Response:
     item = form.get("file")
     if item is None or not hasattr(item, "file"):
         raise web.HTTPBadRequest(text="expected a multipart form with a file")
+    if is_sheet(item):   # a spreadsheet to import, not a photo
+        return web.json_response(keep_upload(request.app, item))
     try:
         ref = request.app[keys.MEDIA].save(item.file.read(), item.content_type or "")
     except MediaError as error:
@@ -174,7 +177,9 @@ def _attachments(raw: Any) -> tuple[Attachment, ...]:
     out = []
     for item in raw:
         kind = item.get("kind") if isinstance(item, dict) else None
-        if kind == "image" and isinstance(item.get("ref"), str) and item["ref"].startswith("/media/"):
+        if kind == "file" and file_attachment(item) is not None:
+            out.append(file_attachment(item))
+        elif kind == "image" and isinstance(item.get("ref"), str) and item["ref"].startswith("/media/"):
             out.append(Attachment("image", ref=item["ref"]))
         elif kind == "location":
             try:

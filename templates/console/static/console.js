@@ -76,10 +76,16 @@ function renderMessage(m) {
   wrap.dataset.testid = m.sender === "sitebot" ? "bot-message" : "user-message";
   wrap.appendChild(el("div", "who", esc(m.sender_name)));
   if (m.body.type === "card") wrap.appendChild(renderCard(m.body, m));
-  else {
+  else if (m.body.type === "file") {  // a file the bot sent (an import template): download it
+    const link = el("a", "file", "📎 " + esc(m.body.name));
+    link.href = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + m.body.data;
+    link.download = m.body.name; link.dataset.testid = "file";
+    const bubble = el("div", "bubble"); bubble.appendChild(link); wrap.appendChild(bubble);
+  } else {
     const bubble = el("div", "bubble", esc(m.body.text));
     for (const a of m.body.attachments || []) {
       if (a.kind === "image") { const img = el("img"); img.src = a.ref; img.alt = "photo"; bubble.appendChild(img); }
+      if (a.kind === "file") bubble.appendChild(el("span", "file", "📎 " + esc(a.name || "file")));
       if (a.kind === "location") bubble.appendChild(el("span", "loc", "📍 " + esc(a.name || (a.latitude + ", " + a.longitude))));
     }
     wrap.appendChild(bubble);
@@ -160,6 +166,17 @@ async function init() {
     $("photo").value = "";
     const text = $("text").value; $("text").value = "";
     await post("/console/api/messages", { user: state.user, chat: state.chat, text, attachments, event_id: newId() });
+  };
+  $("sheet").onchange = async () => {  // a filled-in import sheet, sent as a file message
+    for (const file of $("sheet").files) {
+      const form = new FormData(); form.append("file", file);
+      const res = await fetch("/console/api/upload", { method: "POST", body: form });
+      if (!res.ok) { toast({ text: "上传失败 " + (await res.text()), kind: "error" }); return; }
+      const kept = await res.json();
+      await post("/console/api/messages", { user: state.user, chat: state.chat, text: "",
+        attachments: [{ kind: "file", ref: kept.ref, name: kept.name }], event_id: newId() });
+    }
+    $("sheet").value = "";
   };
   $("locate").onclick = async () => {  // the browser's position if it gives one, else the demo site
     const send = (lat, lng, name) => post("/console/api/messages", { user: state.user, chat: state.chat, text: "",
