@@ -87,3 +87,19 @@ async def test_typo_aliases_run_report(console):
                                "报修：3层卫生间渗水"), start=1):
         await console.say("u-li", SITE, typed)
         assert (await console.last_bot(SITE))["body"]["title"] == f"工单 T-{n} · 3层卫生间渗水"
+
+
+async def test_one_to_one_from_someone_on_two_projects_asks_which_on_file(console):
+    await console.say("u-li", "dm", "3层卫生间渗水，楼下天花板都湿了")
+    proposal = await console.last_bot("dm", user="u-li")
+    assert proposal["body"]["title"] == "要登记为工单吗？"
+    out = await console.press("u-li", "dm", proposal, "登记")
+    assert out["toast"]["text"] == "请选择项目"
+    picker = await console.last_bot("dm", user="u-li")
+    assert picker["body"]["title"] == "报修到哪个项目？"
+    label = next(a["label"] for a in picker["body"]["actions"] if a["label"].startswith("P-002"))
+    await console.press("u-li", "dm", picker, label)
+    [ticket] = await _tickets(console)
+    async with console.app[keys.STORE].transaction() as tx:
+        assert (await tx.projects.get(ticket.project_id)).code == "P-002"
+    assert (await console.last_bot("dm", user="u-li"))["body"]["title"].startswith("工单 T-1 · ")
