@@ -22,6 +22,7 @@ from domain.store.repos.outbox import OutboxRepo
 from domain.store.repos.people import PeopleRepo
 from domain.store.repos.progress import ProgressRepo
 from domain.store.repos.projects import ProjectsRepo
+from domain.store.repos.reports import ReportsRepo
 from domain.store.repos.runs import RunsRepo
 from domain.store.repos.tickets import TicketsRepo
 
@@ -42,6 +43,7 @@ class Tx:
         self.customers = CustomersRepo(session)
         self.finance = FinanceRepo(session)
         self.progress = ProgressRepo(session)
+        self.reports = ReportsRepo(session)
 
     def add(self, entity: object) -> None:
         self.memo.forget_for(entity)

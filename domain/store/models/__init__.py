@@ -10,6 +10,7 @@ from domain.store.models.infra import (AuditEntry, CardPost, InboundEvent, Inbox
                                        ScheduledRun)
 from domain.store.models.progress import MilestoneUpdate
 from domain.store.models.signatures import SignatureBinding
+from domain.store.models.reports import NpsSurvey, ReportWatch
 
 __all__ = [
     "ReportDraft",
@@ -17,5 +18,5 @@ __all__ = [
     "Customer", "DailyLog", "Identity", "InboundEvent", "InboxEvent", "Milestone", "Opportunity", "OutboxMessage",
     "Payment", "PaymentMilestone", "Person", "Project", "ProjectMember", "ScheduledRun", "SignatureBinding",
     "Ticket",
-    "TicketAttachment", "TicketEvent", "TicketSurvey", "MilestoneUpdate",
+    "TicketAttachment", "TicketEvent", "TicketSurvey", "MilestoneUpdate", "NpsSurvey", "ReportWatch",
 ]

@@ -1,0 +1,246 @@
+"""The reads behind reports (domain/reports): plain rows over a time range and a set of
+projects (None: every project), with the columns the figures need and nothing else — a
+report over a year of 50,000 tickets must not load them as ORM objects. Each range is served
+by an index of revision 0012."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterable, NamedTuple
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.store.models import (AuditEntry, ChangeRequest, Contract, Customer, DailyLog, Milestone,
+                                 Opportunity, Payment, PaymentMilestone, Person, Project, Ticket,
+                                 TicketEvent, TicketSurvey)
+from domain.store.models.reports import NpsSurvey
+from domain.store.repos.report_state import ReportStateRepo
+
+OPEN = ("open", "in_progress")
+
+
+class TicketRow(NamedTuple):
+    id: int
+    project_id: int
+    title: str
+    category: str
+    severity: str
+    status: str
+    assignee_id: int | None
+    created_at: datetime
+    accepted_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    accept_due_at: datetime | None
+    resolve_due_at: datetime | None
+    reopen_count: int
+
+
+class EscalationRow(NamedTuple):
+    ticket_id: int
+    project_id: int
+    at: datetime
+    data: dict[str, Any]
+
+
+class SurveyRow(NamedTuple):
+    project_id: int | None
+    customer_id: int | None
+    score: int | None
+    sent_at: datetime
+    answered_at: datetime | None
+
+
+class ReceivableRow(NamedTuple):
+    milestone_id: int
+    project_id: int
+    customer_id: int | None
+    name: str
+    amount: Decimal
+    due_date: date | None
+    trigger_milestone_id: int | None
+    trigger_offset_days: int
+
+
+class PaymentRow(NamedTuple):
+    milestone_id: int
+    amount: Decimal
+    paid_on: date
+
+
+class MilestoneRow(NamedTuple):
+    id: int
+    project_id: int
+    name: str
+    planned_end: date | None
+    actual_end: date | None
+    progress: int
+    weight: int
+    planned_start: date | None
+    actual_start: date | None
+
+
+class ChangeRow(NamedTuple):
+    project_id: int
+    decided_at: datetime
+    days_delta: int | None
+    cost_delta: Decimal | None
+
+
+class OpportunityRow(NamedTuple):
+    id: int
+    customer_id: int
+    stage: str
+    amount: Decimal | None
+    created_at: datetime
+    closed_at: datetime | None
+
+
+class MoveRow(NamedTuple):
+    opportunity_id: str
+    at: datetime
+    data: dict[str, Any]
+
+
+class ProjectRow(NamedTuple):
+    id: int
+    code: str
+    name: str
+    customer_id: int | None
+    status: str
+
+
+def _in(query: Select, column: Any, ids: Iterable[int] | None) -> Select:
+    return query if ids is None else query.where(column.in_(sorted(ids) or [-1]))
+
+
+def _during(column: Any, since: Any, until: Any) -> Any:
+    """since <= column < until (half open, so periods side by side never share a row)."""
+    return (column >= since) & (column < until)
+
+
+_TICKET_COLUMNS = (Ticket.id, Ticket.project_id, Ticket.title, Ticket.category, Ticket.severity,
+                   Ticket.status, Ticket.assignee_id, Ticket.created_at, Ticket.accepted_at,
+                   Ticket.resolved_at, Ticket.closed_at, Ticket.accept_due_at, Ticket.resolve_due_at,
+                   Ticket.reopen_count)
+
+
+class ReportsRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+        self.state = ReportStateRepo(session)   # what reports write: NPS cards, watched states
+
+    async def _rows(self, query: Select, kind: type) -> list:
+        return [kind(*row) for row in await self.session.execute(query)]
+
+    async def projects(self, ids: Iterable[int] | None) -> list[ProjectRow]:
+        query = select(Project.id, Project.code, Project.name, Project.customer_id, Project.status)
+        return await self._rows(_in(query, Project.id, ids).order_by(Project.code), ProjectRow)
+
+    async def tickets(self, ids: Iterable[int] | None, since: datetime, until: datetime) -> list[TicketRow]:
+        """Tickets reported, resolved or closed in [since, until), and open ones whose resolve
+        deadline passed before `until`: one statement, each branch on its own index."""
+        in_range = [_during(column, since, until) for column in
+                    (Ticket.created_at, Ticket.resolved_at, Ticket.closed_at)]
+        branches = [_in(select(*_TICKET_COLUMNS).where(term), Ticket.project_id, ids) for term in in_range]
+        branches.append(_in(select(*_TICKET_COLUMNS).where(
+            Ticket.next_due_at.is_not(None), Ticket.status.in_(OPEN), Ticket.resolve_due_at < until),
+            Ticket.project_id, ids))
+        rows = await self.session.execute(branches[0].union(*branches[1:]))
+        return [TicketRow(*row) for row in rows]
+
+    async def escalations(self, ids: Iterable[int] | None, since: datetime,
+                          until: datetime) -> list[EscalationRow]:
+        query = (select(TicketEvent.ticket_id, Ticket.project_id, TicketEvent.at, TicketEvent.data)
+                 .join(Ticket, Ticket.id == TicketEvent.ticket_id)
+                 .where(TicketEvent.kind == "escalated", _during(TicketEvent.at, since, until)))
+        return await self._rows(_in(query, Ticket.project_id, ids), EscalationRow)
+
+    async def surveys(self, ids: Iterable[int] | None, since: datetime, until: datetime) -> list[SurveyRow]:
+        """Ticket satisfaction surveys sent or answered in the range."""
+        query = (select(TicketSurvey.project_id, Project.customer_id, TicketSurvey.score,
+                        TicketSurvey.sent_at, TicketSurvey.answered_at)
+                 .join(Project, Project.id == TicketSurvey.project_id)
+                 .where(or_(_during(TicketSurvey.sent_at, since, until),
+                            _during(TicketSurvey.answered_at, since, until))))
+        return await self._rows(_in(query, TicketSurvey.project_id, ids), SurveyRow)
+
+    async def nps(self, customer_ids: Iterable[int] | None, since: datetime,
+                  until: datetime) -> list[SurveyRow]:
+        query = (select(NpsSurvey.project_id, NpsSurvey.customer_id, NpsSurvey.score,
+                        NpsSurvey.sent_at, NpsSurvey.answered_at)
+                 .where(or_(_during(NpsSurvey.sent_at, since, until),
+                            _during(NpsSurvey.answered_at, since, until))))
+        return await self._rows(_in(query, NpsSurvey.customer_id, customer_ids), SurveyRow)
+
+    async def open_complaints(self, ids: Iterable[int] | None, before: datetime) -> list[TicketRow]:
+        """Complaints reported before `before` and not closed by then (closed ones are few
+        beside the table, so this reads complaints by category, not by date)."""
+        query = select(*_TICKET_COLUMNS).where(
+            Ticket.category == "complaint", Ticket.created_at < before,
+            or_(Ticket.closed_at.is_(None), Ticket.closed_at >= before))
+        return await self._rows(_in(query, Ticket.project_id, ids), TicketRow)
+
+    async def receivables(self, ids: Iterable[int] | None) -> list[ReceivableRow]:
+        query = (select(PaymentMilestone.id, Contract.project_id, Project.customer_id,
+                        PaymentMilestone.name, PaymentMilestone.amount, PaymentMilestone.due_date,
+                        PaymentMilestone.trigger_milestone_id, PaymentMilestone.trigger_offset_days)
+                 .join(Contract, Contract.id == PaymentMilestone.contract_id)
+                 .join(Project, Project.id == Contract.project_id))
+        return await self._rows(_in(query, Contract.project_id, ids), ReceivableRow)
+
+    async def payments(self, ids: Iterable[int] | None, until: date) -> list[PaymentRow]:
+        """Every payment received on or before `until`."""
+        query = (select(Payment.payment_milestone_id, Payment.amount, Payment.paid_on)
+                 .join(PaymentMilestone, PaymentMilestone.id == Payment.payment_milestone_id)
+                 .join(Contract, Contract.id == PaymentMilestone.contract_id)
+                 .where(Payment.paid_on <= until))
+        return await self._rows(_in(query, Contract.project_id, ids), PaymentRow)
+
+    async def contract_values(self, ids: Iterable[int] | None) -> dict[int, Decimal]:
+        """Contract value per project."""
+        query = select(Contract.project_id, func.sum(Contract.value)).group_by(Contract.project_id)
+        rows = await self.session.execute(_in(query, Contract.project_id, ids))
+        return {project_id: Decimal(total) for project_id, total in rows}
+
+    async def milestones(self, ids: Iterable[int] | None) -> list[MilestoneRow]:
+        query = select(Milestone.id, Milestone.project_id, Milestone.name, Milestone.planned_end,
+                       Milestone.actual_end, Milestone.progress, Milestone.weight,
+                       Milestone.planned_start, Milestone.actual_start)
+        return await self._rows(_in(query, Milestone.project_id, ids), MilestoneRow)
+
+    async def approved_changes(self, ids: Iterable[int] | None, since: datetime,
+                               until: datetime) -> list[ChangeRow]:
+        query = (select(ChangeRequest.project_id, ChangeRequest.decided_at, ChangeRequest.days_delta,
+                        ChangeRequest.cost_delta)
+                 .where(ChangeRequest.status == "approved", _during(ChangeRequest.decided_at, since, until)))
+        return await self._rows(_in(query, ChangeRequest.project_id, ids), ChangeRow)
+
+    async def log_days(self, ids: Iterable[int] | None, first: date, last: date) -> list[date]:
+        """The date of every site log written first..last."""
+        query = select(DailyLog.log_date).where(DailyLog.log_date >= first, DailyLog.log_date <= last)
+        return list(await self.session.scalars(_in(query, DailyLog.project_id, ids)))
+
+    async def opportunities(self) -> list[OpportunityRow]:
+        query = select(Opportunity.id, Opportunity.customer_id, Opportunity.stage, Opportunity.amount,
+                       Opportunity.created_at, Opportunity.closed_at)
+        return await self._rows(query, OpportunityRow)
+
+    async def stage_moves(self, until: datetime) -> list[MoveRow]:
+        """Every funnel move (the audit log keeps them) before `until`, oldest first."""
+        query = (select(AuditEntry.subject_id, AuditEntry.at, AuditEntry.data)
+                 .where(AuditEntry.action == "opportunity.move", AuditEntry.at < until)
+                 .order_by(AuditEntry.at, AuditEntry.id))
+        return await self._rows(query, MoveRow)
+
+    async def customers(self, ids: Iterable[int] | None) -> dict[int, str]:
+        query = _in(select(Customer.id, Customer.name), Customer.id, ids)
+        return {i: name for i, name in await self.session.execute(query)}
+
+    async def names(self, person_ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(person_ids))
+        if not wanted:
+            return {}
+        rows = await self.session.execute(select(Person.id, Person.name).where(Person.id.in_(wanted)))
+        return {i: name for i, name in rows}
