@@ -33,18 +33,18 @@ _TICKET_NO = re.compile(r"^\s*(?:T-?)?(\d+)", re.IGNORECASE)
 _MAX_ID = 2**31 - 1
 
 # Commands answered in a customer-facing chat, by route name (handlers/<area>/area.py).
-_CUSTOMER_COMMANDS = frozenset({"help", "report", "mine", "ticket", "rate", "progress", "complete",
-                                "log", "receivables", "members", "bind"})
+_CUSTOMER_COMMANDS = frozenset({"help", "report", "report_typo", "mine", "ticket", "rate", "progress",
+                                "complete", "log", "receivables", "members", "bind"})
 # Answered only in a customer contact's own direct chat: it lists all of one's projects.
 _DIRECT_ONLY = frozenset({"whoami"})
 # Commands whose first word is a ticket number.
 _NAME_A_TICKET = frozenset({"ticket", "rate"})
 # Commands whose text is prose after an optional leading code (read by `project_for`), and
 # 绑定, whose code is the project the chat is to belong to: their other words are not checked.
-_OWN_CODE_READING = frozenset({"report", "progress", "complete", "log", "rate", "bind"})
+_OWN_CODE_READING = frozenset({"report", "report_typo", "progress", "complete", "log", "rate", "bind"})
 # Buttons that work in a customer-facing chat.
 _CUSTOMER_ACTIONS = frozenset({"ticket.confirm", "ticket.reopen", "ticket.rate", "ticket.report_in",
-                               "progress.confirm", "progress.cancel"})
+                               "capture.file", "capture.dismiss", "progress.confirm", "progress.cancel"})
 
 
 @dataclass(frozen=True)

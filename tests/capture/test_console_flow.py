@@ -103,3 +103,17 @@ async def test_one_to_one_from_someone_on_two_projects_asks_which_on_file(consol
     async with console.app[keys.STORE].transaction() as tx:
         assert (await tx.projects.get(ticket.project_id)).code == "P-002"
     assert (await console.last_bot("dm", user="u-li"))["body"]["title"].startswith("工单 T-1 · ")
+
+
+async def test_the_customer_group_may_file_what_it_mentions(console):
+    """The customer (刘总) in P-001's customer group: the proposal, 登记, and a ticket that is the
+    customer's own; 保修 works there like 报修."""
+    await console.say("u-liu", "p001-owner", "客厅墙上裂了一条缝，一米多长")
+    proposal = await console.last_bot("p001-owner")
+    assert proposal["body"]["title"] == "要登记为工单吗？"
+    out = await console.press("u-liu", "p001-owner", proposal, "登记")
+    assert out["toast"] == {"text": "已登记为工单 T-1", "kind": "success"}
+    [ticket] = await _tickets(console)
+    assert ticket.reporter_id is not None and ticket.customer_visible
+    await console.say("u-liu", "p001-owner", "保修 卫生间门关不上")
+    assert (await console.last_bot("p001-owner"))["body"]["title"] == "工单 T-2 · 卫生间门关不上"
