@@ -17,9 +17,10 @@ from bot.delivery.ports import PermanentError, PostRef, Sent
 from bot.feishu import cards
 from bot.feishu.api import FeishuApi
 from bot.feishu.events import PLATFORM
+from bot.feishu.files import send_file
 from bot.media import MediaStore, TYPES
 from handlers.chat.cards import Card, Image
-from handlers.chat.contract import Target, Text
+from handlers.chat.contract import File, Target, Text
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +48,14 @@ class FeishuAdapter:
         return [(f"{PLATFORM}:app", APP_PER_SECOND, 1.0), (f"{PLATFORM}:app:60", APP_PER_MINUTE, 60.0),
                 (f"{PLATFORM}:{target.kind}:{target.id}", TARGET_PER_SECOND, 1.0)]
 
-    async def send(self, target: Target, body: Text | Card, *, idempotency_key: str,
+    async def send(self, target: Target, body: Text | Card | File, *, idempotency_key: str,
                    reply_to: str | None) -> Sent:
-        msg_type, content = await self.content(body)
         uuid = feishu_uuid(idempotency_key)
+        if isinstance(body, File):
+            if target.kind not in RECEIVE_ID_TYPES:
+                raise PermanentError(f"feishu cannot send to a {target.kind!r}")
+            return await send_file(self.api, RECEIVE_ID_TYPES[target.kind], target.id, body, uuid, reply_to)
+        msg_type, content = await self.content(body)
         if reply_to:
             try:
                 return Sent(await self.api.reply(reply_to, msg_type, content, uuid))

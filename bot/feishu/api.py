@@ -107,6 +107,17 @@ class FeishuApi:
         answer = await self._authorized("image upload", "POST", "/open-apis/im/v1/images", form=form)
         return _check("image upload", answer)["data"]["image_key"]
 
+    async def upload_file(self, name: str, data: bytes, file_type: str = "stream") -> str:
+        """im/v1/files: a file to send as a file message (at most 30 MB, not empty); its file_key."""
+        def form() -> aiohttp.FormData:  # a fresh one per attempt: a FormData is sent once
+            fields = aiohttp.FormData()
+            fields.add_field("file_type", file_type)
+            fields.add_field("file_name", name)
+            fields.add_field("file", data, filename=name, content_type="application/octet-stream")
+            return fields
+        answer = await self._authorized("file upload", "POST", "/open-apis/im/v1/files", form=form)
+        return _check("file upload", answer)["data"]["file_key"]
+
     async def download(self, message_id: str, file_key: str, kind: str = "image") -> tuple[bytes, str]:
         """A received message's image/file: (bytes, content type)."""
         path = f"/open-apis/im/v1/messages/{_seg(message_id)}/resources/{_seg(file_key)}"

@@ -1,6 +1,6 @@
 """A fake Feishu open platform on 127.0.0.1, answering like the real one for what sitebot uses:
-tenant tokens, message create / reply / PATCH, delayed card update, image upload, message
-resource download and bot info — with Feishu's error bodies, HTTP 429 + x-ogw-ratelimit-reset
+tenant tokens, message create / reply / PATCH, delayed card update, image and file upload,
+message resource download and bot info — with Feishu's error bodies, HTTP 429 + x-ogw-ratelimit-reset
 (code 99991400), invalid-token codes (99991663), uuid de-duplication (one message per uuid),
 and a check that cards use only documented JSON 2.0 attributes (2.0 rejects unknown ones).
 """
@@ -33,6 +33,7 @@ CARD_KEYS = {
 TEMPLATES = {"blue", "wathet", "turquoise", "green", "yellow", "orange", "red", "carmine",
              "violet", "purple", "indigo", "grey", "default"}
 FLEX_MODES = {"none", "stretch", "flow", "bisect", "trisect"}
+FILE_TYPES = {"opus", "mp4", "pdf", "doc", "xls", "ppt", "stream"}
 BUTTON_TYPES = {"default", "primary", "danger", "text", "primary_text", "danger_text",
                 "primary_filled", "danger_filled", "laser"}
 
@@ -124,6 +125,7 @@ class FakeFeishu(FakePlatformServer):
         self.card_updates: list[tuple[str, dict[str, Any]]] = []
         self.images: dict[str, bytes] = {}
         self.resources: dict[tuple[str, str], tuple[bytes, str]] = {}
+        self.files: dict[str, tuple[str, str, bytes]] = {}   # file_key -> (file_type, name, bytes)
         self.lose_answer_left = 0               # create the message, then answer 502 (lost reply)
         self._ids = itertools.count(1)
 
@@ -191,6 +193,9 @@ class FakeFeishu(FakePlatformServer):
         elif msg_type == "text":
             if "text" not in json.loads(content):
                 return _error(400, 230001, "invalid text content")
+        elif msg_type == "file":
+            if json.loads(content).get("file_key") not in self.files:
+                return _error(400, 230001, "invalid file_key")
         else:
             return _error(400, 230001, f"unsupported msg_type {msg_type}")
         return None
@@ -281,12 +286,41 @@ class FakeFeishu(FakePlatformServer):
         self.images[key] = image.file.read()
         return _ok({"image_key": key})
 
+    @endpoint("POST", "/open-apis/im/v1/files")
+    async def upload_file(self, request: web.Request) -> web.Response:
+        """im/v1/files: file_type one of Feishu's, a file_name with its suffix, a file that is
+        neither empty nor over 30 MB."""
+        form = await request.post()
+        upload = form.get("file")
+        if (form.get("file_type") not in FILE_TYPES or not form.get("file_name")
+                or upload is None or not hasattr(upload, "file")):
+            return _error(400, 234001, "Invalid request param.")
+        data = upload.file.read()
+        if not data:
+            return _error(400, 234010, "File's size can't be 0.")
+        if len(data) > 30 * 1024 * 1024:
+            return _error(400, 234006, "The file size exceed the max value.")
+        key = f"file_v3_fake{next(self._ids):04d}"
+        self.files[key] = (form["file_type"], form["file_name"], data)
+        return _ok({"file_key": key})
+
+    def sent_files(self, receive_id: str) -> list[tuple[str, bytes]]:
+        """(name, bytes) of every file message the bot sent to `receive_id`."""
+        found = []
+        for message in self.sent(receive_id):
+            if message.msg_type == "file":
+                _, name, data = self.files[message.body["file_key"]]
+                found.append((name, data))
+        return found
+
     @endpoint("GET", "/open-apis/im/v1/messages/{message_id}/resources/{file_key}")
     async def resource(self, request: web.Request) -> web.StreamResponse:
         found = self.resources.get((request.match_info["message_id"], request.match_info["file_key"]))
         if found is None or request.query.get("type") not in ("image", "file"):
             return _error(400, 234003, "File not in msg.")
         data, content_type = found
+        if len(data) > 100 * 1024 * 1024:   # what Feishu lets a bot download
+            return _error(400, 234037, "Downloaded file size exceeds limit.")
         return web.Response(body=data, content_type=content_type)
 
     @endpoint("GET", "/open-apis/bot/v3/info")
