@@ -26,9 +26,17 @@ from handlers.chat.contract import CardClick, Inbound, Joined, Message
 
 log = logging.getLogger(__name__)
 NO_BUTTON = ""   # no handler is registered under it: the dispatcher says the button is stale
+MAX_EVENT_ID = 191     # inbound_events.event_id
+MAX_PLATFORM_ID = 128  # a user, chat or message id where the outbox keeps one (target, reply_to)
 
 
 def screened(event: Inbound) -> Inbound:
+    """The event as it may be stored and handled. Refused (400) when its ids are longer than
+    any platform's and than the columns that keep them (PostgreSQL refused the row: a 503, and
+    the platform sent it again and again)."""
+    ids = (event.actor.user_id, event.conversation.chat_id, getattr(event, "message_id", None) or "")
+    if len(event.event_id) > MAX_EVENT_ID or any(len(i) > MAX_PLATFORM_ID for i in ids):
+        raise Refused("an id longer than any platform's", 400)
     if isinstance(event, Message):
         return _clean_message(event)
     if isinstance(event, CardClick) and not plausible_value(event.value):

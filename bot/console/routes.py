@@ -18,7 +18,7 @@ from bot.console.hub import dm_chat
 from bot.inbound import Answering, Busy, Refused
 from bot.media import MediaError
 from bot.screening import json_object, screened
-from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
+from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Inbound, Mention, Message
 
 # The page waits for the handler's answer (it shows the toast and the new cards at once), so
 # the console's "platform" is patient; photos are already ours (uploaded to /media/ first).
@@ -123,7 +123,7 @@ async def post_message(request: web.Request) -> web.Response:
                       attachments=attachments, mentions=await _mentions(request, text),
                       message_id=posted.id, addressed=True)
     try:
-        ack = await request.app[keys.INBOUND].handle_now(screened(message), ANSWERING)
+        ack = await request.app[keys.INBOUND].handle_now(_screened(message), ANSWERING)
     except Busy:
         raise web.HTTPServiceUnavailable(text="busy, send again") from None
     return web.json_response({"ok": True, "duplicate": bool(ack and ack.duplicate),
@@ -143,7 +143,7 @@ async def press_button(request: web.Request) -> web.Response:
                       conversation=Conversation(PLATFORM, room, is_group=chat != "dm"),
                       action=action, value=value, message_id=message_id)
     try:
-        ack = await request.app[keys.INBOUND].handle_now(screened(click), ANSWERING)
+        ack = await request.app[keys.INBOUND].handle_now(_screened(click), ANSWERING)
     except Busy:
         raise web.HTTPServiceUnavailable(text="busy, press again") from None
     toast = {"text": ack.toast.text, "kind": ack.toast.kind} if ack and ack.toast else None
@@ -198,6 +198,13 @@ def _attachments(raw: Any) -> tuple[Attachment, ...]:
 async def _json(request: web.Request) -> dict[str, Any]:
     try:
         return json_object(await request.read())
+    except Refused as refused:
+        raise web.HTTPBadRequest(text=refused.reason) from None
+
+
+def _screened(event: Inbound) -> Inbound:
+    try:
+        return screened(event)
     except Refused as refused:
         raise web.HTTPBadRequest(text=refused.reason) from None
 

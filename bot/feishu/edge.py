@@ -87,9 +87,7 @@ class FeishuEdge:
         try:
             payload = self._open(request, await read_body(request, request.client_max_size))
         except Refused as refused:
-            log.warning("feishu callback refused (%s) from %s: %s", refused.status,
-                        request.remote, refused.reason)
-            return web.json_response({"msg": refused.reason}, status=refused.status)
+            return _refuse(request, refused)
         if payload.get("type") == "url_verification":
             return web.json_response({"challenge": payload.get("challenge", "")})
         header = payload.get("header") if isinstance(payload.get("header"), dict) else {}
@@ -105,8 +103,11 @@ class FeishuEdge:
         if event is None:
             log.info("feishu event %s (%s) not for us", header.get("event_id"), header.get("event_type"))
             return web.json_response({})
-        event = screened(event)
         inbound = request.app[keys.INBOUND]
+        try:
+            event = screened(event)
+        except Refused as refused:
+            return _refuse(request, refused)
         try:
             if not isinstance(event, CardClick):
                 await inbound.accept(event)
@@ -179,6 +180,12 @@ class FeishuEdge:
             await self.api.update_card(token, card)
         else:
             await self.api.patch(event.message_id, json.dumps(card, ensure_ascii=False))
+
+
+def _refuse(request: web.Request, refused: Refused) -> web.Response:
+    log.warning("feishu callback refused (%s) from %s: %s", refused.status, request.remote,
+                refused.reason)
+    return web.json_response({"msg": refused.reason}, status=refused.status)
 
 
 def _signed(request: web.Request, encrypt_key: str, raw: bytes) -> bool:

@@ -23,6 +23,7 @@ from bot.wecom import events
 from bot.wecom.adapter import WeComAdapter
 from bot.wecom.api import WeComApi
 from bot.wecom.config import WeComConfig
+from bot.wecom.files import fetch_file
 from bot.wecom.verify import MAX_XML, CallbackCrypto, parse_xml
 from handlers.chat.dispatch import ToastFallback
 from handlers.chat.i18n import Catalog
@@ -82,20 +83,23 @@ class WeComEdge:
                                              timestamp, nonce)
             self._check_agent(plain)
             event = events.parse(plain, request.app[keys.CLOCK]())
+            event = screened(event) if event is not None else None
         except KeyError:
             return _refuse(Refused("missing msg_signature, timestamp or nonce"))
         except Refused as error:
             return _refuse(error)
         if event is not None:
             try:
-                await request.app[keys.INBOUND].accept(screened(event))
+                await request.app[keys.INBOUND].accept(event)
             except Busy as busy:  # WeCom delivers again when the answer is not a 200
                 return web.Response(status=503, text="busy", headers={"Retry-After": str(busy.retry_after)})
         return web.Response(text="")
 
     def handling(self) -> Handling:
-        """Stored events: a photo's MediaId lives 3 days on WeCom, so we keep our own copy."""
-        return Handling(fetch=self.api.get_media, toast_fallback=TOAST_FALLBACK)
+        """Stored events: a photo's MediaId lives 3 days on WeCom, so we keep our own copy; a
+        file message's spreadsheet is kept too (for its import)."""
+        return Handling(fetch=self.api.get_media, toast_fallback=TOAST_FALLBACK,
+                        fetch_file=lambda attachment: fetch_file(self.api, attachment))
 
     def _check_agent(self, plain: str) -> None:
         agent = (parse_xml(plain.encode("utf-8")).findtext("AgentID") or "").strip()
