@@ -21,8 +21,9 @@ from bot.delivery.ports import DeliveryError, PermanentError, PostRef, Sent
 from bot.wecom import cards
 from bot.wecom.api import WeComApi, WeComApiError
 from bot.wecom.events import user_of_chat
+from bot.wecom.files import send_file
 from handlers.chat.cards import Card
-from handlers.chat.contract import Target, Text
+from handlers.chat.contract import File, Target, Text
 from handlers.chat.ports import CapabilityError
 
 CODE_LIFETIME = timedelta(hours=72)
@@ -53,9 +54,11 @@ class WeComAdapter:
         # more than 200 a minute; project groups do not come near that.
         return [(f"wecom:chat:{target.id}:{period:g}", count, period) for count, period in PER_GROUP]
 
-    async def send(self, target: Target, body: Text | Card, *, idempotency_key: str,
+    async def send(self, target: Target, body: Text | Card | File, *, idempotency_key: str,
                    reply_to: str | None) -> Sent:
         user = _member(target)
+        if isinstance(body, File):
+            return await send_file(self.api, user, target.id, body)
         if user is None:
             return await self._to_group(target.id, body)
         if isinstance(body, Text):

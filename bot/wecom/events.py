@@ -65,6 +65,9 @@ def parse(plaintext: str, now: datetime) -> Message | CardClick | None:
         image = Attachment("image", ref=_text(root, "MediaId") or None,
                            name=_text(root, "PicUrl") or None)
         return Message(attachments=(image,), **common)
+    if kind == "file":   # a file sent to the app (MediaId, valid 3 days; a name when WeCom gives one)
+        file = Attachment("file", ref=_text(root, "MediaId") or None, name=_text(root, "FileName") or None)
+        return Message(attachments=(file,), **common) if file.ref else None
     if kind == "location":
         location = _location(root)
         if location is None:

@@ -50,7 +50,7 @@ def on_file(then: CommandHandler | None) -> CommandHandler:
 
 
 async def _received(ctx: Ctx, attachment: Attachment) -> None:
-    name, ref = attachment.name or "?", attachment.ref or ""
+    name, ref = attachment.name or "", attachment.ref or ""
     if ref.startswith("error:"):
         ctx.say(ctx.t("imports.fetch_failed", name=name, reason=ref[6:], limit_mb=5))
         return

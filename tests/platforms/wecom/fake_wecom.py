@@ -17,7 +17,8 @@ from tests.platforms.fake_base import FakePlatformServer, endpoint
 CORP_ID, SECRET = "wx5823bf96d3bd56c7", "test-secret"
 INVALID_RESPONSE_CODE = 40058  # ASSUMED: "invalid parameter" for a used/unknown response_code
 CHAT_NOT_FOUND = 40050         # "chatid不存在"
-INVALID_MEDIA = 40007          # "不合法的媒体文件id"
+INVALID_MEDIA = 40007          # "不合法的媒体文件id" (also: a MediaId older than 3 days)
+INVALID_FILE_SIZE = 40006      # "不合法的文件大小"
 ALLOWED_BUTTONS = 6
 
 
@@ -32,6 +33,7 @@ class FakeWeCom(FakePlatformServer):
         self.codes: dict[str, str] = {}                  # response_code -> "unused" | "used"
         self.chats: dict[str, dict] = {}
         self.media: dict[str, tuple[bytes, str]] = {}
+        self.media_names: dict[str, str] = {}            # media_id -> the uploaded file's name
         self._ids = itertools.count(1)
 
     # --- what tests look at and script ---------------------------------------------------
@@ -66,6 +68,8 @@ class FakeWeCom(FakePlatformServer):
         if body.get("agentid") != self.agent_id or not body.get("touser"):
             return _error(40056, "invalid agentid")   # ASSUMED code
         extra: dict[str, Any] = {}
+        if body.get("msgtype") == "file" and body.get("file", {}).get("media_id") not in self.media:
+            return _error(INVALID_MEDIA, "invalid media_id")
         if body.get("msgtype") == "template_card":
             card = body["template_card"]
             if not card.get("task_id") or len(card.get("button_list", [])) > ALLOWED_BUTTONS:
@@ -105,6 +109,8 @@ class FakeWeCom(FakePlatformServer):
             return _error(CHAT_NOT_FOUND, "chatid not found")
         if body.get("msgtype") not in ("text", "markdown", "image", "textcard", "news", "file"):
             return _error(40008, "invalid message type")
+        if body.get("msgtype") == "file" and body.get("file", {}).get("media_id") not in self.media:
+            return _error(INVALID_MEDIA, "invalid media_id")
         return _ok()
 
     @endpoint("POST", "/cgi-bin/media/upload")
@@ -114,8 +120,13 @@ class FakeWeCom(FakePlatformServer):
             return refused
         form = await request.post()
         part = form["media"]
+        data = part.file.read()
+        # type=file: more than 5 bytes, at most 20 MB (images 10 MB): 40006 otherwise
+        if request.query.get("type") == "file" and not 5 < len(data) <= 20 * 1024 * 1024:
+            return _error(INVALID_FILE_SIZE, "invalid file size")
         media_id = f"media-{next(self._ids)}"
-        self.media[media_id] = (part.file.read(), part.content_type)
+        self.media[media_id] = (data, part.content_type)
+        self.media_names[media_id] = part.filename
         self.record("media/upload", {"type": request.query.get("type"), "id": media_id})
         return _ok(type=request.query.get("type"), media_id=media_id, created_at="1700000000")
 
@@ -127,7 +138,21 @@ class FakeWeCom(FakePlatformServer):
         stored = self.media.get(request.query.get("media_id", ""))
         if stored is None:
             return _error(INVALID_MEDIA, "invalid media_id")
-        return web.Response(body=stored[0], content_type=stored[1])
+        name = self.media_names.get(request.query.get("media_id", ""))
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'} if name else None
+        return web.Response(body=stored[0], content_type=stored[1], headers=headers)
+
+    def receive_file(self, data: bytes, name: str) -> str:
+        """A file a member sends the app: WeCom keeps it as media (3 days); its MediaId."""
+        media_id = f"media-in-{next(self._ids)}"
+        self.media[media_id] = (data, "application/octet-stream")
+        self.media_names[media_id] = name
+        return media_id
+
+    def sent_files(self, path: str = "message/send") -> list[tuple[str, bytes]]:
+        """(name, bytes) of each file message sent on `path` (message/send or appchat/send)."""
+        return [(self.media_names[b["file"]["media_id"]], self.media[b["file"]["media_id"]][0])
+                for b in self.sent(path) if b.get("msgtype") == "file"]
 
     async def _enter(self, request: web.Request, path: str) -> tuple[web.Response | None, dict]:
         refused = self._token_refusal(request)
