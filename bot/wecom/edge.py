@@ -83,13 +83,14 @@ class WeComEdge:
                                              timestamp, nonce)
             self._check_agent(plain)
             event = events.parse(plain, request.app[keys.CLOCK]())
+            event = screened(event) if event is not None else None
         except KeyError:
             return _refuse(Refused("missing msg_signature, timestamp or nonce"))
         except Refused as error:
             return _refuse(error)
         if event is not None:
             try:
-                await request.app[keys.INBOUND].accept(screened(event))
+                await request.app[keys.INBOUND].accept(event)
             except Busy as busy:  # WeCom delivers again when the answer is not a 200
                 return web.Response(status=503, text="busy", headers={"Retry-After": str(busy.retry_after)})
         return web.Response(text="")
