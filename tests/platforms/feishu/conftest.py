@@ -20,8 +20,8 @@ OPEN_IDS = {"李工长": "ou_li", "赵质检": "ou_zhao", "王工": "ou_wang", "
 
 
 @pytest.fixture
-async def fake():  # noqa: ANN201
-    fake = FakeFeishu(APP_ID, APP_SECRET)
+async def fake(clock):  # noqa: ANN001, ANN201
+    fake = FakeFeishu(APP_ID, APP_SECRET, clock=clock)   # keeps Feishu's sending limits
     fake.chats |= {SITE, LOBBY}
     await fake.start()
     yield fake

@@ -3,13 +3,19 @@ tenant tokens, message create / reply / PATCH, delayed card update, image and fi
 message resource download and bot info — with Feishu's error bodies, HTTP 429 + x-ogw-ratelimit-reset
 (code 99991400), invalid-token codes (99991663), uuid de-duplication (one message per uuid),
 and a check that cards use only documented JSON 2.0 attributes (2.0 rejects unknown ones).
+
+Given the test's `clock`, it also keeps Feishu's sending limits the way Feishu does, counted
+when a message arrives: 50 a second and 1000 a minute per app (HTTP 429, 99991400), 5 a second
+per chat or person (230020); `limited` lists what it refused so.
 """
 from __future__ import annotations
 
 import itertools
 import json
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -36,6 +42,9 @@ FLEX_MODES = {"none", "stretch", "flow", "bisect", "trisect"}
 FILE_TYPES = {"opus", "mp4", "pdf", "doc", "xls", "ppt", "stream"}
 BUTTON_TYPES = {"default", "primary", "danger", "text", "primary_text", "danger_text",
                 "primary_filled", "danger_filled", "laser"}
+# Sending a message (create or reply): (scope, at most, in any this many seconds)
+SEND_LIMITS = (("app", 50, 1.0), ("app:60", 1000, 60.0))
+TARGET_PER_SECOND = 5
 
 
 class CardRejected(ValueError):
@@ -114,8 +123,12 @@ class FakeFeishu(FakePlatformServer):
     """`calls`: (method, path) of every API call that passed the token check; `refused`:
     (method, path) of the calls answered 429; `throttle(times, reset)` scripts those."""
 
-    def __init__(self, app_id: str, app_secret: str, bot_open_id: str = "ou_bot") -> None:
+    def __init__(self, app_id: str, app_secret: str, bot_open_id: str = "ou_bot",
+                 clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
+        self.clock = clock                       # None: no limits kept
+        self.limited: list[str] = []             # scopes whose limit refused a message
+        self._arrivals: dict[str, deque[datetime]] = defaultdict(deque)
         self.app_id, self.app_secret, self.bot_open_id = app_id, app_secret, bot_open_id
         self.valid_tokens: set[str] = set()
         self.token_fetches = 0
@@ -200,11 +213,36 @@ class FakeFeishu(FakePlatformServer):
             return _error(400, 230001, f"unsupported msg_type {msg_type}")
         return None
 
+    def _over_limit(self, receive_id: str) -> web.Response | None:
+        """Count this message in every window it falls in, or refuse it as Feishu would."""
+        if self.clock is None:
+            return None
+        now = self.clock()
+        windows = [(scope, count, period) for scope, count, period in SEND_LIMITS]
+        windows.append((f"to:{receive_id}", TARGET_PER_SECOND, 1.0))
+        for scope, count, period in windows:
+            seen = self._arrivals[scope]
+            while seen and (now - seen[0]).total_seconds() >= period:
+                seen.popleft()
+            if len(seen) >= count:
+                self.limited.append(scope)
+                if scope.startswith("to:"):
+                    return _error(400, 230020, "This operation triggers the frequency limit.")
+                wait = max(1, round(period - (now - seen[0]).total_seconds()))
+                return _error(429, 99991400, "request trigger frequency limit",
+                              {"x-ogw-ratelimit-limit": str(count), "x-ogw-ratelimit-reset": str(wait)})
+        for scope, _, _ in windows:
+            self._arrivals[scope].append(now)
+        return None
+
     def _post(self, chat_id: str | None, receive_id: str, body: dict[str, Any],
               parent: str | None) -> web.Response:
         uuid = body.get("uuid")
         if uuid and uuid in self.by_uuid:  # "at most one message per uuid within 1 h"
             return self._message_answer(self.messages[self.by_uuid[uuid]])
+        refused = self._over_limit(receive_id)
+        if refused is not None:
+            return refused
         message = FakeMessage(f"om_bot{next(self._ids):06d}", chat_id, receive_id, body["msg_type"],
                               body["content"], uuid, parent)
         self.messages[message.message_id] = message

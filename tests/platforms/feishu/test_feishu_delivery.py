@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot import keys
+from bot.delivery.ports import RateLimited
 from bot.feishu.adapter import FeishuAdapter, feishu_uuid
 from bot.feishu.api import FeishuApi
 from bot.feishu.config import FeishuConfig
@@ -136,3 +139,33 @@ def test_limits_are_per_app_and_per_chat(fake):
     adapter = FeishuAdapter(FeishuApi(_config(fake)))
     assert adapter.limits(Target("feishu", "chat", SITE)) == [
         ("feishu:app", 50, 1.0), ("feishu:app:60", 1000, 60.0), (f"feishu:chat:{SITE}", 5, 1.0)]
+
+
+async def test_the_fake_keeps_feishus_limits(fake, clock):
+    """So that the tests below can fail: a sixth message to one chat within a second is
+    refused (230020), and so is a 51st from the app (429)."""
+    api = FeishuApi(_config(fake))
+    for n in range(5):
+        await api.send("chat_id", SITE, "text", '{"text": "x"}', f"u{n}")
+    with pytest.raises(RateLimited):
+        await api.send("chat_id", SITE, "text", '{"text": "x"}', "u5")
+    for n in range(45):
+        await api.send("open_id", f"ou_{n}", "text", '{"text": "x"}', f"v{n}")
+    with pytest.raises(RateLimited):
+        await api.send("open_id", "ou_99", "text", '{"text": "x"}', "v99")
+    clock.advance(seconds=1)
+    await api.send("chat_id", SITE, "text", '{"text": "x"}', "u6")
+    assert fake.limited == [f"to:{SITE}", "app"]
+    await api.close()
+
+
+async def test_a_burst_of_replies_goes_out_within_feishus_limits(feishu, clock):
+    """Twelve reports in one chat at once: 24 replies (the group's cards and the assignee's),
+    sent over the following seconds without Feishu ever having to refuse one."""
+    for n in range(12):
+        await feishu.say("ou_li", SITE, f"报修 {n + 1}号楼3层卫生间渗水，比较急", deliver=False)
+    for _ in range(10):
+        await feishu.deliver()
+        clock.advance(seconds=0.5)
+    assert len(feishu.cards(SITE)) == 12 and len(feishu.cards("ou_zhao")) == 12
+    assert feishu.fake.limited == [] and await rows(feishu, PENDING) == []
