@@ -10,10 +10,11 @@ after its answer came back (still waiting for an answer: it holds it). Then N+1 
 never arrive within P seconds, however the network or a busy event loop delays or reorders them,
 with no guess at the jitter. (A window is only as long as the platform's plus one round trip.)
 
-A platform-wide per-second limit (Feishu's 50/s per app) is also paced: at most a tenth of it
-in any tenth of its window, so the sends of many chats do not leave as one bunch at the start
-of each second. Small windows (a chat's 5/s) and long ones (20 a minute) are not paced: their
-few messages going out together is what users expect, and the exact window holds them anyway.
+A platform-wide per-second limit (Feishu's 50/s per app) is also paced, by a token bucket
+holding a tenth of it and refilled at its rate, so the sends of many chats do not leave as one
+bunch at the start of each second. Small windows (a chat's 5/s) and long ones (20 a minute)
+are not paced: their few messages going out together is what users expect, and the exact
+window holds them anyway.
 
 `take` never sleeps: it says how long until every window the message needs has room. Windows
 follow `clock` (seconds, the worker's clock), so tests that move a fixed clock see them move.
@@ -32,8 +33,9 @@ LimitSpec = tuple[str, int, float]
 
 PACED_UP_TO = 1.0      # windows of at most this many seconds ...
 PACED_FROM = 10        # ... and at least this many messages are paced
-PACE_PARTS = 10        # at most 1/PACE_PARTS of the limit in any 1/PACE_PARTS of the window
+PACE_PARTS = 10        # the bucket holds 1/PACE_PARTS of the limit
 PRUNE_EVERY = 2000     # takes between sweeps of windows nobody used for a whole period
+EPSILON = 1e-6         # clock arithmetic on timestamps is not exact
 
 
 class _Window:
@@ -46,7 +48,7 @@ class _Window:
         self.open = 0                            # sent, no answer yet
 
     def _forget(self, now: float) -> None:
-        while self.answered and self.answered[0] <= now - self.period:
+        while self.answered and self.answered[0] <= now - self.period + EPSILON:
             self.answered.popleft()
 
     def wait(self, now: float) -> float:
@@ -72,18 +74,26 @@ class _Window:
 
 
 class _Pace:
-    """Take times of the last sends in a window a tenth as long, with a tenth of the room."""
+    """A token bucket: a tenth of the limit at once, refilled at the limit's own rate. Sends
+    go out spread over the window; after the event loop was held up for a moment, the bucket
+    has refilled and they catch up at once (a strict sub-window would lose that time)."""
 
     def __init__(self, count: int, period: float) -> None:
-        self.count, self.period = math.ceil(count / PACE_PARTS), period / PACE_PARTS
-        self.sent: deque[float] = deque()
+        self.capacity, self.rate = float(math.ceil(count / PACE_PARTS)), count / period
+        self.tokens, self.at = self.capacity, None
+
+    def _refill(self, now: float) -> None:
+        if self.at is not None:
+            self.tokens = min(self.capacity, self.tokens + (now - self.at) * self.rate)
+        self.at = now
 
     def wait(self, now: float) -> float:
-        while self.sent and self.sent[0] <= now - self.period:
-            self.sent.popleft()
-        if len(self.sent) < self.count:
-            return 0.0
-        return self.sent[len(self.sent) - self.count] + self.period - now
+        self._refill(now)
+        return 0.0 if self.tokens >= 1 - EPSILON else (1 - self.tokens) / self.rate
+
+    def take(self, now: float) -> None:
+        self._refill(now)
+        self.tokens -= 1
 
 
 @dataclass
@@ -126,7 +136,7 @@ class RateLimits:
         for window in windows:
             window.open += 1
         for pace in paces:
-            pace.sent.append(now)
+            pace.take(now)
         self._takes += 1
         if self._takes % PRUNE_EVERY == 0:
             self._prune(now)
@@ -139,6 +149,13 @@ class RateLimits:
         for window in slot.windows:
             window.open -= 1
             window.answered.append(now)
+
+    def wait(self, specs: list[LimitSpec]) -> float:
+        """Seconds until a message needing these windows would fit (0: now); takes nothing."""
+        now = self.clock()
+        waits = [self._window(*spec).wait(now) for spec in specs]
+        waits += [pace.wait(now) for pace in (self._pace(*spec) for spec in specs) if pace is not None]
+        return max(waits, default=0.0)
 
     async def try_take(self, specs: list[LimitSpec]) -> float:
         """`take` for a message answered at once (tests of the windows themselves)."""

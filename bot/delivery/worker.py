@@ -16,6 +16,7 @@ pass and wait for it; a row whose window is full is put back, due when it will f
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections import Counter, defaultdict
@@ -24,7 +25,7 @@ from typing import Callable, Collection
 
 import aiohttp
 
-from bot.delivery.limits import LimitSpec, RateLimits
+from bot.delivery.limits import LimitSpec, RateLimits, Slot
 from bot.delivery.monitor import OutboxMonitor
 from bot.delivery.outcomes import Outcomes
 from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, TransientError
@@ -37,7 +38,7 @@ from handlers.chat.cards import Card
 from handlers.chat.contract import Target, payload_to_body
 
 log = logging.getLogger(__name__)
-HOLD_SECONDS = 1.0       # run(): the longest a claimed row waits in memory for its window
+HOLD_SECONDS = 2.0       # run(): the longest a claimed row waits in memory for its window
 CLAIM_AHEAD = 1.0        # a platform with a shared limit: claim what it can take in this time
 TICK_SECONDS = 0.05      # run(): while sends are in flight, write back and claim this often
 COALESCE_SECONDS = 0.01  # after a poke, let the rows of the next few commits join the pass
@@ -64,6 +65,9 @@ class DeliveryWorker:
         self._slots = asyncio.Semaphore(settings.concurrency)
         self._tasks: set[asyncio.Task] = set()
         self._held: Counter[str] = Counter()   # claimed rows not yet sent or put back, by platform
+        # A platform's sends queue for its shared windows in the order they came (asyncio.Lock
+        # is first come, first served), instead of all waking whenever a place frees up.
+        self._queues = {name: asyncio.Lock() for name, specs in self._shared.items() if specs}
 
     def poke(self) -> None:
         """New rows were committed: look now instead of at the next idle tick."""
@@ -83,9 +87,9 @@ class DeliveryWorker:
                     log.exception("delivery pass failed")
                     claimed = 0
                 busy = claimed or self._tasks or len(self.outcomes)
+                pause = TICK_SECONDS if busy else await self._idle_wait()
                 try:
-                    await asyncio.wait_for(self._wake.wait(),
-                                           TICK_SECONDS if busy else await self._idle_wait())
+                    await asyncio.wait_for(self._wake.wait(), pause)
                     # Events come in bursts: let the rows of the next few commits join this
                     # pass instead of waking for each one.
                     await asyncio.sleep(COALESCE_SECONDS)
@@ -196,17 +200,14 @@ class DeliveryWorker:
         rest of the chat are put back, due when it fits. After a failed try the rest of the
         chat waits with it."""
         loop = asyncio.get_running_loop()
-        started, left = loop.time(), list(rows)
+        deadline, left = loop.time() + hold, list(rows)
         try:
             while left:
                 row = left[0]
-                wait, slot = self.rate.take(self._limits(row))
+                slot, wait = await self._place(row, 0.0 if row.card_key else deadline - loop.time())
                 if slot is None:
-                    if row.card_key or loop.time() - started + wait > hold:
-                        self._put_back(left, self.clock() + timedelta(seconds=wait))
-                        return
-                    await asyncio.sleep(wait)
-                    continue
+                    self._put_back(left, self.clock() + timedelta(seconds=wait))
+                    return
                 left.pop(0)
                 self._held[row.platform] -= 1
                 try:
@@ -223,6 +224,28 @@ class DeliveryWorker:
         except Exception:  # e.g. an adapter's limits() failing: the chat waits, the worker lives
             log.exception("delivering to %s %s failed", rows[0].platform, rows[0].target_id)
             self._put_back(left, self.clock() + BUSY_RETRY)
+
+    async def _place(self, row: OutboxMessage, patience: float) -> tuple[Slot | None, float]:
+        """A place in every window the row needs, waiting up to `patience` seconds; else
+        (None, the seconds still to wait). First the chat's own windows, then, in the
+        platform's queue, the windows it shares with every chat."""
+        loop = asyncio.get_running_loop()
+        until = loop.time() + patience
+        specs = self._limits(row)
+        shared = self._shared.get(row.platform) or []
+        own = [spec for spec in specs if spec not in shared]
+        while (wait := self.rate.wait(own)) > 0:
+            if loop.time() + wait > until:
+                return None, wait
+            await asyncio.sleep(wait)
+        async with self._queues.get(row.platform) or contextlib.nullcontext():
+            while True:
+                wait, slot = self.rate.take(specs)
+                if slot is not None:
+                    return slot, 0.0
+                if loop.time() + wait > until:
+                    return None, wait
+                await asyncio.sleep(wait)
 
     def _put_back(self, rows: list[OutboxMessage], at: datetime) -> None:
         self.outcomes.put_back(rows, at)

@@ -9,7 +9,8 @@ makes none: Feishu keeps one message per uuid for an hour)."""
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from datetime import datetime
+from typing import Any, Callable
 
 from aiohttp import web
 from aiohttp.test_utils import TestServer
@@ -29,8 +30,8 @@ GATEWAY_PAGES = {502: "502 Bad Gateway", 503: "503 Service Temporarily Unavailab
 
 
 class OutageFeishu(FakeFeishu):
-    def __init__(self) -> None:
-        super().__init__(APP_ID, APP_SECRET)
+    def __init__(self, clock: Callable[[], datetime]) -> None:
+        super().__init__(APP_ID, APP_SECRET, clock=clock)
         self.down: str | None = None
         self.created: Counter[str] = Counter()
         self.turned_away = 0           # API calls answered with the outage
@@ -75,9 +76,10 @@ class OutageFeishu(FakeFeishu):
         return super()._post(chat_id, receive_id, body, parent)
 
 
-async def started() -> OutageFeishu:
-    """A running OutageFeishu with the bot in P-001's group and the unbound lobby."""
-    fake = OutageFeishu()
+async def started(clock: Callable[[], datetime]) -> OutageFeishu:
+    """A running OutageFeishu (keeping Feishu's limits by the test's clock) with the bot in
+    P-001's group and the unbound lobby."""
+    fake = OutageFeishu(clock)
     fake.chats |= {SITE, LOBBY}
     return await fake.start()
 

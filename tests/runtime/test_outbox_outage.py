@@ -25,8 +25,8 @@ REPORTS = 8
 
 
 @pytest.fixture
-async def fake():  # noqa: ANN201
-    fake = await started()
+async def fake(clock):  # noqa: ANN001, ANN201
+    fake = await started(clock)
     yield fake
     await fake.stop()
 

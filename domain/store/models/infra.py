@@ -47,6 +47,7 @@ class InboxEvent(Base):
 class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),
+                      Index("ix_outbox_status_id", "status", "id"),   # claims: the oldest due rows
                       Index("ix_outbox_target", "platform", "target_id", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)

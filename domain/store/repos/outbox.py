@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Collection
 
-from sqlalchemy import and_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import aliased
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.store.models import CardPost, OutboxMessage
@@ -17,6 +16,7 @@ from domain.store.repos.outbox_failures import (FAILED, OUTAGE, PENDING, PERMANE
 __all__ = ["FAILED", "OUTAGE", "PENDING", "PERMANENT", "SENDING", "SENT", "SETTLED_COLUMNS",
            "OutboxCounts", "OutboxRepo"]
 
+SCAN = 2   # claim_due looks at this many of the oldest due rows per row it may claim
 # What a delivery pass writes back for a row it claimed (`settle`), one statement for all.
 SETTLED_COLUMNS = ("status", "attempts", "next_attempt_at", "last_error", "failure", "failed_at",
                    "sent_at", "platform_message_id")
@@ -71,42 +71,28 @@ class OutboxRepo(OutboxFailures):
         claiming right now. `skip_platforms`: rows another process delivers (the web process
         keeps the console's, whose hub lives there; the worker process all others);
         `platforms`: only these platforms' rows (the worker claims a platform whose shared
-        limit is nearly used up on its own, as many as fit)."""
+        limit is nearly used up on its own, as many as fit).
+
+        Every statement stays small however long the queue: the oldest due rows (a range of
+        ix_outbox_status_id, `SCAN` per row claimed), then the unfinished rows of their chats
+        (ix_outbox_target), then the claim by primary key."""
+        chats = await self._due_chats(now, limit * SCAN, skip_platforms, platforms)
+        if not chats:
+            return []
+        runs = await self._due_runs(now, chats)
+        if self.session.bind.dialect.name == "postgresql":   # heads another process is claiming
+            heads = [run[0] for run in runs.values()]
+            locked = set(await self.session.scalars(
+                select(OutboxMessage.id).where(OutboxMessage.id.in_(heads))
+                .with_for_update(skip_locked=True)))
+            runs = {chat: run for chat, run in runs.items() if run[0] in locked}
+        ids: list[int] = []
+        for chat in chats:
+            ids += runs.get(chat, [])[:limit - len(ids)]
+        if not ids:
+            return []
         due = or_(and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
                   and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now))
-        earlier = aliased(OutboxMessage)
-        blocked = select(earlier.id).where(
-            earlier.platform == OutboxMessage.platform, earlier.target_id == OutboxMessage.target_id,
-            earlier.target_type == OutboxMessage.target_type, earlier.id < OutboxMessage.id,
-            earlier.status.in_((PENDING, SENDING))).exists()
-        pick = (select(OutboxMessage.platform, OutboxMessage.target_type, OutboxMessage.target_id)
-                .where(due, ~blocked).order_by(OutboxMessage.id).limit(limit))
-        if skip_platforms:
-            pick = pick.where(OutboxMessage.platform.not_in(list(skip_platforms)))
-        if platforms is not None:
-            pick = pick.where(OutboxMessage.platform.in_(list(platforms)))
-        if self.session.bind.dialect.name == "postgresql":
-            pick = pick.with_for_update(skip_locked=True, of=OutboxMessage)
-        targets = [tuple(row) for row in await self.session.execute(pick)]
-        if not targets:
-            return []
-        candidates = await self.session.scalars(
-            select(OutboxMessage).where(
-                tuple_(OutboxMessage.platform, OutboxMessage.target_type,
-                       OutboxMessage.target_id).in_(targets),
-                OutboxMessage.status.in_((PENDING, SENDING)))
-            .order_by(OutboxMessage.id).limit(limit * 4))
-        ids, stopped = [], set()
-        for row in candidates:
-            key = (row.platform, row.target_type, row.target_id)
-            if key in stopped or len(ids) >= limit:
-                continue
-            is_due = (row.status == PENDING and row.next_attempt_at <= now) or (
-                row.status == SENDING and row.claimed_until is not None and row.claimed_until < now)
-            if is_due:
-                ids.append(row.id)
-            else:
-                stopped.add(key)  # the rest of this chat waits behind it
         await self.session.execute(
             update(OutboxMessage).where(OutboxMessage.id.in_(ids), due)
             .values(status=SENDING, claim_token=token,
@@ -115,6 +101,53 @@ class OutboxRepo(OutboxFailures):
         return list(await self.session.scalars(
             select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
             .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
+
+    async def _due_chats(self, now: datetime, scan: int, skip_platforms: Collection[str],
+                         platforms: Collection[str] | None) -> list[tuple[str, str, str]]:
+        """The chats of the oldest `scan` due rows (pending and due, or claimed by a process
+        whose claim ran out), oldest first."""
+        when = OutboxMessage.next_attempt_at
+        if self.session.bind.dialect.name == "sqlite":
+            # Read the time from the row, not the index: SQLite then walks ix_outbox_status_id in
+            # id order and stops after `scan` rows, instead of sorting every due row first.
+            when = func.coalesce(when, when)
+        found: list[tuple[int, tuple[str, str, str]]] = []
+        for ready in (and_(OutboxMessage.status == PENDING, when <= now),
+                      and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now)):
+            query = (select(OutboxMessage.id, OutboxMessage.platform, OutboxMessage.target_type,
+                            OutboxMessage.target_id).where(ready).order_by(OutboxMessage.id).limit(scan))
+            if skip_platforms:
+                query = query.where(OutboxMessage.platform.not_in(list(skip_platforms)))
+            if platforms is not None:
+                query = query.where(OutboxMessage.platform.in_(list(platforms)))
+            found += [(row_id, (platform, kind, target)) for row_id, platform, kind, target
+                      in await self.session.execute(query)]
+        return list(dict.fromkeys(chat for _, chat in sorted(found)))
+
+    async def _due_runs(self, now: datetime, chats: list[tuple[str, str, str]]) -> dict[tuple, list[int]]:
+        """For each chat whose oldest unfinished row is due: that row and the ones after it,
+        while they are due one after another (a deferred row stops the run)."""
+        by_platform: dict[str, set[str]] = {}
+        for platform, _, target in chats:
+            by_platform.setdefault(platform, set()).add(target)
+        wanted, runs, stopped = set(chats), {}, set()
+        for platform, targets in by_platform.items():
+            rows = await self.session.execute(
+                select(OutboxMessage.id, OutboxMessage.target_type, OutboxMessage.target_id,
+                       OutboxMessage.status, OutboxMessage.next_attempt_at, OutboxMessage.claimed_until)
+                .where(OutboxMessage.platform == platform, OutboxMessage.target_id.in_(list(targets)),
+                       OutboxMessage.status.in_((PENDING, SENDING)))
+                .order_by(OutboxMessage.id))
+            for row_id, kind, target, status, at, claimed_until in rows:
+                chat = (platform, kind, target)
+                if chat not in wanted or chat in stopped:
+                    continue
+                if (status == PENDING and at <= now) or (
+                        status == SENDING and claimed_until is not None and claimed_until < now):
+                    runs.setdefault(chat, []).append(row_id)
+                else:
+                    stopped.add(chat)   # the rest of this chat waits behind it
+        return runs
 
     async def get(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id)
