@@ -13,6 +13,7 @@ ENV_KEYS: dict[str, str] = {
     "SITEBOT_DINGTALK_CORP_ID": "corp_id",
     "SITEBOT_DINGTALK_ROBOT_CODE": "robot_code",
     "SITEBOT_DINGTALK_BASE_URL": "base_url",
+    "SITEBOT_DINGTALK_OAPI_URL": "oapi_url",
     "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX": "session_webhook_prefix",
     "SITEBOT_DINGTALK_CARD_TEMPLATE_ID": "card_template_id",
     "SITEBOT_DINGTALK_CARD_ROUTE_KEY": "card_route_key",
@@ -22,7 +23,7 @@ ENV_KEYS: dict[str, str] = {
 # key in settings.platforms["dingtalk"] -> the environment variable that sets it
 ENV = {"app_key": "SITEBOT_DINGTALK_APP_KEY", "app_secret": "SITEBOT_DINGTALK_APP_SECRET",
        "corp_id": "SITEBOT_DINGTALK_CORP_ID", "robot_code": "SITEBOT_DINGTALK_ROBOT_CODE",
-       "base_url": "SITEBOT_DINGTALK_BASE_URL",
+       "base_url": "SITEBOT_DINGTALK_BASE_URL", "oapi_url": "SITEBOT_DINGTALK_OAPI_URL",
        "session_webhook_prefix": "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX",
        "card_template_id": "SITEBOT_DINGTALK_CARD_TEMPLATE_ID",
        "card_route_key": "SITEBOT_DINGTALK_CARD_ROUTE_KEY"}
@@ -37,6 +38,8 @@ class DingTalkConfig:
     # (`chatbotCorpId`), and a sender of another one is never taken for one of our staff.
     corp_id: str
     base_url: str = "https://api.dingtalk.com"
+    # The older server API, where media are uploaded (media/upload) for file messages.
+    oapi_url: str = "https://oapi.dingtalk.com"
     # The callback body is not signed, so a sessionWebhook we would post replies to must
     # point at DingTalk itself: anything else is ignored (and the OpenAPI used instead).
     session_webhook_prefix: str = "https://oapi.dingtalk.com/robot/sendBySession"
@@ -61,11 +64,11 @@ class DingTalkConfig:
         # A robot created inside an app has robotCode == AppKey unless DingTalk says otherwise.
         robot_code = str(section.get("robot_code") or "").strip() or values["app_key"]
         urls = {}
-        for key in ("base_url", "session_webhook_prefix"):
+        for key in ("base_url", "oapi_url", "session_webhook_prefix"):
             url = str(section.get(key) or getattr(cls, key)).strip()
             if not url.startswith(("https://", "http://")):
                 raise ConfigError(f"dingtalk.{key} ({ENV[key]}): expected an http(s) URL, got {url!r}")
-            urls[key] = url.rstrip("/") if key == "base_url" else url
+            urls[key] = url.rstrip("/") if key in ("base_url", "oapi_url") else url
         route_key = str(section.get("card_route_key") or cls.card_route_key).strip()
         return cls(app_key=values["app_key"], app_secret=values["app_secret"],
                    corp_id=values["corp_id"], robot_code=robot_code,

@@ -28,6 +28,7 @@ from bot.dingtalk import cards, events, origin, verify
 from bot.dingtalk.adapter import DingTalkAdapter
 from bot.dingtalk.api import DingTalkApi
 from bot.dingtalk.config import DingTalkConfig
+from bot.dingtalk.files import fetch_file
 from bot.inbound import Answering, Busy, Handling, OneUseSignature, Refused, SignatureReused
 from bot.settings import Settings
 from handlers.chat.contract import Actor, CardClick, Conversation, Unverified
@@ -107,9 +108,10 @@ class DingTalkEdge:
         return web.json_response({})
 
     def handling(self) -> Handling:
-        """Stored events: pictures are downloaded (their download codes expire); a fallback
+        """Stored events: pictures and spreadsheets are downloaded (their download codes expire); a fallback
         button press is a message in the chat, so its answer goes to that chat."""
-        return Handling(fetch=self.api.download, toast_fallback=ToastFallback(in_chat=True))
+        return Handling(fetch=self.api.download, toast_fallback=ToastFallback(in_chat=True),
+                        fetch_file=lambda attachment: fetch_file(self.api, attachment))
 
     def _remember_session(self, incoming: events.Incoming) -> None:
         """Only for a message whose signature was its own, and only a URL of DingTalk's."""

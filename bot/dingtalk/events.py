@@ -71,7 +71,8 @@ def parse(body: Any, config: DingTalkConfig) -> Incoming:
     conversation = Conversation(PLATFORM, chat_id, is_group=is_group,
                                 title=_str(body, "conversationTitle") or None)
     text, pictures = _content(body, kind)
-    if text is None and not pictures:
+    files = _file(body, kind)
+    if text is None and not pictures and not files:
         log.info("dingtalk: ignoring %s message %s", kind, msg_id)
         return Incoming(msg_id, None)
     text = (text or "").strip()
@@ -86,7 +87,7 @@ def parse(body: Any, config: DingTalkConfig) -> Incoming:
                          for u in _list(body, "atUsers") if isinstance(u, dict)
                          and u.get("dingtalkId") != robot and (u.get("staffId") or u.get("dingtalkId")))
         event = Message(PLATFORM, msg_id, actor, conversation, text=text,
-                        attachments=tuple(Attachment("image", ref=code) for code in pictures),
+                        attachments=tuple(Attachment("image", ref=code) for code in pictures) + files,
                         mentions=mentions, message_id=msg_id, addressed=True)
     return Incoming(msg_id, event, session, expires)
 
@@ -113,6 +114,16 @@ def _content(body: dict, kind: str) -> tuple[str | None, list[str]]:
                 pictures.append(str(item["downloadCode"]))
         return " ".join(parts), pictures[:9]
     return None, []
+
+
+def _file(body: dict, kind: str) -> tuple[Attachment, ...]:
+    """A file sent to the robot: content {downloadCode, fileName} (robot messageFiles/download)."""
+    content = body.get("content")
+    if kind != "file" or not isinstance(content, dict) or not content.get("downloadCode"):
+        return ()
+    name = content.get("fileName")
+    return (Attachment("file", ref=str(content["downloadCode"])[:512],
+                       name=name[:200] if isinstance(name, str) else None),)
 
 
 def _click(text: str, secret: str) -> tuple[str, dict] | None:

@@ -1,6 +1,7 @@
 """A fake DingTalk OpenAPI on 127.0.0.1, answering like the real one as far as we know it
 (PLATFORMS.md section 3): access tokens that can be revoked (then 401), robot group and
-one-to-one sends, sessionWebhooks, interactive cards, picture downloads. It also enforces the
+one-to-one sends, sessionWebhooks, interactive cards, picture and file downloads, media
+uploads (the server API's media/upload) and sampleFile messages. It also enforces the
 robot's 20 messages a minute per chat the way DingTalk does: the 21st gets 130101 and the chat
 is blocked for ten minutes. Time comes from the test's clock."""
 from __future__ import annotations
@@ -37,6 +38,7 @@ class FakeDingTalk(FakePlatformServer):
         self.card_updates: list[dict] = []
         self.registered: list[dict] = []
         self.files: dict[str, tuple[bytes, str]] = {}
+        self.media: dict[str, tuple[str, bytes]] = {}    # media_id -> (file name, bytes) uploaded
         self.timeline: list[tuple[str, dict]] = []       # (chat or "user:<id>", message read)
         self._sent_at: dict[str, list[datetime]] = defaultdict(list)
         self._blocked_until: dict[str, datetime] = {}
@@ -105,6 +107,8 @@ class FakeDingTalk(FakePlatformServer):
         if self._robot_limit(body["openConversationId"]):
             return self._too_fast_openapi()
         json.loads(body["msgParam"])   # must be a JSON string, as DingTalk requires
+        if not self._media_known(body):
+            return self._bad_media()
         self.group.append(body)
         self.timeline.append((body["openConversationId"], _from_openapi(body)))
         return web.json_response({"processQueryKey": f"pqk-g{len(self.group)}"})
@@ -115,10 +119,37 @@ class FakeDingTalk(FakePlatformServer):
         if refused is not None:
             return refused
         json.loads(body["msgParam"])
+        if not self._media_known(body):
+            return self._bad_media()
         self.users.append(body)
         self.timeline += [(f"user:{u}", _from_openapi(body)) for u in body["userIds"]]
         return web.json_response({"processQueryKey": f"pqk-u{len(self.users)}",
                                   "invalidStaffIdList": [], "flowControlledStaffIdList": []})
+
+    @endpoint("POST", "/media/upload")
+    async def media_upload(self, request: web.Request) -> web.Response:
+        """The server API's upload (oapi): the token as access_token, the file as `media`;
+        type=file takes at most 20 MB (errcode 40006 over it, as for an empty file)."""
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 40014, "errmsg": "不合法的access_token"})
+        form = await request.post()
+        part = form.get("media")
+        if request.query.get("type") not in ("image", "voice", "video", "file") or part is None:
+            return web.json_response({"errcode": 40004, "errmsg": "不合法的媒体文件类型"})
+        data = part.file.read()
+        if not data or len(data) > 20 * 1024 * 1024:
+            return web.json_response({"errcode": 40006, "errmsg": "不合法的文件大小"})
+        media_id = f"@lAfake{len(self.media) + 1:04d}"
+        self.media[media_id] = (part.filename, data)
+        return web.json_response({"errcode": 0, "errmsg": "ok", "type": request.query["type"],
+                                  "media_id": media_id, "created_at": 1700000000000})
+
+    def _media_known(self, body: dict) -> bool:
+        return body.get("msgKey") != "sampleFile" or json.loads(body["msgParam"]).get("mediaId") in self.media
+
+    def _bad_media(self) -> web.Response:
+        body = {"code": "invalidParameter.mediaId", "message": "mediaId无效"}
+        return self.refuse(body, web.json_response(body, status=400))
 
     @endpoint("POST", "/robot/sendBySession/{session}")
     async def session_send(self, request: web.Request) -> web.Response:
@@ -202,5 +233,8 @@ def _from_openapi(body: dict) -> dict[str, Any]:
     param = json.loads(body["msgParam"])
     if body["msgKey"] == "sampleText":
         return {"via": "openapi", "kind": "text", "text": param["content"], "buttons": {}}
+    if body["msgKey"] == "sampleFile":
+        return {"via": "openapi", "kind": "sampleFile", "text": param["fileName"], "buttons": {},
+                "media_id": param["mediaId"], "file_type": param["fileType"]}
     links = dict(re.findall(r"\[([^\]]+)\]\((dtmd://[^)]+|dingtalk://[^)]+)\)", param["text"]))
     return {"via": "openapi", "kind": body["msgKey"], "text": param["text"], "buttons": links}
