@@ -79,6 +79,7 @@ class MilestoneRow(NamedTuple):
     weight: int
     planned_start: date | None
     actual_start: date | None
+    seq: int
 
 
 class ChangeRow(NamedTuple):
@@ -174,12 +175,12 @@ class ReportsRepo:
                             _during(NpsSurvey.answered_at, since, until))))
         return await self._rows(_in(query, NpsSurvey.customer_id, customer_ids), SurveyRow)
 
-    async def open_complaints(self, ids: Iterable[int] | None, before: datetime) -> list[TicketRow]:
-        """Complaints reported before `before` and not closed by then (closed ones are few
-        beside the table, so this reads complaints by category, not by date)."""
+    async def complaints(self, ids: Iterable[int] | None, since: datetime, until: datetime) -> list[TicketRow]:
+        """Complaints open at some moment of [since, until): reported before `until` and not
+        closed before `since` (few beside the table: read by category, not by date)."""
         query = select(*_TICKET_COLUMNS).where(
-            Ticket.category == "complaint", Ticket.created_at < before,
-            or_(Ticket.closed_at.is_(None), Ticket.closed_at >= before))
+            Ticket.category == "complaint", Ticket.created_at < until,
+            or_(Ticket.closed_at.is_(None), Ticket.closed_at >= since))
         return await self._rows(_in(query, Ticket.project_id, ids), TicketRow)
 
     async def receivables(self, ids: Iterable[int] | None) -> list[ReceivableRow]:
@@ -207,8 +208,16 @@ class ReportsRepo:
     async def milestones(self, ids: Iterable[int] | None) -> list[MilestoneRow]:
         query = select(Milestone.id, Milestone.project_id, Milestone.name, Milestone.planned_end,
                        Milestone.actual_end, Milestone.progress, Milestone.weight,
-                       Milestone.planned_start, Milestone.actual_start)
+                       Milestone.planned_start, Milestone.actual_start, Milestone.seq)
         return await self._rows(_in(query, Milestone.project_id, ids), MilestoneRow)
+
+    async def reached(self, first: date, last: date) -> list[MilestoneRow]:
+        """Milestones reached first..last (the NPS card after a milestone)."""
+        query = select(Milestone.id, Milestone.project_id, Milestone.name, Milestone.planned_end,
+                       Milestone.actual_end, Milestone.progress, Milestone.weight,
+                       Milestone.planned_start, Milestone.actual_start, Milestone.seq)
+        return await self._rows(query.where(Milestone.actual_end >= first, Milestone.actual_end <= last)
+                                .order_by(Milestone.actual_end, Milestone.id), MilestoneRow)
 
     async def approved_changes(self, ids: Iterable[int] | None, since: datetime,
                                until: datetime) -> list[ChangeRow]:

@@ -27,6 +27,7 @@ INDEXES = [
     ("ix_tickets_resolved_at", "tickets", ["resolved_at"]),
     ("ix_tickets_closed_at", "tickets", ["closed_at"]),
     ("ix_tickets_project_created", "tickets", ["project_id", "created_at"]),
+    ("ix_tickets_category_created", "tickets", ["category", "created_at"]),   # open complaints
     ("ix_ticket_events_kind_at", "ticket_events", ["kind", "at"]),
     ("ix_ticket_surveys_sent_at", "ticket_surveys", ["sent_at"]),
     ("ix_ticket_surveys_answered_at", "ticket_surveys", ["answered_at"]),
