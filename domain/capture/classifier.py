@@ -33,6 +33,11 @@ class Thresholds:
     with_photo: float = 0.5
     addressed: float = 0.45
 
+    @property
+    def lowest(self) -> float:
+        """Below this nothing is ever offered."""
+        return min(self.group, self.with_photo, self.addressed)
+
     def needed(self, *, photo: bool, addressed: bool) -> float:
         return min([self.group] + [self.with_photo] * photo + [self.addressed] * addressed)
 

@@ -30,14 +30,16 @@ async def consider(ctx: Ctx, text: str, attachments: list[NewAttachment]) -> boo
     message = ctx.message
     if message.conversation.is_group and ctx.project is None:
         return False   # a group bound to no project: nowhere to file
+    verdict = await judge(text) if text else None
+    if verdict is not None and verdict.score < RULES.thresholds.lowest:
+        return False   # plain chatter (most group messages): no query at all
     if not await _may_report(ctx):
         return False
     draft = await proposals.pending(ctx.tx, ctx.person, ctx.origin, ctx.now,
                                     ctx.deps.rules.attach_window_minutes)
-    if not text:
+    if verdict is None:
         return await _photos(ctx, draft, attachments)
     photos_before = draft is not None and not draft.text and bool(draft.attachments)
-    verdict = await judge(text)
     step = proposals.decide(verdict, RULES, photo=bool(attachments) or photos_before,
                             addressed=message.addressed)
     if step is Next.NOTHING:
