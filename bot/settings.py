@@ -19,6 +19,7 @@ from bot.platforms import PLATFORMS
 from domain.changes.rules import ChangeRules, parse_change_rules
 from domain.finance.rules import FinanceRules, parse_finance
 from domain.progress.rules import ProgressRules, parse_progress
+from domain.reports.rules import ReportRules, parse_reports
 from domain.tickets.rules import SlaWindow, TicketRules, parse_lifecycle
 
 
@@ -68,6 +69,7 @@ class Settings:
     changes: ChangeRules = field(default_factory=ChangeRules)
     finance: FinanceRules = field(default_factory=FinanceRules)
     progress: ProgressRules = field(default_factory=ProgressRules)
+    reports: ReportRules = field(default_factory=ReportRules)
     # Signs the customer's project-page links (secret: environment only). Empty: a random
     # one per start, so links die on restart.
     link_secret: str = ""
@@ -154,6 +156,7 @@ def _build(raw: dict) -> Settings:
         changes=_changes(raw.get("changes", {})),
         finance=_finance(raw.get("finance", {})),
         progress=_progress(raw.get("progress", {})),
+        reports=_parsed(parse_reports, raw.get("reports", {})),
         link_secret=str(raw.get("links", {}).get("secret", "")),
         platforms={p.name: dict(raw.get(p.name, {})) for p in PLATFORMS},
     )
@@ -199,6 +202,13 @@ def _delivery(section: dict) -> DeliverySettings:
 def _progress(section: dict) -> ProgressRules:
     try:
         return parse_progress(section)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _parsed(parse: Any, section: dict) -> Any:
+    try:
+        return parse(section)
     except ValueError as error:
         raise ConfigError(str(error)) from None
 

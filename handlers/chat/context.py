@@ -18,7 +18,8 @@ from handlers.chat.cards import Card
 from handlers.chat.answer import Answer
 from handlers.chat.contract import CardClick, Inbound, Message, Target, Text, Toast
 from handlers.chat.i18n import Catalog
-from handlers.chat.ports import FileReader, GroupMaker
+from handlers.chat.ports import FileReader, GroupMaker, ImageStore
+from domain.reports.rules import ReportRules
 
 # card_key prefix -> builds the live card for (tx, deps, id, locale).
 CardView = Callable[[Tx, "Deps", str, str], Awaitable[Card | None]]
@@ -44,6 +45,11 @@ class Deps:
     group_makers: Mapping[str, GroupMaker] = field(default_factory=dict)
     # Files people sent (kept by the edge, see bot/files_store.py); None: no file is readable.
     files: FileReader | None = None
+    # Reports (issue 15), set by bot/pages/cockpit at start-up: [reports] rules, where charts
+    # are kept (None: cards go without one), and (person, now) -> their signed cockpit link.
+    reports: ReportRules = field(default_factory=ReportRules)
+    images: ImageStore | None = None
+    cockpit_link: Callable[[Person, datetime], str] | None = None
 
     def t(self, locale: str, key: str, **params: Any) -> str:
         return self.catalog.t(locale, key, **params)

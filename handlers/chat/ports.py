@@ -27,3 +27,12 @@ class FileReader(Protocol):
     def read(self, ref: str) -> bytes | None:
         """The file's bytes, or None when there is no such file (any more)."""
         ...
+
+
+@runtime_checkable
+class ImageStore(Protocol):
+    """Keeps an image the bot drew (a report's chart) where cards can show it (bot/media.py)."""
+
+    def save(self, data: bytes, content_type: str) -> str:
+        """Store the bytes; returns the ref an `Image` block shows (/media/<name>)."""
+        ...
