@@ -16,6 +16,7 @@ from bot.outbox_cli import add_commands as add_outbox_commands
 from bot.roles_cli import add_commands as add_role_commands
 from bot.roles_cli import run as run_roles
 from bot.settings import ConfigError, Settings, load_settings
+from bot.token_cli import add_commands as add_token_commands
 
 log = logging.getLogger("sitebot")
 
@@ -42,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     add_outbox_commands(sub)
     add_role_commands(sub)
     add_import_commands(sub)
+    add_token_commands(sub)
     admin = sub.add_parser("admin", help="manage admins")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     add = admin_sub.add_parser("add", help="make a person an admin")
@@ -106,6 +108,9 @@ async def _offline(args: argparse.Namespace, settings: Settings) -> int:
         elif args.command in ("import", "export"):
             from bot.import_cli import run as run_imports
             return await run_imports(args, store, settings, now)
+        elif args.command == "token":
+            from bot.token_cli import run as run_tokens
+            return await run_tokens(args, store, settings, now)
         elif args.command == "role":
             return await run_roles(args, store, settings, now)
         elif args.command == "admin":

@@ -11,6 +11,7 @@ from domain.store.models.infra import (AuditEntry, CardPost, InboundEvent, Inbox
 from domain.store.models.progress import MilestoneUpdate
 from domain.store.models.signatures import SignatureBinding
 from domain.store.models.reports import NpsSurvey, ReportWatch
+from domain.store.models.integrations import ApiIdempotency, ApiToken  # noqa: F401 - registers the open API tables
 
 __all__ = [
     "ReportDraft",

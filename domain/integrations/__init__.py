@@ -1,0 +1,1 @@
+"""Integrations (issue 20): the tokens ERP, OA and finance systems call the open API with."""
