@@ -33,6 +33,7 @@ from typing import Awaitable, Callable
 from bot.delivery.ports import DeliveryError
 from bot.files_store import FileStore
 from bot.inbound_files import FileFetcher, keep_files
+from bot.names import NameBook
 from bot.media import MediaError, MediaStore
 from domain.errors import StoreBusy
 from domain.store.inbox_writer import Arrival, InboxDown, InboxFull, InboxWriter, SignatureClaim
@@ -104,6 +105,8 @@ class Handling:
     toast_fallback: ToastFallback | None = None
     # A file message's file (a spreadsheet to import), kept before the handler runs.
     fetch_file: FileFetcher | None = None
+    # Real names for the ids a message carries (its sender, its @-mentions), from the platform.
+    names: NameBook | None = None
 
 
 class InboundPipeline:
@@ -162,6 +165,8 @@ class InboundPipeline:
         done already, that answer may not have been seen (a crash after the commit), so the
         card is redrawn through the outbox."""
         handling = self._handling.get(event.platform, Handling())
+        if isinstance(event, Message) and handling.names is not None:
+            event = await handling.names.complete(event, self.dispatcher.store, self.clock())
         if isinstance(event, Message) and handling.fetch is not None:
             event = await self._keep_photos(event, handling)
         if isinstance(event, Message) and handling.fetch_file is not None:

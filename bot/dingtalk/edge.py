@@ -29,7 +29,9 @@ from bot.dingtalk.adapter import DingTalkAdapter
 from bot.dingtalk.api import DingTalkApi
 from bot.dingtalk.config import DingTalkConfig
 from bot.dingtalk.files import fetch_file
+from bot.dingtalk.names import user_name
 from bot.inbound import Answering, Busy, Handling, OneUseSignature, Refused, SignatureReused
+from bot.names import NameBook
 from bot.settings import Settings
 from handlers.chat.contract import Actor, CardClick, Conversation, Unverified
 from handlers.chat.dispatch import Ack, ToastFallback
@@ -111,7 +113,8 @@ class DingTalkEdge:
         """Stored events: pictures and spreadsheets are downloaded (their download codes expire); a fallback
         button press is a message in the chat, so its answer goes to that chat."""
         return Handling(fetch=self.api.download, toast_fallback=ToastFallback(in_chat=True),
-                        fetch_file=lambda attachment: fetch_file(self.api, attachment))
+                        fetch_file=lambda attachment: fetch_file(self.api, attachment),
+                        names=NameBook(lambda user_id: user_name(self.api, self.config, user_id)))
 
     def _remember_session(self, incoming: events.Incoming) -> None:
         """Only for a message whose signature was its own, and only a URL of DingTalk's."""

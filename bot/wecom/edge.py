@@ -16,6 +16,7 @@ from aiohttp import web
 from bot import keys
 from bot.delivery.ports import Adapter
 from bot.inbound import Busy, Handling, Refused
+from bot.names import NameBook
 from bot.paths import TEMPLATES_DIR
 from bot.screening import read_body, screened
 from bot.settings import Settings
@@ -24,6 +25,7 @@ from bot.wecom.adapter import WeComAdapter
 from bot.wecom.api import WeComApi
 from bot.wecom.config import WeComConfig
 from bot.wecom.files import fetch_file
+from bot.wecom.names import user_name
 from bot.wecom.verify import MAX_XML, CallbackCrypto, parse_xml
 from handlers.chat.dispatch import ToastFallback
 from handlers.chat.i18n import Catalog
@@ -99,7 +101,8 @@ class WeComEdge:
         """Stored events: a photo's MediaId lives 3 days on WeCom, so we keep our own copy; a
         file message's spreadsheet is kept too (for its import)."""
         return Handling(fetch=self.api.get_media, toast_fallback=TOAST_FALLBACK,
-                        fetch_file=lambda attachment: fetch_file(self.api, attachment))
+                        fetch_file=lambda attachment: fetch_file(self.api, attachment),
+                        names=NameBook(lambda user_id: user_name(self.api, user_id)))
 
     def _check_agent(self, plain: str) -> None:
         agent = (parse_xml(plain.encode("utf-8")).findtext("AgentID") or "").strip()

@@ -39,6 +39,8 @@ class FakeDingTalk(FakePlatformServer):
         self.registered: list[dict] = []
         self.files: dict[str, tuple[bytes, str]] = {}
         self.media: dict[str, tuple[str, bytes]] = {}    # media_id -> (file name, bytes) uploaded
+        self.users: dict[str, str] = {}                   # staffId -> name (the contact book)
+        self.user_lookups: list[str] = []
         self.timeline: list[tuple[str, dict]] = []       # (chat or "user:<id>", message read)
         self._sent_at: dict[str, list[datetime]] = defaultdict(list)
         self._blocked_until: dict[str, datetime] = {}
@@ -125,6 +127,18 @@ class FakeDingTalk(FakePlatformServer):
         self.timeline += [(f"user:{u}", _from_openapi(body)) for u in body["userIds"]]
         return web.json_response({"processQueryKey": f"pqk-u{len(self.users)}",
                                   "invalidStaffIdList": [], "flowControlledStaffIdList": []})
+
+    @endpoint("POST", "/topapi/v2/user/get")
+    async def user_get(self, request: web.Request) -> web.Response:
+        """The server API's user details: 60121 for a userid the organisation does not have."""
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 40014, "errmsg": "不合法的access_token"})
+        userid = (await self.json_body(request)).get("userid", "")
+        self.user_lookups.append(userid)
+        if userid not in self.users:
+            return web.json_response({"errcode": 60121, "errmsg": "找不到该用户"})
+        return web.json_response({"errcode": 0, "errmsg": "ok", "request_id": "r",
+                                  "result": {"userid": userid, "name": self.users[userid]}})
 
     @endpoint("POST", "/media/upload")
     async def media_upload(self, request: web.Request) -> web.Response:

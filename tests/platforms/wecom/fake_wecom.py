@@ -19,6 +19,7 @@ INVALID_RESPONSE_CODE = 40058  # ASSUMED: "invalid parameter" for a used/unknown
 CHAT_NOT_FOUND = 40050         # "chatid不存在"
 INVALID_MEDIA = 40007          # "不合法的媒体文件id" (also: a MediaId older than 3 days)
 INVALID_FILE_SIZE = 40006      # "不合法的文件大小"
+NO_SUCH_USER = 60111           # "UserID不存在"
 ALLOWED_BUTTONS = 6
 
 
@@ -34,6 +35,7 @@ class FakeWeCom(FakePlatformServer):
         self.chats: dict[str, dict] = {}
         self.media: dict[str, tuple[bytes, str]] = {}
         self.media_names: dict[str, str] = {}            # media_id -> the uploaded file's name
+        self.users: dict[str, str] = {}                  # UserID -> name (the contact book)
         self._ids = itertools.count(1)
 
     # --- what tests look at and script ---------------------------------------------------
@@ -88,6 +90,18 @@ class FakeWeCom(FakePlatformServer):
             return _error(INVALID_RESPONSE_CODE, "invalid response_code")
         self.codes[code] = "used"
         return _ok(invaliduser=[])
+
+    @endpoint("GET", "/cgi-bin/user/get")
+    async def user_get(self, request: web.Request) -> web.Response:
+        """The contact book: 60111 for a UserID the company does not have."""
+        refused = self._token_refusal(request)
+        if refused:
+            return refused
+        userid = request.query.get("userid", "")
+        self.record("user/get", {"userid": userid})
+        if userid not in self.users:
+            return _error(NO_SUCH_USER, "userid not found")
+        return _ok(userid=userid, name=self.users[userid], department=[1], status=1)
 
     @endpoint("POST", "/cgi-bin/appchat/create")
     async def appchat_create(self, request: web.Request) -> web.Response:
