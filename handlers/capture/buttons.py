@@ -5,7 +5,7 @@ says how it ended."""
 from __future__ import annotations
 
 from domain.capture import proposals
-from domain.enums import Category, Severity
+from domain.enums import Audience, Category, Severity
 from domain.errors import InvalidInput
 from domain.store.models import Project, ReportDraft, Ticket
 from domain.tickets import drafts, service
@@ -73,12 +73,27 @@ async def _file(ctx: Ctx, draft: ReportDraft, project: Project, category: Catego
     card_key = f"ticket:{ticket.id}"
     ctx.post(Target(draft.platform, "chat", draft.chat_id),
              await ctx.deps.live_card(ctx.tx, card_key, ctx.locale), "ticket", ctx.locale)
+    await _to_project_groups(ctx, draft, project, card_key)
     if ticket.assignee_id and ticket.assignee_id != ctx.person.id:
         assignee = await ctx.tx.people.get(ticket.assignee_id)
         dm = await ctx.deps.live_card(ctx.tx, card_key, assignee.locale or ctx.deps.default_locale)
         if not await ctx.notify(assignee, dm, key="assignee"):
             ctx.say(ctx.t("report.assignee_unreachable", name=assignee.name))
     return ticket
+
+
+async def _to_project_groups(ctx: Ctx, draft: ReportDraft, project: Project, card_key: str) -> None:
+    """As 报修 does (handlers/tickets/commands.py, `_to_project_groups`): a report made
+    outside the project's own chats (one-to-one) is also posted, live, to the project's
+    internal groups on that platform; customer groups get nothing."""
+    binding = await ctx.tx.projects.binding(draft.platform, draft.chat_id) if draft.chat_id else None
+    if binding is not None and binding.project_id == project.id:
+        return
+    locale = ctx.deps.default_locale
+    for group in await ctx.tx.projects.bindings(project_id=project.id, platform=draft.platform):
+        if group.audience == Audience.INTERNAL.value:
+            ctx.post(Target(group.platform, "chat", group.chat_id),
+                     await ctx.deps.live_card(ctx.tx, card_key, locale), f"group:{group.chat_id}", locale)
 
 
 async def _project_of(ctx: Ctx, draft: ReportDraft) -> Project | None:

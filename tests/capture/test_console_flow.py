@@ -117,3 +117,17 @@ async def test_the_customer_group_may_file_what_it_mentions(console):
     assert ticket.reporter_id is not None and ticket.customer_visible
     await console.say("u-liu", "p001-owner", "保修 卫生间门关不上")
     assert (await console.last_bot("p001-owner"))["body"]["title"] == "工单 T-2 · 卫生间门关不上"
+
+
+async def test_one_to_one_from_someone_on_one_project_files_there_and_tells_its_group(console):
+    """林经理 manages only P-002: no picker; the ticket card comes back here and, as for 报修
+    one-to-one, goes to P-002's internal group (not its customer group)."""
+    await console.say("u-lin", "dm", "教学楼三层走廊的灯全不亮，晚上黑漆漆的")
+    proposal = await console.last_bot("dm", user="u-lin")
+    assert "项目：P-002" in card_text(proposal["body"])
+    await console.press("u-lin", "dm", proposal, "登记")
+    [ticket] = await _tickets(console)
+    here = await console.last_bot("dm", user="u-lin")
+    group = await console.last_bot("p002-site")
+    assert here["body"]["title"] == group["body"]["title"] == f"工单 T-1 · {ticket.title}"
+    assert not [m for m in await console.bot_messages("p002-owner") if m["body"]["type"] == "card"]
