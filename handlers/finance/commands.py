@@ -79,10 +79,11 @@ async def record_chosen(ctx: Ctx, project: Project, amount: Decimal, ref: str, n
              Button(ctx.t("finance.over.cancel"), "payment.cancel", {}))))
         ctx.toast(ctx.t("finance.over.toast"), "warning")
     else:
-        await _recorded(ctx, outcome)
+        await announce_recorded(ctx, outcome)
 
 
-async def _recorded(ctx: Ctx, outcome: Recorded) -> None:
+async def announce_recorded(ctx: Ctx, outcome: Recorded) -> None:
+    """What a recorded payment sets off (also when the open API recorded it, bot/api/payments.py)."""
     row = outcome.after
     ctx.show(await payment_card(ctx.tx, ctx.deps, str(row.milestone.id), ctx.locale))
     ctx.toast(ctx.t("finance.pay.toast", amount=format_money(outcome.payment.amount)), "success")
