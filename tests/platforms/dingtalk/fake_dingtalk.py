@@ -39,7 +39,7 @@ class FakeDingTalk(FakePlatformServer):
         self.registered: list[dict] = []
         self.files: dict[str, tuple[bytes, str]] = {}
         self.media: dict[str, tuple[str, bytes]] = {}    # media_id -> (file name, bytes) uploaded
-        self.users: dict[str, str] = {}                   # staffId -> name (the contact book)
+        self.contacts: dict[str, str] = {}                # staffId -> name (the contact book)
         self.user_lookups: list[str] = []
         self.timeline: list[tuple[str, dict]] = []       # (chat or "user:<id>", message read)
         self._sent_at: dict[str, list[datetime]] = defaultdict(list)
@@ -135,10 +135,10 @@ class FakeDingTalk(FakePlatformServer):
             return web.json_response({"errcode": 40014, "errmsg": "不合法的access_token"})
         userid = (await self.json_body(request)).get("userid", "")
         self.user_lookups.append(userid)
-        if userid not in self.users:
+        if userid not in self.contacts:
             return web.json_response({"errcode": 60121, "errmsg": "找不到该用户"})
         return web.json_response({"errcode": 0, "errmsg": "ok", "request_id": "r",
-                                  "result": {"userid": userid, "name": self.users[userid]}})
+                                  "result": {"userid": userid, "name": self.contacts[userid]}})
 
     @endpoint("POST", "/media/upload")
     async def media_upload(self, request: web.Request) -> web.Response:

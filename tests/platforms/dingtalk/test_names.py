@@ -21,7 +21,7 @@ async def person_named(dingtalk, staff: str) -> str:
 
 
 async def test_an_at_mentioned_staff_id_is_added_with_their_name(dingtalk, fake_dingtalk):
-    fake_dingtalk.users["ding_pm"] = "周经理"
+    fake_dingtalk.contacts["ding_pm"] = "周经理"
     body = dingtalk.payload("chen01", "成员 添加 @周经理 P-001 项目经理")
     body["atUsers"] = [{"dingtalkId": "$:LWCP_v1:$robotXXXXXXXXXXXXXXXXX"},
                        {"dingtalkId": "$:LWCP_v1:$pm", "staffId": "ding_pm"}]
