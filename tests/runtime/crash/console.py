@@ -1,10 +1,12 @@
 """The console in the crash run: 李工长 reports in the demo's project groups from the console
-page (POST /console/api/messages, answered once handled); the answers are what an open page
-sees: the chat's event stream while a process runs, its history after the restart.
+page (POST /console/api/messages, answered once handled); the answers go to the console's own
+little chat server inside sitebot (the hub), which an open page follows.
 
-The console keeps its messages in the process (a demo surface, not a system of record): after a
-restart a page shows the new process's history only. So an answer counts as seen when an open
-page got it from either process, and as sent twice when one process showed it twice."""
+The hub keeps its messages in the process (a demo surface, not a system of record): a page
+opened after a restart shows the new process's history only, and an answer the hub took just
+before the kill may never have reached a page. So an answer counts as given when the hub took
+it (its outbox row to the chat is `sent`) or a page saw it, and as sent twice when one process's
+page showed it twice; one shown again by the restarted process counts as resent."""
 from __future__ import annotations
 
 import asyncio
@@ -14,9 +16,13 @@ import json
 from typing import Any
 
 import aiohttp
+from sqlalchemy import select
 
 from bench.load.events import Prepared
 from bench.load.sitebot import Sitebot
+from domain.store.engine import make_engine
+from domain.store.models import OutboxMessage
+from domain.store.repos.outbox import SENT
 from tests.runtime.crash.shots import QuietEdge, Shot, count_markers, report_text
 
 USER = "u-li"
@@ -29,14 +35,13 @@ class ConsoleReports(QuietEdge):
     def __init__(self) -> None:
         self.expected: dict[str, tuple[str, str]] = {}
         self.seen: dict[int, dict[str, tuple[str, str]]] = collections.defaultdict(dict)  # run -> id -> (chat, words)
+        self.delivered: set[str] = set()    # event ids whose answer the hub took (outbox: sent)
         self.run = 0
         self._watching: list[asyncio.Task] = []
         self._http: aiohttp.ClientSession | None = None
 
-    async def setup(self, site: Sitebot) -> None:
-        await self._watch(site)
-
     async def restarted(self, site: Sitebot) -> None:
+        """A (re)started sitebot: the page follows the new process."""
         await self._unwatch()
         self.run += 1
         await self._watch(site)
@@ -46,7 +51,7 @@ class ConsoleReports(QuietEdge):
 
     def shots(self, site: Sitebot, count: int) -> list[Shot]:
         out = []
-        for n in range(count):
+        for n in self.numbers(count):
             marker, words = report_text("C", n)
             chat, event_id = CHATS[n % len(CHATS)], f"crash-console-{n:04d}"
             body = json.dumps({"user": USER, "chat": chat, "text": f"报修 {words}", "event_id": event_id},
@@ -62,9 +67,27 @@ class ConsoleReports(QuietEdge):
         seen = [set(count_markers(shown.values(), self.expected)) for shown in self.seen.values()]
         return len(set.intersection(*seen)) if len(seen) > 1 else 0
 
+    async def refresh(self, db_url: str) -> None:
+        """Which answers the hub took: the outbox rows to each report's own chat that are sent."""
+        chats = {key: chat for key, chat in self.expected.values()}
+        engine = make_engine(db_url)
+        try:
+            async with engine.connect() as conn:
+                rows = await conn.execute(
+                    select(OutboxMessage.idempotency_key, OutboxMessage.target_id)
+                    .where(OutboxMessage.platform == "console", OutboxMessage.status == SENT,
+                           OutboxMessage.idempotency_key.like("console:crash-console-%")))
+                for key, target in rows:
+                    event_id = key.split(":")[1]
+                    if chats.get(event_id) == target:
+                        self.delivered.add(event_id)
+        finally:
+            await engine.dispose()
+
     def replies(self) -> collections.Counter[str]:
-        """Per shot, the most times one process showed its answer."""
-        most: collections.Counter[str] = collections.Counter()
+        """Per shot, the most times one process's page showed its answer (at least once when
+        the hub took it)."""
+        most: collections.Counter[str] = collections.Counter({key: 1 for key in self.delivered})
         for shown in self.seen.values():
             for key, count in count_markers(shown.values(), self.expected).items():
                 most[key] = max(most[key], count)

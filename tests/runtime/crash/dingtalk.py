@@ -83,7 +83,7 @@ class DingTalkReports(QuietEdge):
 
     def shots(self, site: Sitebot, count: int) -> list[Shot]:
         out = []
-        for n in range(count):
+        for n in self.numbers(count):
             marker, words = report_text("D", n)
             group = self.groups[n % len(self.groups)]
             prepared = self._message(site, group, f"报修 {words}")

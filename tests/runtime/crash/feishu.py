@@ -41,7 +41,7 @@ class FeishuReports(QuietEdge):
         return Shot(event, event.message_id, marker=marker)
 
     def shots(self, site: Sitebot, count: int) -> list[Shot]:
-        return [self.report(n) for n in range(count)]
+        return [self.report(n) for n in self.numbers(count)]
 
     def replies(self) -> collections.Counter[str]:
         """Messages posted in reply to each report (Feishu keeps one per uuid: a resend with
@@ -80,7 +80,8 @@ class FeishuPresses(QuietEdge):
 
     def shots(self, site: Sitebot, count: int) -> list[Shot]:
         out = []
-        for chat, card_id, value, ticket in self.cards[:count]:
+        cards, self.cards = self.cards[:count], self.cards[count:]
+        for chat, card_id, value, ticket in cards:
             token = "c-" + secrets.token_hex(20)
             press = events.prepare_press(self.reports.admin, chat, card_id, value, token)
             self.tokens[press.message_id], self.pressed[press.message_id] = token, card_id

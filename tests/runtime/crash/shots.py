@@ -34,12 +34,20 @@ class Edge(Protocol):
     def shots(self, site: Sitebot, count: int) -> list[Shot]: ...
     def note(self, shot: Shot, result: Result) -> None: ...
     async def restarted(self, site: Sitebot) -> None: ...
+    async def refresh(self, db_url: str) -> None: ...
     def replies(self) -> collections.Counter[str]: ...
     def resent(self) -> int: ...
 
 
 class QuietEdge:
     """Defaults for the hooks most edges do not need."""
+
+    sent = 0
+
+    def numbers(self, count: int) -> range:
+        """The numbers of the next `count` shots (markers stay unique from round to round)."""
+        first, self.sent = self.sent, self.sent + count
+        return range(first, self.sent)
 
     def env(self) -> dict[str, str]:
         return {}
@@ -60,7 +68,10 @@ class QuietEdge:
         pass
 
     async def restarted(self, site: Sitebot) -> None:
-        pass
+        """sitebot (re)started: before the set-up, and after each kill."""
+
+    async def refresh(self, db_url: str) -> None:
+        """Read what `replies` needs from the database (most edges read their fake only)."""
 
     def resent(self) -> int:
         """Sends repeated after the crash that the platform absorbed (nobody saw two)."""

@@ -80,7 +80,7 @@ class WeComReports(QuietEdge):
 
     def shots(self, site: Sitebot, count: int) -> list[Shot]:
         out = []
-        for n in range(count):
+        for n in self.numbers(count):
             member, msg_id = self.members[n % len(self.members)], str(next(self._ids))
             marker, words = report_text("W", n)
             xml = message_xml(member, "text", datetime.now(timezone.utc), int(msg_id),
