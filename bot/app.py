@@ -10,6 +10,7 @@ from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import keys
+from bot.api import install as install_api
 from bot.console import routes as console_routes
 from bot.console.hub import ConsoleHub
 from bot.delivery.monitor import as_json, outbox_counts
@@ -49,6 +50,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
         edge.install_routes(app)
 
     app.cleanup_ctx.append(runtime(settings, edges, clock, demo=demo, background=run_worker, role=role))
+    install_api(app)    # /api/v1 for ERP, OA and finance systems (issue 20)
     install_pages(app)  # the customer's project page; wires its link signer after the runtime
     return app
 

@@ -1,0 +1,50 @@
+"""Every route of /api/v1, declared once: the server installs these and the OpenAPI document
+is generated from them (bot/api/openapi.py), so the two cannot drift apart."""
+from __future__ import annotations
+
+from bot.api import payments, reads
+from bot.api import schemas as s
+from bot.api.endpoint import Endpoint, Param
+
+V1 = "/api/v1"
+PAGING = (Param("cursor", "next_cursor of the previous page"),
+          Param("limit", "items per page, 1–200 (default 50)", {"type": "integer", "minimum": 1, "maximum": 200}))
+PROJECT = Param("project", "only this project (its code, e.g. P-001)")
+STATUS = Param("status", "only items in this status")
+SINCE = Param("updated_since", "only items changed since (ISO 8601 with zone)", {"type": "string",
+                                                                                 "format": "date-time"})
+
+
+def _list(resource: str, scope: str, item: dict, summary: str, tag: str, *filters: Param) -> Endpoint:
+    return Endpoint("GET", f"{V1}/{resource}", f"list_{resource}", scope, summary, reads.lister(resource),
+                    item, query=PAGING + filters, paged=True, tag=tag)
+
+
+def _one(resource: str, scope: str, item: dict, summary: str, tag: str) -> Endpoint:
+    return Endpoint("GET", f"{V1}/{resource}/{{id}}", f"get_{resource[:-1]}", scope, summary,
+                    reads.reader(resource), item, tag=tag)
+
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    _list("projects", "projects:read", s.PROJECT, "Projects", "projects", STATUS, SINCE),
+    _one("projects", "projects:read", s.PROJECT, "One project", "projects"),
+    _list("milestones", "projects:read", s.MILESTONE, "Milestones and their progress", "projects",
+          PROJECT, SINCE),
+    _list("tickets", "tickets:read", s.TICKET, "Tickets (工单)", "tickets", PROJECT, STATUS, SINCE),
+    _one("tickets", "tickets:read", s.TICKET, "One ticket", "tickets"),
+    _list("changes", "changes:read", s.CHANGE, "Change requests", "changes", PROJECT, STATUS, SINCE),
+    _one("changes", "changes:read", s.CHANGE, "One change request", "changes"),
+    _list("customers", "customers:read", s.CUSTOMER, "Customers", "customers", SINCE),
+    _one("customers", "customers:read", s.CUSTOMER, "One customer", "customers"),
+    Endpoint("GET", f"{V1}/customers/{{id}}/contacts", "list_contacts", "customers:read",
+             "A customer's contacts", reads.customer_contacts, s.CONTACT, paged=True, tag="customers"),
+    _list("contracts", "contracts:read", s.CONTRACT, "Contracts", "finance", PROJECT, SINCE),
+    Endpoint("GET", f"{V1}/payment-milestones", "list_payment_milestones", "contracts:read",
+             "Payment milestones (the schedule of each contract)", reads.payment_milestones,
+             s.PAYMENT_MILESTONE, query=PAGING + (PROJECT,), paged=True, tag="finance"),
+    Endpoint("GET", f"{V1}/payments", "list_payments", "payments:read", "Payments received",
+             reads.payments, s.PAYMENT, query=PAGING + (PROJECT, SINCE), paged=True, tag="finance"),
+    Endpoint("POST", f"{V1}/payments", "record_payment", "payments:write",
+             "Record a payment received — exactly what 回款 does in chat", payments.record,
+             s.RECORDED, status=201, body=s.PAYMENT_IN, tag="finance"),
+)
