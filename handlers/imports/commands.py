@@ -63,7 +63,10 @@ async def _received(ctx: Ctx, attachment: Attachment) -> None:
             ctx.say(ctx.t("imports.not_sheet", name=name))
         return
     parsed = read(data, role_word)
-    if parsed.kind is None or (not parsed.records and parsed.problems):
+    unreadable = parsed.kind is None or (not parsed.records and parsed.problems)
+    if unreadable and not ctx.message.addressed:
+        return   # a spreadsheet shared in a group that is none of ours: not for the bot
+    if unreadable:
         lines = [ctx.t("imports.refused", count=len(parsed.problems))]
         lines += [problem_line(ctx.t, p) for p in parsed.problems[:SHOWN_PROBLEMS]]
         ctx.say("\n".join(lines))

@@ -108,3 +108,13 @@ async def test_the_fake_refuses_an_empty_upload_like_feishu():
     finally:
         await api.close()
         await fake.stop()
+
+
+async def test_a_spreadsheet_shared_in_the_group_that_is_none_of_ours_gets_no_answer(feishu):
+    from tests.imports.sheets import xlsx
+    before = len(feishu.fake.sent(SITE))
+    await send_file(feishu, xlsx([["材料", "数量"], ["钢筋", "20吨"]], title="Sheet1"), name="材料单.xlsx",
+                    key="file_v3_materials")
+    assert len(feishu.fake.sent(SITE)) == before
+    await send_file(feishu, b"%PDF renamed", name="报价.xlsx", key="file_v3_pdf2")
+    assert len(feishu.fake.sent(SITE)) == before
