@@ -123,3 +123,41 @@ async def test_files_that_are_not_sheets_get_one_clear_line(blank):
         "文件：这不是 .xlsx 表格文件（或文件已损坏）。请用 Excel/WPS 另存为 .xlsx 后再发。")
     await send_file(console, zip_bomb(100), "炸弹.xlsx")
     assert "文件解压后超过 40 MB（或内部结构异常），已拒绝，没有打开它。" in await console.last_text(DM, ADMIN)
+
+
+async def test_contract_people_and_customers_from_chat(blank):
+    console = blank
+    await console.say(ADMIN, DM, "项目 新建 滨江花园5号楼")
+    await console.say(ADMIN, DM, "节点 添加 P-001 主体结构封顶 计划 2027-03-25 权重 100")
+    contract = await template(console, "合同")
+    await send_file(console, fill(contract, [
+        ["P-001", "HT-2026-001", "1280万", "2026-11-20", "预付款", "10%", "2026-12-10", "", ""],
+        ["P-001", "HT-2026-001", "", "", "进度款", "30%", "", "主体结构封顶", "30"],
+        ["P-001", "HT-2026-001", "", "", "结算款", "70%", "2027-12-31", "", ""]]), "合同.xlsx")
+    card = await console.last_bot(DM, ADMIN)
+    text = card_text(card["body"])
+    assert "无法导入：合同与付款节点" in text and "第 4 行：付款节点合计将达" in text
+    await send_file(console, fill(contract, [
+        ["P-001", "HT-2026-001", "1280万", "2026-11-20", "预付款", "10%", "2026-12-10", "", ""],
+        ["P-001", "HT-2026-001", "", "", "进度款", "30%", "", "主体结构封顶", "30"]]), "合同.xlsx")
+    card = await console.last_bot(DM, ADMIN)
+    assert (await console.press(ADMIN, DM, card, "确认导入"))["toast"]["kind"] == "success"
+    await console.say(ADMIN, DM, "合同 P-001")
+    shown = await console.last_text(DM, ADMIN)
+    assert "HT-2026-001" in shown and "进度款" in shown
+
+    people = await template(console, "人员")
+    await send_file(console, fill(people, [["陈经理", "项目经理", "P-001", "console:陈经理"],
+                                           ["钱会计", "财务", "全公司", "console:钱会计"],
+                                           ["无名氏", "施工员", "P-001", ""]]), "人员.xlsx")
+    text = card_text((await console.last_bot(DM, ADMIN))["body"])
+    assert "第 4 行：找不到「无名氏」" in text
+    await console.say(ADMIN, DM, "角色")
+    assert "钱会计" not in await console.last_text(DM, ADMIN)        # nothing was written
+
+    customers = await template(console, "客户")
+    await send_file(console, fill(customers, [["星河置业有限公司", "开发商类", "A", "", "", "", "", "刘总",
+                                               "总经理", "13800000000", "", ""]]), "客户.xlsx")
+    card = await console.last_bot(DM, ADMIN)
+    assert "新建客户：星河置业有限公司（联系人 1 位）" in card_text(card["body"])
+    assert (await console.press(ADMIN, DM, card, "确认导入"))["toast"]["kind"] == "success"
