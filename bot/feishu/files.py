@@ -3,6 +3,8 @@ file_key) and fetching the file of a received `file` message (the message resour
 type=file)."""
 from __future__ import annotations
 
+import json
+
 from bot.delivery.ports import PermanentError, Sent
 from bot.feishu.api import FeishuApi
 from bot.inbound_files import FileTooLarge
@@ -15,7 +17,7 @@ TOO_LARGE_CODES = {234037}   # "the file to download is over the size limit"
 
 
 def file_content(file_key: str) -> str:
-    return '{"file_key": "%s"}' % file_key
+    return json.dumps({"file_key": file_key})
 
 
 async def send_file(api: FeishuApi, id_type: str, receive_id: str, file: File, uuid: str,
