@@ -10,6 +10,7 @@ from typing import AsyncIterator
 from aiohttp import web
 
 from bot import keys
+from bot.pages import cockpit
 from bot.pages.gantt import chart
 from bot.pages.links import LinkRefused, PageLinks
 from domain.progress.page import project_page
@@ -31,6 +32,7 @@ def install(app: web.Application) -> None:
     runtime's cleanup context is added, so this one starts after it."""
     app.router.add_get("/p/{token}", show_page)
     app.cleanup_ctx.append(_wire)
+    cockpit.install(app)   # the managers' cockpit (issue 15), wired the same way
 
 
 async def _wire(app: web.Application) -> AsyncIterator[None]:

@@ -109,10 +109,12 @@ async def ask(tx: Tx, wanted: Ask, now: datetime) -> NpsSurvey | None:
     return survey
 
 
-async def answer(tx: Tx, actor: Person, survey_id: int | None, score: int, now: datetime,
+async def answer(tx: Tx, actor: Person | None, survey_id: int | None, score: int, now: datetime,
                  comment: str | None = None) -> tuple[NpsSurvey, bool]:
     """The respondent's score (and comment) on their card — `survey_id` None: their newest
     card. Returns (survey, changed); the same score again changes nothing."""
+    if actor is None or not actor.active:
+        raise NotAllowed()
     if score not in SCORES:
         raise InvalidInput("nps.bad_score")
     state = tx.reports.state

@@ -117,6 +117,20 @@ def last_complete(kind: Kind, now: datetime, tz: ZoneInfo) -> Period:
     return Period(kind, first, last, _day_start(first, tz), _day_start(last + timedelta(days=1), tz), tz)
 
 
+def rebuild(kind: Kind, first: date, last: date, now: datetime, tz: ZoneInfo) -> Period:
+    """The period a card button or a cockpit link named by its kind and days, as it stands
+    at `now` (still running, or whole)."""
+    if kind is Kind.CUSTOM:
+        return custom(first, last, now, tz)
+    natural_first, natural_last = _bounds(kind, first)
+    if (natural_first, natural_last) != (first, last):
+        raise ValueError("not a whole period")
+    start = _day_start(first, tz)
+    if start > now:
+        raise ValueError("future")
+    return Period(kind, first, last, start, min(now, _day_start(last + timedelta(days=1), tz)), tz)
+
+
 def custom(first: date, last: date, now: datetime, tz: ZoneInfo) -> Period:
     """The days first..last; ValueError when they are backwards, too long or all to come."""
     if last < first:

@@ -34,7 +34,8 @@ _MAX_ID = 2**31 - 1
 
 # Commands answered in a customer-facing chat, by route name (handlers/<area>/area.py).
 _CUSTOMER_COMMANDS = frozenset({"help", "report", "report_typo", "mine", "ticket", "rate", "progress",
-                                "complete", "log", "receivables", "members", "bind"})
+                                "complete", "log", "receivables", "members", "bind",
+                                "recommend"})   # the NPS answer (推荐 9) is the customer's own
 # Answered only in a customer contact's own direct chat: it lists all of one's projects.
 _DIRECT_ONLY = frozenset({"whoami"})
 # Commands whose first word is a ticket number.
@@ -44,7 +45,8 @@ _NAME_A_TICKET = frozenset({"ticket", "rate"})
 _OWN_CODE_READING = frozenset({"report", "report_typo", "progress", "complete", "log", "rate", "bind"})
 # Buttons that work in a customer-facing chat.
 _CUSTOMER_ACTIONS = frozenset({"ticket.confirm", "ticket.reopen", "ticket.rate", "ticket.report_in",
-                               "capture.file", "capture.dismiss", "progress.confirm", "progress.cancel"})
+                               "capture.file", "capture.dismiss", "progress.confirm", "progress.cancel",
+                               "nps.rate"})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,116 @@
+"""Charts drawn on the server (PNG for chat cards, pages of the PDF export) with matplotlib.
+
+matplotlib is imported the first time a chart is drawn, never at start-up (it costs about a
+second). Labels are Chinese, so a CJK font is needed: Debian's fonts-noto-cjk (Noto Sans CJK)
+or fonts-wqy-microhei, found among the system's fonts. Without one, `available()` is False
+and nothing is drawn: the card goes without its picture and says why, the export without its
+PDF (scripts/ensure-cjk-font installs one)."""
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+log = logging.getLogger(__name__)
+
+# In order of preference: Simplified Chinese forms first.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+             "WenQuanYi Zen Hei", "Noto Sans CJK JP", "Droid Sans Fallback", "AR PL UMing CN")
+COLOURS = ("#3370ff", "#34c724", "#ff8800", "#f54a45", "#7f3bf5", "#8f959e", "#14c0ff")
+_lock = threading.Lock()
+_state: dict[str, Any] = {}
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[float | None]
+    kind: str = "bar"          # bar | line
+    right: bool = False        # on a second axis (a rate beside counts)
+
+
+@dataclass(frozen=True)
+class Panel:
+    title: str
+    labels: Sequence[str]
+    series: Sequence[Series] = field(default_factory=tuple)
+    horizontal: bool = False   # distributions: one bar per category
+
+
+def _setup() -> str | None:
+    """Import matplotlib and pick the CJK font, once per process; the font's name or None."""
+    with _lock:
+        if "font" not in _state:
+            import matplotlib
+            matplotlib.use("Agg", force=False)
+            from matplotlib import font_manager
+            names = {f.name for f in font_manager.fontManager.ttflist}
+            font = next((name for name in CJK_FONTS if name in names), None)
+            if font is None:
+                log.warning("no CJK font found (install fonts-noto-cjk): report charts and the PDF "
+                            "export are left out")
+            else:
+                matplotlib.rcParams.update({"font.family": [font, "DejaVu Sans"], "pdf.fonttype": 3,
+                                            "axes.unicode_minus": False, "svg.fonttype": "none"})
+            _state["font"] = font
+        return _state["font"]
+
+
+def available() -> bool:
+    return _setup() is not None
+
+
+def figure(panels: Sequence[Panel], width: float = 6.4, height: float = 2.7) -> Any:
+    """A matplotlib Figure with one panel per row (phones read charts top to bottom)."""
+    from matplotlib.figure import Figure
+    fig = Figure(figsize=(width, height * len(panels)), dpi=110, layout="constrained")
+    for index, panel in enumerate(panels, start=1):
+        draw(fig.add_subplot(len(panels), 1, index), panel)
+    return fig
+
+
+def draw(ax: Any, panel: Panel) -> None:
+    ax.set_title(panel.title, fontsize=11, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    positions = list(range(len(panel.labels)))
+    bars = [s for s in panel.series if s.kind == "bar"]
+    width = 0.8 / max(len(bars), 1)
+    if panel.horizontal:
+        values = [v or 0 for v in bars[0].values] if bars else []
+        ax.barh(positions, values, color=COLOURS[0])
+        ax.set_yticks(positions, panel.labels)
+        ax.invert_yaxis()
+        for y, value in zip(positions, values):
+            ax.text(value, y, f" {value:g}", va="center", fontsize=9)
+        return
+    for index, series in enumerate(bars):
+        offset = (index - (len(bars) - 1) / 2) * width
+        ax.bar([p + offset for p in positions], [v or 0 for v in series.values], width,
+               label=series.name, color=COLOURS[index % len(COLOURS)])
+    ax.set_xticks(positions, panel.labels, fontsize=9)
+    ax.set_ylim(bottom=0)
+    other = ax
+    for index, series in enumerate(s for s in panel.series if s.kind == "line"):
+        target = ax.twinx() if series.right else ax
+        other = target
+        points = [(p, v) for p, v in zip(positions, series.values) if v is not None]
+        if points:
+            target.plot([p for p, _ in points], [v for _, v in points], marker="o",
+                        color=COLOURS[(len(bars) + index) % len(COLOURS)], label=series.name)
+        if series.right:
+            target.set_ylim(0, 105)
+            target.spines[["top"]].set_visible(False)
+    handles = [h for axis in {ax, other} for h in axis.get_legend_handles_labels()[0]]
+    if len(handles) > 1:
+        ax.legend(handles=handles, fontsize=8, loc="upper left", frameon=False)
+
+
+def png(panels: Sequence[Panel]) -> bytes | None:
+    """The panels as one PNG; None without a CJK font or without panels."""
+    if not panels or not available():
+        return None
+    buffer = io.BytesIO()
+    figure(panels).savefig(buffer, format="png")
+    return buffer.getvalue()

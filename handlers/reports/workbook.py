@@ -1,0 +1,127 @@
+"""The report as an Excel workbook (openpyxl): a sheet of notes, one sheet per area with each
+figure beside the previous period, and one sheet per list (tickets that missed their SLA,
+overdue payments, customers, projects …). Cells hold numbers, not text — percentages as
+fractions shown as %, money as yuan shown as ¥ — and every sheet's header row is frozen."""
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any, Callable, Sequence
+
+from domain.reports.figures import FIGURES, figures
+from domain.reports.report import Report
+
+Translate = Callable[..., str]
+FORMATS = {"percent": "0.0%", "money": "¥#,##0.00", "hours": "0.00", "days": "0.0", "score": "0.00",
+           "count": "0.##", "nps": "+0;-0;0"}
+
+
+def _number(unit: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if unit == "percent":
+        return float(value) / 100
+    if isinstance(value, Decimal):
+        return float(value)   # openpyxl writes floats; money is exact to the fen at this size
+    return value
+
+
+def _sheet(book: Any, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]],
+           formats: dict[int, str] | None = None, widths: dict[int, int] | None = None) -> None:
+    from openpyxl.styles import Font
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    for column, fmt in (formats or {}).items():
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = fmt
+    for index in range(1, len(headers) + 1):
+        letter = sheet.cell(row=1, column=index).column_letter
+        sheet.column_dimensions[letter].width = (widths or {}).get(index, 14)
+    sheet.freeze_panes = "A2"
+
+
+def _area(book: Any, t: Translate, report: Report, area: str) -> None:
+    rows = []
+    for figure in figures(report, area):
+        unit = figure.definition.unit
+        now, before = _number(unit, figure.now), _number(unit, figure.before)
+        change = now - before if isinstance(now, (int, float)) and isinstance(before, (int, float)) else None
+        rows.append((t(f"reports.figure.{figure.key}"), now, before, change, t(f"reports.unit_name.{unit}")))
+    _sheet(book, t(f"reports.area.{area}"), [t(f"reports.sheet.{h}") for h in ("figure", "now", "before",
+                                                                               "change", "unit")],
+           rows, widths={1: 24})
+    sheet = book[t(f"reports.area.{area}")[:31]]
+    for index, figure in enumerate(figures(report, area), start=2):
+        for column in (2, 3, 4):
+            sheet.cell(row=index, column=column).number_format = FORMATS[figure.definition.unit]
+
+
+def workbook(t: Translate, report: Report, notes: Sequence[tuple[str, str]]) -> bytes:
+    from openpyxl import Workbook
+    book = Workbook()
+    book.remove(book.active)
+    _sheet(book, t("reports.sheet.notes"), [t("reports.sheet.item"), t("reports.sheet.value")], notes,
+           widths={1: 18, 2: 48})
+    for area in FIGURES:
+        if getattr(report, area) is not None:
+            _area(book, t, report, area)
+    for title, headers, rows, formats in lists(t, report):
+        _sheet(book, title, headers, rows, formats, {1: 12, 2: 28})
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def lists(t: Translate, report: Report) -> list[tuple[str, list[str], list[tuple], dict[int, str]]]:
+    """(sheet title, headers, rows, number formats by column) of every drill-down list."""
+    h = lambda *keys: [t(f"reports.col.{k}") for k in keys]  # noqa: E731
+    code = {pid: p.code for pid, p in report.projects.items()}
+
+    def _naive(moment: Any) -> Any:   # Excel has no time zones: the report's local wall time
+        return None if moment is None else moment.astimezone(report.period.tz).replace(tzinfo=None)
+    out = []
+    if report.service is not None:
+        s = report.service.now
+        out.append((t("reports.list.missed"),
+                    h("ticket", "title", "project", "category", "severity", "due", "resolved"),
+                    [(f"T-{x.id}", x.title, code.get(x.project_id, ""), t(f"category.{x.category}"),
+                      t(f"severity.{x.severity}"), _naive(x.resolve_due_at), _naive(x.resolved_at))
+                     for x in s.missed], {6: "yyyy-mm-dd hh:mm", 7: "yyyy-mm-dd hh:mm"}))
+        out.append((t("reports.list.problems"), h("category", "count"),
+                    [(t(f"category.{c}"), n) for c, n in s.by_category.items()], {}))
+        out.append((t("reports.list.assignees"), h("person", "resolved", "hours"),
+                    [(report.people.get(a.person_id, "?"), a.resolved, a.resolve_hours) for a in s.assignees],
+                    {3: "0.00"}))
+    if report.customers is not None:
+        c = report.customers.now
+        out.append((t("reports.list.ranking"), h("customer", "contract", "collected", "csat", "nps"),
+                    [(r.name, float(r.contract_value), float(r.collected), r.csat, r.nps) for r in c.ranking],
+                    {2: FORMATS["money"], 3: FORMATS["money"], 4: "0.00"}))
+        out.append((t("reports.list.at_risk"), h("customer", "reasons", "csat", "lowest_nps", "complaints",
+                                                 "overdue", "days"),
+                    [(r.name, "、".join(t(f"reports.risk.{x}") for x in r.reasons), r.csat, r.lowest_nps,
+                      r.complaints, float(r.overdue), r.overdue_days) for r in c.at_risk], {6: FORMATS["money"]}))
+    if report.delivery is not None:
+        out.append((t("reports.list.projects"), h("project", "name", "deviation", "late", "at_risk", "milestones"),
+                    [(code.get(p.project_id, ""), report.projects[p.project_id].name, p.deviation_days,
+                      p.late, p.at_risk, "、".join(p.late_milestones)) for p in report.delivery.now.projects], {}))
+    if report.money is not None:
+        m = report.money.now
+        out.append((t("reports.list.overdue"), h("project", "payment", "due", "outstanding", "days"),
+                    [(code.get(d.row.project_id, ""), d.row.name, d.due, float(d.outstanding), days)
+                     for d, days in m.overdue_rows], {3: "yyyy-mm-dd", 4: FORMATS["money"]}))
+        out.append((t("reports.list.ageing"), h("bucket", "outstanding"),
+                    [(t(f"reports.ageing.{b}"), float(v)) for b, v in m.ageing.items()], {2: FORMATS["money"]}))
+    if report.sales is not None:
+        f = report.sales.now
+        out.append((t("reports.list.funnel"), h("stage", "count", "amount", "conversion"),
+                    [(t(f"opportunity.stage.{s}"), f.funnel[s], float(f.funnel_amount[s]),
+                      None if f.conversion[s] is None else f.conversion[s] / 100) for s in f.funnel],
+                    {3: FORMATS["money"], 4: "0.0%"}))
+    return out
+
+
