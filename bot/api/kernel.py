@@ -8,6 +8,7 @@ import hashlib
 import json
 import logging
 import uuid
+from functools import partial
 from typing import Any
 
 import jsonschema
@@ -24,6 +25,7 @@ from handlers.chat.outbox_writer import queue_reply
 log = logging.getLogger(__name__)
 LIMITER: web.AppKey[RateLimiter] = web.AppKey("api_limiter")
 PROBLEM = "application/problem+json"
+_DUMPS = partial(json.dumps, ensure_ascii=False)   # 进度款, not \u8fdb
 _DOMAIN_STATUS = [(NotAllowed, 403, "Not allowed"), (NotFound, 404, "Not found"),
                   (Conflict, 409, "Changed at the same moment; try again"),
                   (InvalidTransition, 409, "Not possible in its present state"),
@@ -35,7 +37,8 @@ def problem_response(error: ApiProblem) -> web.Response:
     if error.detail:
         body["detail"] = error.detail
     body.update(error.extra)
-    return web.json_response(body, status=error.status, content_type=PROBLEM, headers=error.headers)
+    return web.json_response(body, status=error.status, content_type=PROBLEM, headers=error.headers,
+                             dumps=_DUMPS)
 
 
 def view(endpoint: Endpoint) -> Any:
@@ -136,4 +139,4 @@ async def _body(request: web.Request, endpoint: Endpoint) -> dict[str, Any] | No
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> web.Response:
     content_type = PROBLEM if status >= 400 else "application/json"
-    return web.json_response(body, status=status, content_type=content_type, headers=headers)
+    return web.json_response(body, status=status, content_type=content_type, headers=headers, dumps=_DUMPS)
