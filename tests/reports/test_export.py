@@ -1,0 +1,56 @@
+"""导出 报表 through the console: an .xlsx workbook (one sheet per area and per list, numbers
+not text, frozen header rows) and a PDF, both as file messages; the card's 导出 button sends
+the same two files."""
+from __future__ import annotations
+
+import base64
+import io
+
+from openpyxl import load_workbook
+
+from tests.reports.company import DM, at, money_story
+
+
+async def files(console, user: str) -> list[tuple[str, bytes]]:
+    return [(m["body"]["name"], base64.b64decode(m["body"]["data"]))
+            for m in await console.bot_messages(DM, user) if m["body"]["type"] == "file"]
+
+
+def rows(sheet) -> dict[str, tuple]:
+    return {row[0].value: tuple(c.value for c in row[1:]) for row in sheet.iter_rows(min_row=2)}
+
+
+async def test_export_sends_a_workbook_and_a_pdf(company, clock):
+    await money_story(company, clock)
+    at(clock, "2026-11-02 10:00")
+    await company.say("周主管", DM, "导出 报表 上月")
+    assert "已导出 2 个文件" in [m["body"]["text"] for m in await company.bot_messages(DM, "周主管")
+                              if m["body"]["type"] == "text"][-1]
+    [(book_name, book_data), (pdf_name, pdf_data)] = await files(company, "周主管")
+    assert book_name == "经营报表_全部_2026-10-01_2026-10-31.xlsx"
+    assert pdf_name == "经营报表_全部_2026-10-01_2026-10-31.pdf"
+
+    book = load_workbook(io.BytesIO(book_data))
+    assert book.sheetnames[:6] == ["说明", "服务", "客户", "交付", "回款", "销售"]
+    assert {"超时工单", "逾期回款", "应收账龄", "客户贡献度", "风险客户", "销售漏斗"} <= set(book.sheetnames)
+    assert all(sheet.freeze_panes == "A2" for sheet in book.worksheets)
+    money = rows(book["回款"])
+    assert money["本期回款"][:2] == (350000, 100000)             # numbers, this month and the one before
+    assert book["回款"]["B2"].number_format == "¥#,##0.00"
+    assert money["回款率"][:2] == (0.462, 1.0)                   # a fraction shown as a percentage
+    assert money["应收账款周转天数"][:2] == (19.1, 30.0)
+    overdue = list(book["逾期回款"].iter_rows(min_row=2, values_only=True))
+    assert [(r[0], r[1], r[3], r[4]) for r in overdue] == [("P-002", "预付款", 50000, 72),
+                                                         ("P-001", "进度款二", 200000, 11),
+                                                         ("P-002", "进度款", 150000, 11)]
+    assert rows(book["说明"])["范围"] == ("全公司",)
+
+    assert pdf_data.startswith(b"%PDF-") and pdf_data.rstrip().endswith(b"%%EOF")
+    assert pdf_data.count(b"/Type /Page\n") + pdf_data.count(b"/Type /Page ") >= 3
+
+    # The card's button: the same two files for the same month.
+    await company.say("周主管", DM, "报表 上月")
+    card = await company.last_bot(DM, "周主管")
+    await company.press("周主管", DM, card, "导出 Excel / PDF")
+    names = [name for name, _ in await files(company, "周主管")]
+    assert names == [book_name, pdf_name, book_name, pdf_name]
