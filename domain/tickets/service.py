@@ -9,7 +9,7 @@ from datetime import datetime
 from domain.access import Action, require
 from domain.enums import OPEN_STATUSES, STAFF_ROLES, Audience, Category, Role, Severity, TicketStatus
 from domain.errors import InvalidInput
-from domain.store.models import Person, Project, Ticket, TicketAttachment
+from domain.store.models import ChatBinding, Person, Project, Ticket, TicketAttachment
 from domain.store.uow import Tx
 from domain.tickets import sla, visibility
 from domain.tickets.records import NewAttachment, Origin, Policy, existing, expect, record
@@ -42,11 +42,14 @@ async def report(tx: Tx, policy: Policy, reporter: Person, project: Project, tex
     severity = severity or guess_severity(text, rules)
     assignee = await _assignee_for(tx, project, category, rules)
     location = next((a.meta for a in attachments if a.kind == "location"), None)
+    binding = (await tx.projects.binding(origin.platform, origin.chat_id)
+               if origin.platform and origin.chat_id else None)   # the chat it is raised in
+    roles = await tx.projects.roles_of(reporter.id, project.id)
     ticket = Ticket(project_id=project.id, title=make_title(text) or "(图片)", description=text,
                     category=category.value, severity=severity.value, status=TicketStatus.OPEN.value,
                     reporter_id=reporter.id, assignee_id=assignee.id if assignee else None,
-                    confirmer_id=await _confirmer(tx, project, reporter, origin),
-                    visibility=(await visibility.at_report(tx, project, reporter, origin)).value,
+                    confirmer_id=await _confirmer(tx, project, reporter, binding, roles),
+                    visibility=visibility.at_report(project, binding, roles).value,
                     source_platform=origin.platform, source_chat_id=origin.chat_id,
                     location=location, created_at=now, updated_at=now)
     sla.start(ticket, now)
@@ -61,11 +64,9 @@ async def report(tx: Tx, policy: Policy, reporter: Person, project: Project, tex
     return ticket
 
 
-async def _confirmer(tx: Tx, project: Project, reporter: Person, origin: Origin) -> int:
+async def _confirmer(tx: Tx, project: Project, reporter: Person, binding: ChatBinding | None,
+                     roles: set[Role]) -> int:
     """Staff reporting in the customer's group report for the customer: the customer confirms."""
-    binding = (await tx.projects.binding(origin.platform, origin.chat_id)
-               if origin.platform and origin.chat_id else None)
-    roles = await tx.projects.roles_of(reporter.id, project.id)
     if binding and binding.audience == Audience.CUSTOMER.value and Role.CUSTOMER_CONTACT not in roles:
         contact = await tx.projects.first_with_role(project.id, Role.CUSTOMER_CONTACT)
         if contact is not None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from domain.access import Action, require
 from domain.enums import Audience, Role, TicketVisibility
 from domain.errors import InvalidInput, NotFound
-from domain.store.models import Person, Project, Ticket
+from domain.store.models import ChatBinding, Person, Project, Ticket
 from domain.store.uow import Tx
 from domain.tickets.records import Origin, existing, record
 
@@ -25,14 +25,13 @@ def customer_may_see(ticket: Ticket) -> bool:
     return bool(ticket.customer_visible)
 
 
-async def at_report(tx: Tx, project: Project, reporter: Person, origin: Origin) -> TicketVisibility:
-    """Raised in the customer group, or by a customer contact of the project: the customer's."""
-    if origin.platform and origin.chat_id:
-        binding = await tx.projects.binding(origin.platform, origin.chat_id)
-        if (binding is not None and binding.project_id == project.id
-                and binding.audience == Audience.CUSTOMER.value):
-            return TicketVisibility.CUSTOMER
-    if Role.CUSTOMER_CONTACT in await tx.projects.roles_of(reporter.id, project.id):
+def at_report(project: Project, binding: ChatBinding | None, reporter_roles: set[Role]) -> TicketVisibility:
+    """Raised in the project's customer group (`binding`: the chat it was raised in), or by a
+    customer contact of the project (`reporter_roles` there): the customer's."""
+    if (binding is not None and binding.project_id == project.id
+            and binding.audience == Audience.CUSTOMER.value):
+        return TicketVisibility.CUSTOMER
+    if Role.CUSTOMER_CONTACT in reporter_roles:
         return TicketVisibility.CUSTOMER
     return TicketVisibility.INTERNAL
 
