@@ -17,6 +17,7 @@ from bot.roles_cli import add_commands as add_role_commands
 from bot.roles_cli import run as run_roles
 from bot.settings import ConfigError, Settings, load_settings
 from bot.token_cli import add_commands as add_token_commands
+from bot.webhooks_cli import add_commands as add_webhook_commands
 
 log = logging.getLogger("sitebot")
 
@@ -44,6 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     add_role_commands(sub)
     add_import_commands(sub)
     add_token_commands(sub)
+    add_webhook_commands(sub)
     admin = sub.add_parser("admin", help="manage admins")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     add = admin_sub.add_parser("add", help="make a person an admin")
@@ -111,6 +113,9 @@ async def _offline(args: argparse.Namespace, settings: Settings) -> int:
         elif args.command == "token":
             from bot.token_cli import run as run_tokens
             return await run_tokens(args, store, settings, now)
+        elif args.command == "webhooks":
+            from bot.webhooks_cli import run as run_webhooks
+            return await run_webhooks(args, store, settings, now)
         elif args.command == "role":
             return await run_roles(args, store, settings, now)
         elif args.command == "admin":

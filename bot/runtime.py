@@ -21,6 +21,7 @@ from aiohttp import web
 
 from bot import keys
 from bot.console.adapter import ConsoleAdapter
+from bot.delivery.integrations import integration_adapters
 from bot.delivery.ports import Adapter
 from bot.delivery.worker import DeliveryWorker
 from bot.edges import Edge
@@ -72,6 +73,7 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             for edge in edges:
                 adapters[edge.platform] = await edge.start(app)
                 stack.push_async_callback(edge.stop)
+            adapters.update(await integration_adapters(stack, store))   # webhooks, e-mail
             polling = role == "worker"
             # The console's hub lives in the web process: its rows are delivered there, the
             # platforms' rows by the worker process.

@@ -12,6 +12,7 @@ from domain.store.models.progress import MilestoneUpdate
 from domain.store.models.signatures import SignatureBinding
 from domain.store.models.reports import NpsSurvey, ReportWatch
 from domain.store.models.integrations import ApiIdempotency, ApiToken  # noqa: F401 - registers the open API tables
+from domain.store.models.webhooks import WebhookEvent, WebhookSubscription  # noqa: F401 - outbound webhooks
 
 __all__ = [
     "ReportDraft",

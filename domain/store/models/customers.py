@@ -37,6 +37,8 @@ class Contact(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     preferred_channel: Mapped[str | None] = mapped_column(String(20))
     wants_digest: Mapped[bool] = mapped_column(default=False)
+    # Daily digests and payment reminders by e-mail too (to `email`), when they asked for it.
+    wants_email: Mapped[bool] = mapped_column(default=False)
 
 
 class Opportunity(Base):

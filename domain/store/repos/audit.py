@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.store.models import AuditEntry, Person
+from domain.store.repos.webhook_hook import notice
 
 
 class AuditRepo:
@@ -17,9 +18,11 @@ class AuditRepo:
     def append(self, *, at: datetime, actor_id: int | None, platform: str | None, action: str,
                subject_type: str, subject_id: str | int, data: dict[str, Any] | None = None,
                message_ref: str | None = None) -> None:
-        self.session.add(AuditEntry(at=at, actor_id=actor_id, platform=platform, action=action,
-                                    subject_type=subject_type, subject_id=str(subject_id),
-                                    data=data or {}, message_ref=message_ref))
+        entry = AuditEntry(at=at, actor_id=actor_id, platform=platform, action=action,
+                           subject_type=subject_type, subject_id=str(subject_id),
+                           data=data or {}, message_ref=message_ref)
+        self.session.add(entry)
+        notice(self.session, entry)   # outbound webhooks: what it stands for goes out on commit
 
     async def page(self, after_id: int = 0, limit: int = 1000) -> list[tuple[AuditEntry, str | None]]:
         """Entries after `after_id`, oldest first, with the actor's name (for exports)."""
