@@ -35,7 +35,9 @@ there and as lost: its "internal error" reply may not have been delivered within
 "messages/s at the fake" beside the 50/s app limit tells whether Feishu's limit or sitebot set
 the pace. The cpu line: sitebot / this generator (with the fake) / PostgreSQL's processes /
 every other process on the machine (100 % = one CPU; a large "other" means someone else's work
-shared the CPUs).
+shared the CPUs). With --worker-process, "worker CPU per report": the CPU time `sitebot work`
+used from the first event to the end of the wait, divided by the events acked (handling,
+delivery and its idle polling): unlike the wall figures it hardly moves on a busy machine.
 
 --git-ref REF runs sitebot from a `git archive` of REF (e.g. HEAD) instead of the working tree.
 
@@ -49,6 +51,7 @@ import argparse
 import asyncio
 import collections
 import hashlib
+import os
 import sys
 import time
 from pathlib import Path
@@ -99,6 +102,15 @@ def dm_uuid(message_id: str) -> str:
     return key if len(key) <= 50 else "h" + hashlib.sha256(key.encode()).hexdigest()[:40]
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc; nan when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+
+
 def stats_line(values: list[float]) -> str:
     if not values:
         return "-"
@@ -146,6 +158,8 @@ async def run(args: argparse.Namespace) -> None:
                     print(f"sending {len(events)} reports: {phases} …", flush=True)
                     meter = fl.PhaseCpu(sitebot.proc.pid)
                     meter.start()
+                    worker_pid = sitebot.worker.pid if sitebot.worker is not None else None
+                    worker_cpu = process_cpu(worker_pid) if worker_pid else None
                     results, start = await fl.open_loop(sitebot.url, events, offsets,
                                                         connections=args.connections,
                                                         timeout=args.timeout)
@@ -166,18 +180,22 @@ async def run(args: argparse.Namespace) -> None:
                             break
                         await asyncio.sleep(0.1)
                     cpu = meter.shares()
+                    if worker_pid:
+                        worker_cpu = process_cpu(worker_pid) - worker_cpu
                 finally:
                     code = sitebot.stop()
                     await fake.stop()
                 levels, top = sitebot.log_summary()
                 print_report(args, db, events, offsets, results, start, last_send, replies, acked,
-                             fake.delivered[mark:seen], dm_index, fake, cpu, code, levels, top)
+                             fake.delivered[mark:seen], dm_index, fake, cpu, code, levels, top,
+                             worker_cpu)
     finally:
         procs.stop_all()
 
 
 def print_report(args, db, events, offsets, results, start, last_send, replies, acked,  # noqa: ANN001
-                 delivered, dm_index, fake, cpu, code, levels, top) -> None:  # noqa: ANN001
+                 delivered, dm_index, fake, cpu, code, levels, top,  # noqa: ANN001
+                 worker_cpu: float | None = None) -> None:
     steady_n = int(args.rate * args.seconds)
     event_index = {e.message_id: i for i, e in enumerate(events)}
 
@@ -258,6 +276,9 @@ def print_report(args, db, events, offsets, results, start, last_send, replies, 
             line("", f"replies were still arriving ({recent / 5:.1f}/s in the last 5 s of the wait): "
                      f"a backlog, perhaps late rather than lost; try a longer --drain-timeout")
     line("cpu sitebot / generator / postgres / other", fl.cpu_text(cpu))
+    if worker_cpu is not None and acked:
+        line("worker CPU per report", f"{worker_cpu * 1000 / len(acked):.1f} ms "
+             f"({worker_cpu:.1f} s for {len(acked)} events, from the first event to the end of the wait)")
     line("sitebot log", (", ".join(f"{k} {v}" for k, v in sorted(levels.items())) or "empty")
          + f"; exit status {code}" + (" (killed: still busy 8 s after SIGINT)" if code == -9 else ""))
     for text, n in top:

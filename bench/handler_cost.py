@@ -8,7 +8,9 @@ Setup as in bench/e2e.py: 40 projects, an admin, each chat bound and given a 质
 anything is measured). Then --events reports (the 质检员 reports, so one ticket card back per
 event) are posted to the webhook and stored in the inbox, and measured:
 
-1. handling: `app[INBOX].drain()` — the same `_handle` each lane of the consumer runs;
+1. handling: `app[INBOX].drain()` — the same grouping and `_handle` as each lane of the
+   consumer (the reports of 40 chats wait in turn, so up to --group of them share a
+   transaction; --group 1: each alone, as when they arrive one at a time);
 2. delivery (--deliver): `DeliveryWorker.run_once` until the outbox is empty, against the
    bench's fake Feishu (bench/load/fake.py) with its limits lifted, served by an event loop
    in another thread whose CPU is taken out: CPU is the process's (aiosqlite runs SQLite in
@@ -58,6 +60,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--chats", type=int, default=40, help="bound group chats (40)")
     parser.add_argument("--database-url", default="",
                         help="PostgreSQL server (a scratch database is made on it); default SQLite")
+    parser.add_argument("--group", type=int, default=0,
+                        help="at most this many events of different chats per transaction "
+                             "(the consumer's max_group; default: its own)")
     parser.add_argument("--deliver", action="store_true", help="measure delivery too")
     parser.add_argument("--top", type=int, default=0, help="print the N most frequent statements")
     parser.add_argument("--profile", default="", help="write cProfile stats of the handling here")
@@ -221,6 +226,8 @@ async def measure(args: argparse.Namespace, app: Any, client: TestClient, fake_t
     await app[keys.INBOX].writer.flush()
 
     n = args.events
+    if args.group:
+        inbox.max_group = args.group
     counter.reset()
     counter.on = True
     profile = cProfile.Profile(time.thread_time) if args.profile else None
@@ -233,7 +240,8 @@ async def measure(args: argparse.Namespace, app: Any, client: TestClient, fake_t
         profile.dump_stats(args.profile)
     cpu, wall = cpu_now() - cpu0, time.perf_counter() - wall0
     counter.on = False
-    print(f"handler cost on {name}: {n} reports (@sitebot 报修 from the 质检员, 1 card back each)")
+    print(f"handler cost on {name}: {n} reports (@sitebot 报修 from the 质检员, 1 card back each), "
+          f"at most {inbox.max_group} per transaction")
     print(f"  handling   {handled} events: CPU {per(cpu * 1000, n)} ms/report, wall "
           f"{per(wall * 1000, n)} ms/report, {per(counter.count, n)} statements/report"
           + (" (under cProfile)" if profile else ""))

@@ -28,7 +28,7 @@ import asyncio
 import dataclasses
 import logging
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable
+from typing import Awaitable, Callable, Sequence
 
 from bot.delivery.ports import DeliveryError
 from bot.files_store import FileStore
@@ -165,13 +165,7 @@ class InboundPipeline:
         done already, that answer may not have been seen (a crash after the commit), so the
         card is redrawn through the outbox."""
         handling = self._handling.get(event.platform, Handling())
-        if isinstance(event, Message) and handling.names is not None:
-            event = await handling.names.complete(event, self.dispatcher.store, self.clock())
-        if isinstance(event, Message) and handling.fetch is not None:
-            event = await self._keep_photos(event, handling)
-        if isinstance(event, Message) and handling.fetch_file is not None:
-            event = await keep_files(event, handling.fetch_file, FileStore.under(self.media.root),
-                                     self.dispatcher.seen)
+        event = await self._kept(event, handling)
         ack = await self.dispatcher.handle(event, toast_fallback=handling.toast_fallback)
         if answered_inline and ack.duplicate and isinstance(event, CardClick) and event.message_id:
             await self._redraw(event)
@@ -187,6 +181,28 @@ class InboundPipeline:
             await queue_reply(tx, deps, Reply(changed_cards=[post.card_key]),
                               f"{click.platform}:{click.event_id}:redraw", self.clock())
         self.dispatcher.on_queued()
+
+    async def process_many(self, events: Sequence[Inbound]) -> list[Ack]:
+        """Stored events, each of a different chat and none answered inline (the inbox
+        consumer, when several wait): their photos and files kept one by one, then all handled
+        in one transaction, each in a savepoint of its own (Dispatcher.handle_many). Raises
+        StoreBusy as `process` does."""
+        ready = []
+        for event in events:
+            handling = self._handling.get(event.platform, Handling())
+            ready.append((await self._kept(event, handling), handling.toast_fallback))
+        return await self.dispatcher.handle_many(ready)
+
+    async def _kept(self, event: Inbound, handling: Handling) -> Inbound:
+        """The message with our own copies of its photos and files (see _keep_photos)."""
+        if isinstance(event, Message) and handling.names is not None:
+            event = await handling.names.complete(event, self.dispatcher.store, self.clock())
+        if isinstance(event, Message) and handling.fetch is not None:
+            event = await self._keep_photos(event, handling)
+        if isinstance(event, Message) and handling.fetch_file is not None:
+            event = await keep_files(event, handling.fetch_file, FileStore.under(self.media.root),
+                                     self.dispatcher.seen)
+        return event
 
     async def where_card_was_posted(self, platform: str, message_id: str) -> tuple[str, str] | None:
         """(target kind, target id) of one of our posted cards, for platforms whose button

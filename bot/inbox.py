@@ -2,7 +2,10 @@
 
 Rows are read in batches and handed to a lane chosen by their chat, so one chat's events are
 handled in the order they came (a photo after its report) while different chats run side by
-side, at most `lanes` at a time. A handled event's row is removed with the writer's next batch;
+side, at most `lanes` at a time. When several events wait in a lane, up to `max_group` of them,
+each of a different chat, are handled in one transaction (Dispatcher.handle_many: each keeps its
+own savepoint, claim and replies; BEGIN and COMMIT are shared, which is most of what a small
+event costs). A handled event's row is removed with the writer's next batch;
 one the database could not take (StoreBusy) stays and is tried again a little later. After a
 crash or restart the rows still there are simply handled then; the dispatcher's
 de-duplication makes a second attempt of a handled event a no-op.
@@ -16,7 +19,7 @@ import asyncio
 import logging
 import zlib
 from datetime import datetime, timedelta
-from typing import Callable
+from typing import Callable, Iterator
 
 from bot.inbound import ANSWERED_INLINE, InboundPipeline
 from domain.errors import StoreBusy
@@ -32,9 +35,10 @@ RETRY_AFTER = timedelta(seconds=5)
 class InboxConsumer:
     def __init__(self, inbox: Inbox, writer: InboxWriter, pipeline: InboundPipeline,
                  clock: Callable[[], datetime], *, lanes: int = 4, batch: int = 500,
-                 max_in_flight: int = 2000, poll_seconds: float = 5.0, sweep_seconds: float = 5.0) -> None:
+                 max_in_flight: int = 2000, poll_seconds: float = 5.0, sweep_seconds: float = 5.0,
+                 max_group: int = 20) -> None:
         self.inbox, self.writer, self.pipeline, self.clock = inbox, writer, pipeline, clock
-        self.batch, self.max_in_flight = batch, max_in_flight
+        self.batch, self.max_in_flight, self.max_group = batch, max_in_flight, max_group
         self.poll_seconds, self.sweep_seconds = poll_seconds, sweep_seconds
         self._lanes: list[asyncio.Queue[InboxEvent]] = [asyncio.Queue() for _ in range(lanes)]
         self._in_flight: set[int] = set()
@@ -58,17 +62,34 @@ class InboxConsumer:
         self._tasks = []
 
     async def drain(self) -> int:
-        """Handle every row that is due now, one by one, in order; returns how many (tests,
-        and a process that runs no background consumer)."""
+        """Handle every row that is due now, in order, grouped as a lane groups them; returns
+        how many (tests, and a process that runs no background consumer)."""
         done, seen = 0, 0
         while True:
             rows = await self.inbox.waiting(self.clock(), after_id=seen, limit=self.batch)
             if not rows:
                 await self.writer.flush()
                 return done
-            for row in rows:
-                await self._handle(row)
-                seen, done = row.id, done + 1
+            for group in self._groups(rows):
+                await self._handle(group)
+            seen, done = rows[-1].id, done + len(rows)
+
+    def _groups(self, rows: list[InboxEvent]) -> Iterator[list[InboxEvent]]:
+        """Runs of consecutive rows of different chats, at most `max_group` long."""
+        group: list[InboxEvent] = []
+        for row in rows:
+            if group and not self._joins(row, group):
+                yield group
+                group = []
+            group.append(row)
+        if group:
+            yield group
+
+    def _joins(self, row: InboxEvent, group: list[InboxEvent]) -> bool:
+        """Whether `row` may be handled in one transaction with `group`: not a press that was
+        answered inline (handled alone, see InboundPipeline.process), and of another chat."""
+        return (len(group) < self.max_group and _groupable(row) and _groupable(group[0])
+                and all(self._chat(row) != self._chat(other) for other in group))
 
     async def _feed(self) -> None:
         loop = asyncio.get_running_loop()
@@ -100,21 +121,53 @@ class InboxConsumer:
             if len(rows) < room:
                 return
 
+    @staticmethod
+    def _chat(row: InboxEvent) -> str:
+        return f"{row.platform}:{(row.event.get('conversation') or {}).get('chat_id', '')}"
+
     def _lane_of(self, row: InboxEvent) -> int:
-        chat = (row.event.get("conversation") or {}).get("chat_id", "")
-        return zlib.crc32(f"{row.platform}:{chat}".encode()) % len(self._lanes)
+        return zlib.crc32(self._chat(row).encode()) % len(self._lanes)
 
     async def _lane(self, queue: asyncio.Queue[InboxEvent]) -> None:
+        held: InboxEvent | None = None     # the next group's first row (its chat was in this one)
         while True:
-            row = await queue.get()
+            group = [held or await queue.get()]
+            held = None
+            while not queue.empty():
+                row = queue.get_nowait()
+                if not self._joins(row, group):
+                    held = row
+                    break
+                group.append(row)
             try:
-                await self._handle(row)
+                await self._handle(group)
             finally:
-                self._in_flight.discard(row.id)
+                for row in group:
+                    self._in_flight.discard(row.id)
                 if len(self._in_flight) < self.max_in_flight // 2:
                     self._wake.set()
 
-    async def _handle(self, row: InboxEvent) -> None:
+    async def _handle(self, rows: list[InboxEvent]) -> None:
+        if len(rows) == 1:
+            await self._handle_one(rows[0])
+            return
+        try:
+            events = [from_record(row.event) for row in rows]
+            await self.pipeline.process_many(events)
+        except StoreBusy as error:
+            log.warning("inbox: %d events postponed, database busy: %s", len(rows), error)
+            for row in rows:
+                await self._postpone(row)
+            return
+        except Exception:  # one bad row must not hold the others back: each alone
+            log.exception("inbox: %d events could not be handled together; each alone", len(rows))
+            for row in rows:
+                await self._handle_one(row)
+            return
+        for row in rows:
+            self.writer.handled(row.platform, row.event_id)
+
+    async def _handle_one(self, row: InboxEvent) -> None:
         record = dict(row.event)
         answered_inline = bool(record.pop(ANSWERED_INLINE, False))
         try:
@@ -134,3 +187,7 @@ class InboxConsumer:
             await self.inbox.postpone(row.id, self.clock() + RETRY_AFTER)
         except Exception as error:  # still there either way; the next sweep finds it
             log.warning("inbox: could not postpone %s: %s", row.id, error)
+
+
+def _groupable(row: InboxEvent) -> bool:
+    return not row.event.get(ANSWERED_INLINE)

@@ -27,6 +27,10 @@ from domain.store.repos.runs import RunsRepo
 from domain.store.repos.tickets import TicketsRepo
 
 
+# A database that did not answer in time (pool time-out, locked, connection lost).
+_BUSY = (PoolTimeout, OperationalError, InterfaceError)
+
+
 class Tx:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -69,12 +73,18 @@ class Tx:
 
     @asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
-        """Everything inside is undone if the block raises; the outer transaction lives on."""
+        """Everything inside is undone if the block raises; the outer transaction lives on.
+        Raises Conflict and StoreBusy as `Store.transaction` does (so the caller can tell a
+        lost race or a database that stopped answering from a bug, savepoint by savepoint)."""
         try:
             async with self.session.begin_nested():
                 yield
-        except BaseException:
+        except BaseException as error:
             self.memo.clear()   # what was looked up inside may have been undone with it
+            if isinstance(error, StaleDataError):
+                raise Conflict() from None
+            if isinstance(error, _BUSY):
+                raise StoreBusy(str(error)) from error
             raise
 
 
@@ -98,7 +108,7 @@ class Store:
                     yield Tx(session)
             except StaleDataError:
                 raise Conflict() from None
-            except (PoolTimeout, OperationalError, InterfaceError) as error:
+            except _BUSY as error:
                 raise StoreBusy(str(error)) from error
 
     async def ping(self) -> None:

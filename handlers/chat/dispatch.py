@@ -1,26 +1,32 @@
-"""One inbound event, end to end, in one transaction: de-duplicate, find who and where, run
-the handler (inside a savepoint, so a refused command writes nothing), and queue the replies
-and card refreshes in the outbox."""
+"""One inbound event, end to end, in a savepoint of its own: de-duplicate (the claim), find who
+and where, run the handler, and queue the replies and card refreshes in the outbox. A refusal
+(DomainError) undoes the handler's writes with the savepoint and answers with the reason; a
+failure undoes everything and answers that it failed (handlers/chat/failures.py).
+
+`handle` runs one event in a transaction of its own; `handle_many` runs several stored events
+of different chats in one transaction (the inbox consumer, when several wait), each with its own
+savepoint, claim, replies and failure: only BEGIN and COMMIT are shared."""
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Sequence
 
-from domain.errors import Conflict, DomainError, StoreBusy
+from domain.errors import DomainError, StoreBusy
 from domain.store.uow import Store, Tx
 from handlers.chat.area import ActionHandler
 from handlers.chat.cards import Card
 from handlers.chat.context import Ctx, Deps
 from handlers.chat.contract import (CardClick, Inbound, Joined, Message, Outgoing, Target, Text, Toast,
                                     Unverified)
+from handlers.chat.failures import failure_answer, record_failure
 from handlers.chat.outbox_writer import queue_reply
 from handlers.chat.router import Router
 from handlers.chat.scope import check_click, check_command, customer_copies
 
 log = logging.getLogger(__name__)
+_KINDS = {CardClick: "action", Joined: "joined", Unverified: "unverified"}
 
 
 @dataclass(frozen=True)
@@ -60,27 +66,40 @@ class Dispatcher:
                      toast_fallback: ToastFallback | None = None) -> Ack:
         """`inline_card`: the edge will show the clicked card's new state in its HTTP answer,
         so no separate update is queued for that one copy. `toast_fallback`: the platform
-        shows no toasts (see ToastFallback)."""
+        shows no toasts (see ToastFallback). Raises StoreBusy when the database did not
+        answer: nothing was written, the inbox keeps the event and tries again later."""
         now = self.clock()
         fallback = toast_fallback if isinstance(event, CardClick) else None
         try:
-            ack = await self._handle(event, now, inline_card, fallback)
+            async with self.store.transaction() as tx:
+                ack = await self._event(tx, event, now, inline_card, fallback)
         except StoreBusy:
-            raise  # nothing was written: the inbox keeps the event and tries again later
-        except Conflict:
-            # Someone changed the same row between our read and our commit; everything rolled
-            # back. Say so plainly (the user can press again) instead of "internal error".
-            text = self.deps.t(self.deps.default_locale, "error.conflict")
-            ack = await self._record_failure(event, now, text, "refused", Toast(text, "warning"),
-                                             fallback)
-        except Exception:
-            ref = uuid.uuid4().hex[:8]
-            log.exception("event %s/%s failed (ref %s)", event.platform, event.event_id, ref)
-            text = self.deps.t(self.deps.default_locale, "error.internal", ref=ref)
-            ack = await self._record_failure(event, now, text, "error", Toast(text, "error"),
-                                             fallback)
+            raise
+        except Exception as error:  # the commit failed (e.g. a conflict): all of it undone
+            ack = await self._failed_alone(event, now, error, fallback)
         self.on_queued()
         return ack
+
+    async def handle_many(self, events: Sequence[tuple[Inbound, ToastFallback | None]]) -> list[Ack]:
+        """Stored events, each of a different chat, in one transaction: (event, its platform's
+        toast fallback) in, their acks out, in order. Raises StoreBusy as `handle` does (then
+        none of them was written); if the shared commit fails otherwise, each is done alone."""
+        if len(events) == 1:
+            return [await self.handle(events[0][0], toast_fallback=events[0][1])]
+        now = self.clock()
+        try:
+            async with self.store.transaction() as tx:
+                acks = [await self._event(tx, event, now, False,
+                                          fallback if isinstance(event, CardClick) else None)
+                        for event, fallback in events]
+        except StoreBusy:
+            raise
+        except Exception:
+            log.warning("%d events could not be committed together; each alone", len(events),
+                        exc_info=True)
+            return [await self.handle(event, toast_fallback=fallback) for event, fallback in events]
+        self.on_queued()
+        return acks
 
     async def seen(self, platform: str, event_id: str) -> bool:
         """Whether this delivery was handled before (a platform retry)."""
@@ -93,33 +112,67 @@ class Dispatcher:
             post = await tx.outbox.post(platform, message_id)
             return (post.target_type, post.target_id) if post else None
 
-    async def _handle(self, event: Inbound, now: datetime, inline_card: bool,
-                      fallback: ToastFallback | None) -> Ack:
-        kind = {CardClick: "action", Joined: "joined", Unverified: "unverified"}.get(type(event), "message")
-        async with self.store.transaction() as tx:
-            row = await tx.inbound.claim(event.platform, event.event_id, kind, now)
-            if row is None:
-                return await self._duplicate(tx, event)
-            if isinstance(event, CardClick) and event.card_handle and event.message_id:
-                await tx.outbox.keep_post_handle(event.platform, event.message_id, event.card_handle)
-            ctx = await self._context(tx, event, now)
-            status = "done"
+    async def _event(self, tx: Tx, event: Inbound, now: datetime, inline_card: bool,
+                     fallback: ToastFallback | None) -> Ack:
+        try:
             try:
                 async with tx.savepoint():
-                    await self._route(ctx)
-            except DomainError as error:
-                status = "refused"
-                ctx.reply.messages.clear()
-                ctx.reply.changed_cards.clear()
-                self._explain(ctx, error)
-            await customer_copies(ctx)
-            toast = ctx.reply.toast
-            told = fallback.message(event, toast) if fallback and toast else None
-            if told is not None:
-                ctx.reply.messages.append(told)
-            inline = await self._queue(ctx, inline_card)
-            await tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind] if toast else None})
-            return Ack(toast=toast, card=inline)
+                    return await self._attempt(tx, event, now, inline_card, fallback)
+            except _Refusal as refusal:   # the handler's writes went with the savepoint
+                async with tx.savepoint():
+                    return await self._refuse(tx, event, now, inline_card, fallback, refusal)
+        except StoreBusy:
+            raise   # the whole transaction is lost: the inbox tries its events again later
+        except Exception as error:
+            status, text, toast = failure_answer(self.deps, event, error)
+            told = fallback.message(event, toast) if fallback else None
+            if not await record_failure(tx, event, now, status, text, toast, told):
+                return Ack(duplicate=True)
+            return Ack(toast=toast)
+
+    async def _attempt(self, tx: Tx, event: Inbound, now: datetime, inline_card: bool,
+                       fallback: ToastFallback | None) -> Ack:
+        claimed = await self._claim(tx, event, now, "done")
+        if claimed is None:
+            return await self._duplicate(tx, event)
+        ctx = await self._context(tx, event, now)
+        try:
+            await self._route(ctx)
+        except DomainError as error:
+            raise _Refusal(error, ctx.locale, ctx.reply.toast) from error
+        return await self._answer(ctx, claimed, "done", inline_card, fallback)
+
+    async def _refuse(self, tx: Tx, event: Inbound, now: datetime, inline_card: bool,
+                      fallback: ToastFallback | None, refusal: "_Refusal") -> Ack:
+        """The event again, as refused, with the reason (in the language the command was in)."""
+        claimed = await self._claim(tx, event, now, "refused")
+        if claimed is None:
+            return await self._duplicate(tx, event)
+        ctx = await self._context(tx, event, now)
+        ctx.locale, ctx.reply.toast = refusal.locale, refusal.toast
+        self._explain(ctx, refusal.error)
+        return await self._answer(ctx, claimed, "refused", inline_card, fallback)
+
+    async def _claim(self, tx: Tx, event: Inbound, now: datetime, status: str) -> int | None:
+        """The event's row, written as ending with `status` and no toast (`_answer` corrects
+        it when there is one); None when it was handled before."""
+        claimed = await tx.inbound.claim(event.platform, event.event_id,
+                                         _KINDS.get(type(event), "message"), now, status, {"toast": None})
+        if claimed is not None and isinstance(event, CardClick) and event.card_handle and event.message_id:
+            await tx.outbox.keep_post_handle(event.platform, event.message_id, event.card_handle)
+        return claimed
+
+    async def _answer(self, ctx: Ctx, claimed: int, status: str, inline_card: bool,
+                      fallback: ToastFallback | None) -> Ack:
+        await customer_copies(ctx)
+        toast = ctx.reply.toast
+        told = fallback.message(ctx.event, toast) if fallback and toast else None
+        if told is not None:
+            ctx.reply.messages.append(told)
+        inline = await self._queue(ctx, inline_card)
+        if toast is not None:   # what a platform retry is answered with
+            await ctx.tx.inbound.finish(claimed, status, {"toast": [toast.text, toast.kind]})
+        return Ack(toast=toast, card=inline)
 
     async def _context(self, tx: Tx, event: Inbound, now: datetime) -> Ctx:
         person = await tx.people.by_identity(event.platform, event.actor.user_id)
@@ -190,27 +243,24 @@ class Dispatcher:
         toast = row.response.get("toast") if row else None
         return Ack(duplicate=True, toast=Toast(*toast) if toast else None)
 
-    async def _record_failure(self, event: Inbound, now: datetime, text: str, status: str,
-                              toast: Toast, fallback: ToastFallback | None) -> Ack:
-        """The event's transaction rolled back: remember the event (so a platform retry does
-        not repeat a half-known effect) and tell the user."""
+    async def _failed_alone(self, event: Inbound, now: datetime, error: Exception,
+                            fallback: ToastFallback | None) -> Ack:
+        """The event's transaction failed at its commit: record the failure in one of its own."""
+        status, text, toast = failure_answer(self.deps, event, error)
+        told = fallback.message(event, toast) if fallback else None
         try:
             async with self.store.transaction() as tx:
-                row = await tx.inbound.claim(event.platform, event.event_id, "error", now)
-                if row is None:
+                if not await record_failure(tx, event, now, status, text, toast, told):
                     return Ack(duplicate=True)
-                await tx.inbound.finish(row, status, {"toast": [toast.text, toast.kind]})
-                if isinstance(event, Message):
-                    await tx.outbox.enqueue(key=f"{event.platform}:{event.event_id}:error",
-                                            platform=event.platform, target_type="chat",
-                                            target_id=event.conversation.chat_id,
-                                            payload=Text(text).to_payload(), now=now)
-                told = fallback.message(event, toast) if fallback else None
-                if told is not None:
-                    await tx.outbox.enqueue(key=f"{event.platform}:{event.event_id}:toast",
-                                            platform=told.target.platform,
-                                            target_type=told.target.kind, target_id=told.target.id,
-                                            payload=told.body.to_payload(), now=now)
         except Exception:
             log.exception("could not record failed event %s/%s", event.platform, event.event_id)
         return Ack(toast=toast)
+
+
+class _Refusal(Exception):
+    """A handler's DomainError on its way out of the event's savepoint, with what the answer
+    needs: the language the command was in, and a toast the handler set before refusing."""
+
+    def __init__(self, error: DomainError, locale: str, toast: Toast | None) -> None:
+        super().__init__(error.key)
+        self.error, self.locale, self.toast = error, locale, toast

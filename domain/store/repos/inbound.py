@@ -28,14 +28,17 @@ class InboundRepo:
         return await self.session.scalar(select(InboundEvent).where(
             InboundEvent.platform == platform, InboundEvent.event_id == event_id))
 
-    async def claim(self, platform: str, event_id: str, kind: str, now: datetime) -> int | None:
+    async def claim(self, platform: str, event_id: str, kind: str, now: datetime,
+                    status: str = "received", response: dict[str, Any] | None = None) -> int | None:
         """Insert the event; its row id, or None when it was seen before (also by a
         concurrent process). One statement (INSERT … ON CONFLICT DO NOTHING RETURNING id):
-        every event takes this path, so no read first and no savepoint around it."""
+        every event takes this path, so no read first and no savepoint around it. `status` and
+        `response`: how it is expected to end (written with the rest of the event's work, so
+        no one sees them before), to save the `finish` when it ends that way."""
         statement = _CLAIM["postgresql" if self.session.bind.dialect.name == "postgresql" else "sqlite"]
         return (await self.session.execute(statement, {
-            "platform": platform, "event_id": event_id, "kind": kind, "status": "received",
-            "response": {}, "received_at": now})).scalar()
+            "platform": platform, "event_id": event_id, "kind": kind, "status": status,
+            "response": response if response is not None else {}, "received_at": now})).scalar()
 
     async def finish(self, claimed: int, status: str, response: dict[str, Any]) -> None:
         """How a claimed event ended, and what was answered (a duplicate gets the same)."""
