@@ -101,6 +101,9 @@ async def _digest(project: Project | None, rows: DigestRows, contacts: list[Pers
     await effect.post_to_project(project.id, Audience.CUSTOMER, card, "digest")
     for person in contacts:
         await effect.notify(person, card, "digest-dm")
+    # Noted like any change, so outbound webhooks announce it (digest.sent).
+    effect.tx.audit.append(at=effect.now, actor_id=None, platform=None, action="digest.sent",
+                           subject_type="project", subject_id=project.code, data={"key": effect.key})
 
 
 def weekly_key(project: Project, day: date) -> str:

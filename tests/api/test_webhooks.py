@@ -172,3 +172,17 @@ async def test_bad_input_is_refused_and_writes_nothing(api):
     assert code == 1 and "没有编号为 9 的推送" in err
     async with api.app[keys.STORE].transaction() as tx:
         assert (await tx.session.scalars(select(WebhookSubscription))).all() == []
+
+
+async def test_milestone_reached_and_digest_sent(api, console, receiver, clock):
+    from handlers.progress.jobs import scan_digests
+    secret = await subscribe(api, receiver.url, "--events", "milestone.reached,digest.sent", "--project", "P-001")
+    await console.say("u-li", SITE, "进度 主体结构 85%")       # progress, not reached: no event
+    await console.say("u-li", SITE, "进度 主体结构 100%")
+    clock.advance(hours=4)                                      # 18:00 Shanghai: the digests
+    await scan_digests(api.app[keys.JOBS])
+    await console.deliver()
+    got = [body for _, body in receiver.verified(secret)]
+    assert [body["type"] for body in got] == ["milestone.reached", "digest.sent"]
+    assert got[0]["data"]["subject"]["name"] == "主体结构封顶" and got[0]["data"]["subject"]["progress"] == 100
+    assert got[1]["data"]["subject"] == {"kind": "project", "code": "P-001"}
