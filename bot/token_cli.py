@@ -20,7 +20,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     create.add_argument("--scope", required=True,
                         help="comma-separated: projects:read, tickets:read, tickets:write, "
                              "customers:read, changes:read, changes:write, contracts:read, "
-                             "payments:read, payments:write")
+                             "payments:read, payments:write, webhooks:admin")
     create.add_argument("--project", action="append", default=[],
                         help="limit it to this project (repeat for several; default all)")
     create.add_argument("--as", dest="act_as",

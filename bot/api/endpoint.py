@@ -66,7 +66,7 @@ Handler = Callable[[Call], Awaitable[tuple[int, Any]]]
 
 @dataclass(frozen=True)
 class Endpoint:
-    method: str                      # GET | POST
+    method: str                      # GET | POST | DELETE
     path: str                        # aiohttp form: /api/v1/tickets/{id}
     name: str                        # operationId
     scope: str                       # the token scope it needs

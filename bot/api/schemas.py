@@ -56,3 +56,24 @@ def page_of(item: dict[str, Any]) -> dict[str, Any]:
 
 PROBLEM_SCHEMA = {"type": "object", "required": ["title", "status"],
                   "properties": {"type": STR, "title": STR, "status": INT, "detail": STR}}
+
+# Outbound webhooks (bot/api/webhooks.py); the event types are domain/integrations/events.py's.
+WEBHOOK = obj(id=INT, url=STR, events={"type": "array", "items": STR}, project=nullable(STR), created_at=TIME)
+WEBHOOK_CREATED = {**WEBHOOK, "properties": {**WEBHOOK["properties"], "secret": {
+    "type": "string", "description": "whsec_…: shown this once; the receiver verifies signatures with it"}},
+    "required": [*WEBHOOK["required"], "secret"]}
+REPLAYED = obj(events=INT, queued=INT, busy=INT)
+
+
+def webhook_in(event_types: list[str]) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": False, "required": ["url", "events"], "properties": {
+        "url": {"type": "string", "pattern": "^https?://", "maxLength": 500},
+        "events": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": event_types}},
+        "project": {"type": "string", "description": "only this project's events (default every project)"}}}
+
+
+REPLAY_IN = {"type": "object", "additionalProperties": False, "properties": {
+    "since": {"type": "string", "format": "date-time", "description": "events from this time on"},
+    "ids": {"type": "array", "items": STR, "description": "these events (their webhook-id, msg_…)"},
+    "subscription_id": {"type": "integer", "description": "only to this subscription"}},
+    "anyOf": [{"required": ["since"]}, {"required": ["ids"]}]}

@@ -2,9 +2,10 @@
 is generated from them (bot/api/openapi.py), so the two cannot drift apart."""
 from __future__ import annotations
 
-from bot.api import payments, reads
+from bot.api import payments, reads, webhooks
 from bot.api import schemas as s
 from bot.api.endpoint import Endpoint, Param
+from domain.integrations.events import EVENT_TYPES
 
 V1 = "/api/v1"
 PAGING = (Param("cursor", "next_cursor of the previous page"),
@@ -47,4 +48,14 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("POST", f"{V1}/payments", "record_payment", "payments:write",
              "Record a payment received — exactly what 回款 does in chat", payments.record,
              s.RECORDED, status=201, body=s.PAYMENT_IN, tag="finance"),
+    Endpoint("GET", f"{V1}/webhooks", "list_webhooks", "webhooks:admin", "Outbound webhook subscriptions",
+             webhooks.listed, s.WEBHOOK, paged=True, tag="webhooks"),
+    Endpoint("POST", f"{V1}/webhooks", "add_webhook", "webhooks:admin",
+             "Send these events, signed, to a URL (the answer holds the signing secret, shown once)",
+             webhooks.create, s.WEBHOOK_CREATED, status=201, body=s.webhook_in(list(EVENT_TYPES)), tag="webhooks"),
+    Endpoint("DELETE", f"{V1}/webhooks/{{id}}", "remove_webhook", "webhooks:admin", "Send no more to it",
+             webhooks.remove, s.WEBHOOK, tag="webhooks"),
+    Endpoint("POST", f"{V1}/webhooks/replay", "replay_webhooks", "webhooks:admin",
+             "Send stored events again, under their own webhook-id", webhooks.replay, s.REPLAYED, status=202,
+             body=s.REPLAY_IN, tag="webhooks"),
 )

@@ -32,6 +32,7 @@ SCOPES = {
     "contracts:read": "contracts and their payment milestones",
     "payments:read": "payments received",
     "payments:write": "record payments (exactly as 回款 does)",
+    "webhooks:admin": "outbound webhook subscriptions: add, list, remove, replay",
 }
 # The org-wide role a token's own person needs for a write scope (domain/access.py).
 _ROLES_FOR = {"payments:write": Role.FINANCE, "tickets:write": Role.HQ_SERVICE,

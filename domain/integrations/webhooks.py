@@ -46,8 +46,8 @@ def check_types(text: str) -> list[str]:
     return types
 
 
-async def add_subscription(tx: Tx, url: str, events: str, project_code: str | None,
-                           now: datetime) -> WebhookSubscription:
+async def add_subscription(tx: Tx, url: str, events: str, project_code: str | None, now: datetime,
+                           actor_id: int | None = None, platform: str = "cli") -> WebhookSubscription:
     url, types = check_url(url), check_types(events)
     project_id = None
     if project_code:
@@ -59,17 +59,18 @@ async def add_subscription(tx: Tx, url: str, events: str, project_code: str | No
                                        secret=new_secret(), created_at=now)
     WebhooksRepo(tx.session).add(subscription)
     await tx.flush()
-    tx.audit.append(at=now, actor_id=None, platform="cli", action="webhook.add", subject_type="webhook",
+    tx.audit.append(at=now, actor_id=actor_id, platform=platform, action="webhook.add", subject_type="webhook",
                     subject_id=subscription.id, data={"url": url, "events": types, "project": project_code})
     return subscription
 
 
-async def remove_subscription(tx: Tx, subscription_id: int, now: datetime) -> WebhookSubscription:
+async def remove_subscription(tx: Tx, subscription_id: int, now: datetime, actor_id: int | None = None,
+                              platform: str = "cli") -> WebhookSubscription:
     subscription = await WebhooksRepo(tx.session).get(subscription_id)
     if subscription is None or subscription.removed_at is not None:
         raise NotFound("webhooks.unknown", id=subscription_id)
     subscription.removed_at = now
-    tx.audit.append(at=now, actor_id=None, platform="cli", action="webhook.remove", subject_type="webhook",
+    tx.audit.append(at=now, actor_id=actor_id, platform=platform, action="webhook.remove", subject_type="webhook",
                     subject_id=subscription.id, data={"url": subscription.url})
     return subscription
 
