@@ -16,6 +16,7 @@ from domain.store.repos.outbox import FAILED, OUTAGE, PENDING, PERMANENT, SENT
 from domain.store.uow import Store
 
 log = logging.getLogger(__name__)
+BUSY_RETRY = timedelta(seconds=5)   # a row not tried because the database was busy: due again after
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """The delivery worker: claims due outbox rows and sends them through the platform adapters.
 
 Rows for the same chat go out in order, one at a time; different chats go in parallel, at most
-`concurrency` sends in flight. Every send first takes its place in the platform's rate-limit
+`concurrency` sends in flight per platform. Every send first takes its place in the platform's rate-limit
 windows (bot/delivery/limits.py); a platform whose shared limit (Feishu's per app) is nearly
 used up is claimed on its own, only as many rows as it can take in the next second, so rows are
 not claimed just to be put back. What became of each row is written back in one transaction
@@ -23,19 +23,17 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Callable, Collection
 
-import aiohttp
-
 from bot.delivery.limits import LimitSpec, RateLimits, Slot
 from bot.delivery.monitor import OutboxMonitor
-from bot.delivery.outcomes import Outcomes
-from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, TransientError
+from bot.delivery.outcomes import BUSY_RETRY, Outcomes
+from bot.delivery.ports import Adapter
 from bot.delivery.recovery import OutageRecovery
+from bot.delivery.sending import send_row
 from bot.settings import DeliverySettings
 from domain.errors import StoreBusy
 from domain.store.models import OutboxMessage
 from domain.store.uow import Store
-from handlers.chat.cards import Card
-from handlers.chat.contract import Target, payload_to_body
+from handlers.chat.contract import Target
 
 log = logging.getLogger(__name__)
 HOLD_SECONDS = 2.0       # run(): the longest a claimed row waits in memory for its window
@@ -43,7 +41,6 @@ CLAIM_AHEAD = 1.0        # a platform with a shared limit: claim what it can tak
 TICK_SECONDS = 0.05      # run(): while sends are in flight, write back and claim this often
 COALESCE_SECONDS = 0.01  # after a poke, let the rows of the next few commits join the pass
 WRITE_TRIES = 5          # run_once(): recording rows the platform did receive is worth waiting for
-BUSY_RETRY = timedelta(seconds=5)
 PROBE_ID = "\x00any"     # a target id no real chat has: finds the limits every target shares
 
 
@@ -62,7 +59,9 @@ class DeliveryWorker:
         self.monitor = OutboxMonitor(store, settings, clock, self.leave_to_others)
         self._shared = {name: self._shared_limits(name) for name in mine}
         self._wake = asyncio.Event()
-        self._slots = asyncio.Semaphore(settings.concurrency)
+        # Sends in flight, per platform: one platform's backlog (10,000 WeCom digests) does not
+        # hold up another's sends, which its own rate limit already spaces out.
+        self._slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(settings.concurrency))
         self._tasks: set[asyncio.Task] = set()
         self._held: Counter[str] = Counter()   # claimed rows not yet sent or put back, by platform
         # A platform's sends queue for its shared windows in the order they came (asyncio.Lock
@@ -130,8 +129,12 @@ class DeliveryWorker:
 
     async def _idle_wait(self) -> float:
         """Until the next deferred row is due, but at most `idle_seconds`."""
-        async with self.store.transaction() as tx:
-            due = await tx.outbox.next_due()
+        try:
+            async with self.store.transaction() as tx:
+                due = await tx.outbox.next_due()
+        except Exception as error:  # the database blinked: look again after the usual pause
+            log.warning("delivery: could not read when the next row is due (%s)", error)
+            return self.idle_seconds
         if due is None:
             return self.idle_seconds
         return min(self.idle_seconds, max(0.01, (due - self.clock()).total_seconds()))
@@ -211,8 +214,8 @@ class DeliveryWorker:
                 left.pop(0)
                 self._held[row.platform] -= 1
                 try:
-                    async with self._slots:
-                        retry_at = await self._deliver(row)
+                    async with self._slots[row.platform]:
+                        retry_at = await send_row(self.adapters, self.store, self.outcomes, row)
                 finally:
                     self.rate.answered(slot)
                 if retry_at is not None:
@@ -252,47 +255,3 @@ class DeliveryWorker:
         for row in rows:
             self._held[row.platform] -= 1
         rows.clear()
-
-    async def _deliver(self, row: OutboxMessage) -> datetime | None:
-        """Sends one row and notes the outcome. Returns when the rest of its chat may go on
-        if it must wait (tried and to be tried again), else None."""
-        adapter = self.adapters.get(row.platform)
-        try:
-            if adapter is None:
-                raise PermanentError(f"platform {row.platform!r} is not configured")
-            body = payload_to_body(row.payload)
-            target = Target(row.platform, row.target_type, row.target_id)
-            if row.op == "update":
-                self.outcomes.updated(row, await self._update(adapter, row, target, body))
-                return None
-            sent = await adapter.send(target, body, idempotency_key=row.idempotency_key,
-                                      reply_to=row.reply_to)
-        except DeliveryError as error:
-            return self.outcomes.tried(row, error)
-        except StoreBusy:   # nothing was sent (reading the card's post): a little later
-            at = self.clock() + BUSY_RETRY
-            self.outcomes.put_back([row], at)
-            return at
-        except (asyncio.TimeoutError, OSError, aiohttp.ClientError) as error:
-            # The network, not the message: an adapter that let it through still means "down".
-            return self.outcomes.tried(row, TransientError(f"{type(error).__name__}: {error}"))
-        except Exception as error:  # a bug in an adapter must not kill the worker
-            log.exception("adapter crashed on outbox row %s", row.id)
-            return self.outcomes.tried(row, PermanentError(f"{type(error).__name__}: {error}"))
-        self.outcomes.sent(row, sent.message_id, sent.handle)
-        return None
-
-    async def _update(self, adapter: Adapter, row: OutboxMessage, target: Target, body) -> str:  # noqa: ANN001
-        """Redraws a posted card; returns the message id it has now."""
-        async with self.store.transaction() as tx:
-            post = await tx.outbox.get_post(row.post_id) if row.post_id else None
-        if post is None or not isinstance(body, Card):
-            raise PermanentError("the card to update is unknown")
-        sent = await adapter.update(PostRef(target, post.message_id, dict(post.handle)), body)
-        if sent is not None and sent.handle:   # e.g. a fresh WeCom response_code, for the next update
-            async with self.store.transaction() as tx:
-                fresh = await tx.outbox.get_post(post.id)
-                fresh.handle = {**fresh.handle, **sent.handle}
-                if sent.message_id != post.message_id:
-                    fresh.message_id = sent.message_id
-        return post.message_id
