@@ -9,12 +9,16 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -e '.[test]'
+	$(VENV)/bin/python -m domain.capture.build
 	touch $(STAMP)
 
+# The report classifier's fitted model (var/build/): fitted again only when its data changed.
 run: $(STAMP)
+	$(VENV)/bin/python -m domain.capture.build
 	$(VENV)/bin/sitebot serve --demo
 
 test: $(STAMP)
+	$(VENV)/bin/python -m domain.capture.build
 	scripts/ensure-chromium
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache

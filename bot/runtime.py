@@ -32,6 +32,7 @@ from bot.jobs import JobSpec, start_scheduler
 from bot.paths import TEMPLATES_DIR
 from bot.platforms import PLATFORMS
 from bot.settings import Settings
+from domain.capture.classifier import shared as report_classifier
 from domain.demo import seed_demo
 from domain.people import ensure_admins
 from domain.store.engine import make_engine
@@ -45,7 +46,7 @@ from handlers.chat.dispatch import Dispatcher
 from handlers.chat.i18n import Catalog
 from handlers.chat.jobs import JobRunner
 from handlers.chat.ports import GroupMaker
-from handlers.registry import build_actions, build_card_views, build_jobs, build_router
+from handlers.registry import build_actions, build_card_views, build_jobs, build_report_filer, build_router
 
 ROLES = ("all", "web", "worker")
 WORKER_POLL_SECONDS = 0.05     # how often a worker process looks for new events and rows
@@ -82,6 +83,8 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             worker = DeliveryWorker(store, adapters, settings.delivery, clock,
                                     idle_seconds=0.1 if polling else 1.0, leave_to_others=others)
             deps = _deps(settings, adapters)
+            if role != "web":   # handles messages: a skipped build is fitted now, not in a message's transaction
+                report_classifier().fit_now_if_unbuilt()
             dispatcher = Dispatcher(store, deps, build_router(), build_actions(), clock, worker.poke)
             inbox = await Inbox.open(store.engine, settings.database_url)
             stack.push_async_callback(inbox.close)
@@ -112,6 +115,7 @@ def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:
                 default_locale=settings.default_locale,
                 max_message_length=settings.max_message_length, card_views=build_card_views(),
                 finance=settings.finance, changes=settings.changes,
+                capture=settings.capture, filer=build_report_filer(),
                 group_makers={name: adapter for name, adapter in adapters.items()
                               if isinstance(adapter, GroupMaker)},
                 files=FileStore.under(Path(settings.media_dir)))

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.config_error import ConfigError
 from bot.paths import CONFIG_DIR
 from bot.platforms import PLATFORMS
+from domain.capture.rules import CaptureRules, parse_capture
 from domain.changes.rules import ChangeRules, parse_change_rules
 from domain.finance.rules import FinanceRules, parse_finance
 from domain.progress.rules import ProgressRules, parse_progress
@@ -70,6 +71,7 @@ class Settings:
     finance: FinanceRules = field(default_factory=FinanceRules)
     progress: ProgressRules = field(default_factory=ProgressRules)
     reports: ReportRules = field(default_factory=ReportRules)
+    capture: CaptureRules = field(default_factory=CaptureRules)
     # Signs the customer's project-page links (secret: environment only). Empty: a random
     # one per start, so links die on restart.
     link_secret: str = ""
@@ -157,6 +159,7 @@ def _build(raw: dict) -> Settings:
         finance=_finance(raw.get("finance", {})),
         progress=_progress(raw.get("progress", {})),
         reports=_parsed(parse_reports, raw.get("reports", {})),
+        capture=_parsed(parse_capture, raw.get("capture", {})),
         link_secret=str(raw.get("links", {}).get("secret", "")),
         platforms={p.name: dict(raw.get(p.name, {})) for p in PLATFORMS},
     )

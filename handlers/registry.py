@@ -11,6 +11,7 @@ from handlers.chat.area import ActionHandler, Area
 from handlers.chat.context import CardView
 from handlers.chat.help import make_help
 from handlers.chat.jobs import JobDef
+from handlers.chat.ports import ReportFiler
 from handlers.chat.router import Router
 from handlers.customers.area import area as customers_area
 from handlers.finance.area import area as finance_area
@@ -19,6 +20,7 @@ from handlers.progress.area import area as progress_area
 from handlers.reports.area import area as reports_area
 from handlers.setup.area import area as setup_area
 from handlers.tickets.area import area as tickets_area
+from handlers.tickets.filing import TicketFiler
 
 HELP = ("help", ("帮助", "？", "?"), ("help",))
 
@@ -55,6 +57,11 @@ def build_card_views() -> dict[str, CardView]:
 def build_jobs() -> list[JobDef]:
     """Recurring scans (SLA escalations, digests, reminders …), run by the scheduler."""
     return [job for area in areas() for job in area.jobs()]
+
+
+def build_report_filer() -> ReportFiler:
+    """How a report is filed and posted: the tickets area's way, for every area (登记 too)."""
+    return TicketFiler()
 
 
 def _merged(what: str, tables: list) -> dict:  # noqa: ANN001

@@ -1,21 +1,30 @@
 """Does a plain sentence read like a problem report, and which category would it get?
 
-A character n-gram (1–3) TF-IDF + logistic regression model, trained from the shipped
-examples the first time it is needed (well under a second; never at import or start-up, so
-scikit-learn is not even imported until then), then kept in memory. Rules (cues.py) veto what
-the model cannot know (a fixed problem, a notice, talk about tickets) and lift unmistakable
-alarms. Nothing is downloaded: the model is made here from data/train.tsv."""
+A character n-gram (1–3) TF-IDF + logistic regression model, fitted at build time
+(`python -m domain.capture.build`, run by `make`) from the shipped examples and written as
+JSON under var/build/; here it is read on first use and scored in pure Python (model.py), so
+a serving process never imports scikit-learn. Rules (cues.py) veto what the model cannot know
+(a fixed problem, a notice, talk about tickets) and lift unmistakable alarms."""
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from domain.capture import cues
-from domain.capture.dataset import TRAINING, Example, load
+from domain.capture import cues, model
+from domain.capture.dataset import TRAINING, Example
+from domain.capture.model import FittedModels
+from domain.capture.rules import CaptureRules, Thresholds
 from domain.enums import Category
+
+__all__ = ["CaptureRules", "MODEL_FILE", "ReportClassifier", "Thresholds", "Verdict", "shared"]
+
+log = logging.getLogger(__name__)
+
+# Build output, ignored by git: <checkout>/var/build/ (sitebot is installed editable).
+MODEL_FILE = Path(__file__).resolve().parents[2] / "var" / "build" / "capture-model.json"
 
 
 @dataclass(frozen=True)
@@ -25,74 +34,66 @@ class Verdict:
     why: str                # "model", "alarm", or the veto (cues.veto) that set it to 0
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Score needed for an offer. A photo sent just before or after, or a message addressed
-    to the bot, is itself a sign that something is being reported, so less is needed."""
-    group: float = 0.6
-    with_photo: float = 0.5
-    addressed: float = 0.45
-
-    @property
-    def lowest(self) -> float:
-        """Below this nothing is ever offered."""
-        return min(self.group, self.with_photo, self.addressed)
-
-    def needed(self, *, photo: bool, addressed: bool) -> float:
-        return min([self.group] + [self.with_photo] * photo + [self.addressed] * addressed)
-
-
 class ReportClassifier:
-    def __init__(self, training: Path = TRAINING, examples: list[Example] | None = None) -> None:
-        self._training, self._examples = training, examples
-        self._models: tuple[Any, Any] | None = None
+    """`examples`: fit on these instead (cross-validation, tests); otherwise the model file
+    built from `training`."""
+
+    def __init__(self, path: Path = MODEL_FILE, training: Path = TRAINING,
+                 examples: list[Example] | None = None) -> None:
+        self._path, self._training, self._examples = path, training, examples
+        self._models: FittedModels | None = None
         self._lock = threading.Lock()
 
     @property
-    def trained(self) -> bool:
+    def ready(self) -> bool:
         return self._models is not None
 
-    def train(self) -> None:
-        """Fit both models (safe to call from a worker thread, and more than once)."""
+    @property
+    def built(self) -> bool:
+        """Whether loading needs no fit: the build's file is there (and made from this data)."""
+        return self._examples is None and model.read(self._path, self._training) is not None
+
+    def fit_now_if_unbuilt(self) -> bool:
+        """At start-up: with no built file, fit in a background thread now (one warning), so
+        no message waits for the fit inside its transaction; with one, nothing (it is read on
+        first use). True when a fit was started."""
+        if self.ready or self._examples is not None or self._path.exists():
+            return False
+        threading.Thread(target=self.load, name="capture-fit", daemon=True).start()
+        return True
+
+    def load(self) -> None:
+        """Read the built model; blocking, so call it from a worker thread. Without the file
+        (the build was skipped) the model is fitted here once, with one warning. Safe to call
+        from several threads and more than once."""
         with self._lock:
-            if self._models is None:
-                self._models = _fit(self._examples if self._examples is not None else load(self._training))
+            if self._models is not None:
+                return
+            found = model.read(self._path, self._training) if self._examples is None else None
+            if found is None:
+                from domain.capture import fitting   # scikit-learn: only when nothing was built
+                if self._examples is None:
+                    log.warning("capture: no built model at %s (or built from other data); fitting one in "
+                                "this process, which loads scikit-learn — run `python -m domain.capture.build`"
+                                " (make does) to avoid it", self._path)
+                found = fitting.fit(self._examples, self._training)
+            self._models = found
 
     def judge(self, text: str) -> Verdict:
-        self.train()
-        report_model, category_model = self._models
+        self.load()
+        models = self._models
         text = text.strip()
         vetoed = cues.veto(text)
-        category = Category(category_model.predict([text])[0])
+        category = Category(models.category.predict(text))
         if vetoed is not None:
             return Verdict(0.0, category, vetoed)
-        score = float(report_model.predict_proba([text])[0][1])
+        score = models.report.probability(text)
         if cues.alarm(text) and score < cues.ALARM_FLOOR:
             return Verdict(cues.ALARM_FLOOR, category, "alarm")
         return Verdict(score, category, "model")
 
 
-def _pipeline(**regression: Any) -> Any:
-    # Imported here, not at the top: start-up must not pay for scikit-learn.
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    return make_pipeline(TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True),
-                         LogisticRegression(C=10, max_iter=1000, **regression))
-
-
-def _fit(examples: list[Example]) -> tuple[Any, Any]:
-    from threadpoolctl import threadpool_limits  # installed with scikit-learn
-    texts = [e.text for e in examples]
-    reports = [e for e in examples if e.is_report]
-    # One BLAS thread: on a busy machine the default pool made a 0.3 s fit take seconds.
-    with threadpool_limits(1):
-        report_model = _pipeline(class_weight="balanced").fit(texts, [e.is_report for e in examples])
-        category_model = _pipeline().fit([e.text for e in reports], [e.category for e in reports])
-    return report_model, category_model
-
-
 @cache
 def shared() -> ReportClassifier:
-    """The process's classifier over the shipped examples: trained once, on first use."""
+    """The process's classifier over the built model: read once, on first use."""
     return ReportClassifier()

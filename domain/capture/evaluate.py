@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.capture.classifier import ReportClassifier, Thresholds
+from domain.capture.classifier import ReportClassifier
 from domain.capture.dataset import Example
+from domain.capture.rules import Thresholds
 
 
 @dataclass(frozen=True)

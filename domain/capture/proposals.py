@@ -7,22 +7,17 @@ draft was offered, and the per-person limit, are claims in `scheduled_runs` — 
 keys that make scheduled effects happen once — so two processes agree on both."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from enum import Enum
 
-from domain.capture.classifier import Thresholds, Verdict
+from domain.capture.classifier import Verdict
+from domain.capture.rules import CaptureRules
 from domain.errors import NotFound
 from domain.store.models import Person, ReportDraft
 from domain.store.uow import Tx
 from domain.tickets import drafts
 from domain.tickets.records import NewAttachment, Origin
-
-
-@dataclass(frozen=True)
-class CaptureRules:
-    offer_every_minutes: int = 5     # at most one unasked offer per person in this long
-    thresholds: Thresholds = Thresholds()
 
 
 class Next(Enum):
@@ -57,8 +52,15 @@ def add_attachments(draft: ReportDraft, attachments: list[NewAttachment]) -> Non
     draft.attachments = [*draft.attachments, *(asdict(a) for a in attachments)]
 
 
+OFFERED = "capture:offered:"   # + draft id: the card went out
+LIMIT = "capture:limit:"       # + person id and period: their unasked offer of that period
+
+
+# Both are read by the upkeep job (upkeep.py), which deletes them once they cannot matter.
+
+
 def _offered_key(draft: ReportDraft) -> str:
-    return f"capture:offered:{draft.id}"
+    return f"{OFFERED}{draft.id}"
 
 
 async def was_offered(tx: Tx, draft: ReportDraft) -> bool:
@@ -84,7 +86,7 @@ async def _within_limit(tx: Tx, person: Person, now: datetime, minutes: int) -> 
     any two offers are at least `minutes` apart, even from two processes at once; a slot
     frees again within 2 × `minutes`."""
     period = int(now.timestamp()) // (minutes * 60)
-    keys = [f"capture:limit:{person.id}:{period}", f"capture:limit:{person.id}:{period + 1}"]
+    keys = [f"{LIMIT}{person.id}:{period}", f"{LIMIT}{person.id}:{period + 1}"]
     claimed = await tx.runs.claim_many(keys, now, "capture")
     if len(claimed) == len(keys):
         return True
@@ -102,4 +104,7 @@ async def own(tx: Tx, person: Person, draft_id: int) -> ReportDraft | None:
 
 
 async def dismiss(tx: Tx, draft: ReportDraft) -> None:
+    # The claim goes with it: SQLite hands a deleted last row's id to the next draft, which
+    # would otherwise count as offered already and never be proposed.
+    await tx.runs.unclaim(_offered_key(draft))
     await tx.delete(draft)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handlers.capture import buttons
 from handlers.capture.cards import proposal_view
+from handlers.capture.jobs import capture_jobs
 from handlers.chat.area import Area
 
 
@@ -13,4 +14,5 @@ def area() -> Area:
         name="capture",
         actions={"capture.file": buttons.on_file, "capture.dismiss": buttons.on_dismiss},
         card_views={"capture": proposal_view},
+        jobs=capture_jobs,
     )

@@ -1,19 +1,19 @@
-"""登记 files the proposal as exactly the ticket 报修 would open (same assignment, card in the
+"""登记 files the proposal as exactly the ticket 报修 would open, through the same code (the
+tickets area's filing, reached by the `ReportFiler` port in Deps: same assignment, card in the
 chat the sentence was written in, the assignee told directly), with the category and
 severity the card showed; 不用了 drops it. A second press, or a press on another copy, only
 says how it ended."""
 from __future__ import annotations
 
 from domain.capture import proposals
-from domain.enums import Audience, Category, Severity
+from domain.enums import Category, Severity
 from domain.errors import InvalidInput
 from domain.store.models import Project, ReportDraft, Ticket
-from domain.tickets import drafts, service
-from domain.tickets.records import Origin, Policy
+from domain.tickets import drafts
+from domain.tickets.records import Origin
 from handlers.capture.cards import proposal_key
 from handlers.chat.cards import Button, Card, Markdown
 from handlers.chat.context import Ctx
-from handlers.chat.contract import Target
 
 
 def _draft_id(value: dict) -> int:
@@ -65,35 +65,15 @@ async def on_dismiss(ctx: Ctx, value: dict) -> None:
 
 async def _file(ctx: Ctx, draft: ReportDraft, project: Project, category: Category | None,
                 severity: Severity | None) -> Ticket:
-    origin = Origin(draft.platform, draft.chat_id)
-    ticket = await service.report(ctx.tx, Policy(ctx.deps.rules, ctx.deps.timezone), ctx.person, project,
-                                  draft.text, ctx.now, origin, drafts.attachments_of(draft),
-                                  category=category, severity=severity)
+    """Through the tickets area's filing (the `ReportFiler` port): the card goes to the chat
+    the sentence was written in, as for 报修 made there."""
+    if ctx.deps.filer is None:
+        raise RuntimeError("Deps.filer is not wired (handlers/registry.py builds it)")
+    ticket = await ctx.deps.filer.file(ctx, project, draft.text, drafts.attachments_of(draft),
+                                       Origin(draft.platform, draft.chat_id), category=category,
+                                       severity=severity)
     draft.ticket_id = ticket.id
-    card_key = f"ticket:{ticket.id}"
-    ctx.post(Target(draft.platform, "chat", draft.chat_id),
-             await ctx.deps.live_card(ctx.tx, card_key, ctx.locale), "ticket", ctx.locale)
-    await _to_project_groups(ctx, draft, project, card_key)
-    if ticket.assignee_id and ticket.assignee_id != ctx.person.id:
-        assignee = await ctx.tx.people.get(ticket.assignee_id)
-        dm = await ctx.deps.live_card(ctx.tx, card_key, assignee.locale or ctx.deps.default_locale)
-        if not await ctx.notify(assignee, dm, key="assignee"):
-            ctx.say(ctx.t("report.assignee_unreachable", name=assignee.name))
     return ticket
-
-
-async def _to_project_groups(ctx: Ctx, draft: ReportDraft, project: Project, card_key: str) -> None:
-    """As 报修 does (handlers/tickets/commands.py, `_to_project_groups`): a report made
-    outside the project's own chats (one-to-one) is also posted, live, to the project's
-    internal groups on that platform; customer groups get nothing."""
-    binding = await ctx.tx.projects.binding(draft.platform, draft.chat_id) if draft.chat_id else None
-    if binding is not None and binding.project_id == project.id:
-        return
-    locale = ctx.deps.default_locale
-    for group in await ctx.tx.projects.bindings(project_id=project.id, platform=draft.platform):
-        if group.audience == Audience.INTERNAL.value:
-            ctx.post(Target(group.platform, "chat", group.chat_id),
-                     await ctx.deps.live_card(ctx.tx, card_key, locale), f"group:{group.chat_id}", locale)
 
 
 async def _project_of(ctx: Ctx, draft: ReportDraft) -> Project | None:

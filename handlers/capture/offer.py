@@ -12,15 +12,13 @@ import asyncio
 from domain.access import Action, allowed
 from domain.capture import proposals
 from domain.capture.classifier import Verdict, shared
-from domain.capture.proposals import CaptureRules, Next
+from domain.capture.proposals import Next
 from domain.enums import Severity
 from domain.store.models import Project, ReportDraft
 from domain.tickets.records import NewAttachment
 from domain.tickets.rules import guess_severity
 from handlers.capture.cards import proposal_card
 from handlers.chat.context import Ctx
-
-RULES = CaptureRules()
 
 
 async def consider(ctx: Ctx, text: str, attachments: list[NewAttachment]) -> bool:
@@ -30,8 +28,9 @@ async def consider(ctx: Ctx, text: str, attachments: list[NewAttachment]) -> boo
     message = ctx.message
     if message.conversation.is_group and ctx.project is None:
         return False   # a group bound to no project: nowhere to file
+    rules = ctx.deps.capture
     verdict = await judge(text) if text else None
-    if verdict is not None and verdict.score < RULES.thresholds.lowest:
+    if verdict is not None and verdict.score < rules.thresholds.lowest:
         return False   # plain chatter (most group messages): no query at all
     if not await _may_report(ctx):
         return False
@@ -40,7 +39,7 @@ async def consider(ctx: Ctx, text: str, attachments: list[NewAttachment]) -> boo
     if verdict is None:
         return await _photos(ctx, draft, attachments)
     photos_before = draft is not None and not draft.text and bool(draft.attachments)
-    step = proposals.decide(verdict, RULES, photo=bool(attachments) or photos_before,
+    step = proposals.decide(verdict, rules, photo=bool(attachments) or photos_before,
                             addressed=message.addressed)
     if step is Next.NOTHING:
         return False
@@ -56,8 +55,8 @@ async def consider(ctx: Ctx, text: str, attachments: list[NewAttachment]) -> boo
 
 async def judge(text: str) -> Verdict:
     classifier = shared()
-    if not classifier.trained:   # the first time in this process: fit it off the event loop
-        await asyncio.to_thread(classifier.train)
+    if not classifier.ready:   # the first time in this process: read the built model off the event loop
+        await asyncio.to_thread(classifier.load)
     return classifier.judge(text)
 
 
@@ -81,14 +80,14 @@ async def _photos(ctx: Ctx, draft: ReportDraft | None, attachments: list[NewAtta
             ctx.say(ctx.t("capture.photos_added"))
         return True
     verdict = await judge(draft.text)
-    if proposals.decide(verdict, RULES, photo=True, addressed=addressed) is Next.OFFER:
+    if proposals.decide(verdict, ctx.deps.capture, photo=True, addressed=addressed) is Next.OFFER:
         await _offer(ctx, draft, verdict)
     return True
 
 
 async def _offer(ctx: Ctx, draft: ReportDraft, verdict: Verdict) -> None:
     addressed = ctx.message.addressed
-    if not await proposals.claim_offer(ctx.tx, draft, ctx.person, ctx.now, RULES, limited=not addressed):
+    if not await proposals.claim_offer(ctx.tx, draft, ctx.person, ctx.now, ctx.deps.capture, limited=not addressed):
         return   # offered to this person a moment ago: the draft stays, silently
     severity: Severity = guess_severity(draft.text, ctx.deps.rules)   # as 报修 would
     card = proposal_card(ctx.deps, ctx.locale, draft, verdict.category, severity, await _project(ctx))

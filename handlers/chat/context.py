@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Callable, Mapping
 from zoneinfo import ZoneInfo
 
+from domain.capture.rules import CaptureRules
 from domain.finance.rules import FinanceRules
 from domain.progress.rules import ProgressRules
 from domain.changes.rules import ChangeRules
@@ -18,7 +19,7 @@ from handlers.chat.cards import Card
 from handlers.chat.answer import Answer
 from handlers.chat.contract import CardClick, Inbound, Message, Target, Text, Toast
 from handlers.chat.i18n import Catalog
-from handlers.chat.ports import FileReader, GroupMaker, ImageStore
+from handlers.chat.ports import FileReader, GroupMaker, ImageStore, ReportFiler
 from domain.reports.rules import ReportRules
 
 # card_key prefix -> builds the live card for (tx, deps, id, locale).
@@ -50,6 +51,10 @@ class Deps:
     reports: ReportRules = field(default_factory=ReportRules)
     images: ImageStore | None = None
     cockpit_link: Callable[[Person, datetime], str] | None = None
+    # Plain sentences as reports ([capture]), and how any area files one (the tickets area's
+    # filing, wired by handlers/registry.py; None in a bare Deps: nothing can be filed).
+    capture: CaptureRules = field(default_factory=CaptureRules)
+    filer: ReportFiler | None = None
 
     def t(self, locale: str, key: str, **params: Any) -> str:
         return self.catalog.t(locale, key, **params)

@@ -2,7 +2,13 @@
 an adapter implements where its platform can do the thing (`Deps.group_makers`)."""
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:   # the port's signature only: context.py imports this module
+    from domain.enums import Category, Severity
+    from domain.store.models import Project, Ticket
+    from domain.tickets.records import NewAttachment, Origin
+    from handlers.chat.context import Ctx
 
 
 class CapabilityError(Exception):
@@ -35,4 +41,19 @@ class ImageStore(Protocol):
 
     def save(self, data: bytes, content_type: str) -> str:
         """Store the bytes; returns the ref an `Image` block shows (/media/<name>)."""
+        ...
+
+
+@runtime_checkable
+class ReportFiler(Protocol):
+    """Files a report and posts it, the one way 报修 does: the ticket card in the chat it was
+    made in, the assignee told directly, and — made outside the project's own chats — the
+    project's internal groups. Provided by the tickets area (handlers/tickets/filing.py),
+    wired by the registry, used by areas that may not import it (登记, handlers/capture)."""
+
+    async def file(self, ctx: Ctx, project: Project, text: str, attachments: list[NewAttachment],
+                   origin: Origin, *, category: Category | None = None,
+                   severity: Severity | None = None) -> Ticket:
+        """`origin`: the chat the report was made in (not always where the button was pressed).
+        `category` / `severity`: as agreed on a card; otherwise guessed from the text."""
         ...

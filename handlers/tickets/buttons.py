@@ -8,7 +8,8 @@ from handlers.chat.cards import Button, Card, Markdown
 from handlers.chat.context import Ctx
 from handlers.chat.contract import Text
 from handlers.tickets.cards import correction_card, survey_card, survey_key, ticket_card, ticket_key
-from handlers.tickets.commands import file_report, policy
+from handlers.tickets.commands import policy
+from handlers.tickets.filing import file_report
 
 
 def _int(value: dict, key: str) -> int:

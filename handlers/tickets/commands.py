@@ -6,19 +6,18 @@ import re
 from datetime import timedelta
 
 from domain.access import Action, require
-from domain.enums import Audience, Role
+from domain.enums import Role
 from domain.errors import InvalidInput, NotFound
 from domain.inputs import record_id
-from domain.store.models import Project, Ticket, TicketEvent
+from domain.store.models import Project, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
 from handlers.capture import offer
 from handlers.tickets import picker
+from handlers.tickets.filing import file_report
 from handlers.chat.context import Ctx
-from handlers.chat.contract import Target
 from handlers.chat.scope import project_for
-from handlers.tickets.cards import (level_label, overdue_card, survey_key, ticket_card, ticket_key,
-                                   ticket_list_card)
+from handlers.tickets.cards import level_label, overdue_card, survey_key, ticket_card, ticket_key, ticket_list_card
 
 _TICKET_NO = re.compile(r"^\s*(?:T-?)?(\d+)\s*$", re.IGNORECASE)
 _COMMENT = re.compile(r"^\s*(?:T-?)?(\d+)\s*(?:([1-5])(?:\s+|$))?(.*)$", re.IGNORECASE | re.DOTALL)
@@ -56,35 +55,6 @@ async def report(ctx: Ctx, args: str) -> None:
         await picker.ask(ctx, text, attachments)
         return
     await file_report(ctx, project, text, attachments)
-
-
-async def file_report(ctx: Ctx, project: Project, text: str,
-                      attachments: list[NewAttachment]) -> Ticket:
-    """Open the ticket, show its card here and tell the assignee directly."""
-    ticket = await service.report(ctx.tx, policy(ctx), ctx.person, project, text, ctx.now,
-                                  ctx.origin, attachments)
-    ctx.show(await ticket_card(ctx.tx, ctx.deps, str(ticket.id), ctx.locale))
-    await _to_project_groups(ctx, project, ticket)
-    if ticket.assignee_id and ticket.assignee_id != ctx.person.id:
-        assignee = await ctx.tx.people.get(ticket.assignee_id)
-        dm = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), assignee.locale)
-        if not await ctx.notify(assignee, dm, key="assignee"):
-            ctx.say(ctx.t("report.assignee_unreachable", name=assignee.name))
-    return ticket
-
-
-async def _to_project_groups(ctx: Ctx, project: Project, ticket: Ticket) -> None:
-    """A report made outside the project's group (one-to-one with the bot; on WeCom every
-    report, as its app callbacks are one-to-one) is also posted to the project's internal
-    groups on that platform, as a report in the group would be: the group learns of a safety
-    ticket at once, and since the card is live, of each change after it."""
-    if ctx.binding is not None and ctx.binding.project_id == project.id:
-        return   # reported in one of the project's own chats: the card is there already
-    for binding in await ctx.tx.projects.bindings(project_id=project.id, platform=ctx.platform):
-        if binding.audience == Audience.INTERNAL.value:
-            card = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), ctx.deps.default_locale)
-            ctx.post(Target(binding.platform, "chat", binding.chat_id), card,
-                     f"group:{binding.chat_id}", ctx.deps.default_locale)
 
 
 async def _report_project(ctx: Ctx, args: str) -> tuple[Project | None, str]:

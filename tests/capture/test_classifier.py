@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from domain.capture.build import build
 from domain.capture.classifier import ReportClassifier, Verdict
 from domain.capture.dataset import TRAINING, load
 from domain.capture.evaluate import cross_validate, measure
-from domain.capture.proposals import CaptureRules, Next, decide
+from domain.capture.proposals import Next, decide
+from domain.capture.rules import CaptureRules
 from domain.enums import Category
 from tests.conftest import data_file
 
@@ -21,8 +23,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def classifier() -> ReportClassifier:
-    return ReportClassifier(examples=load(TRAINING))
+def classifier(tmp_path_factory) -> ReportClassifier:
+    """What the bot runs: the build step's file, scored in pure Python."""
+    path = tmp_path_factory.mktemp("build") / "capture-model.json"
+    assert build(path)
+    return ReportClassifier(path)
 
 
 def test_the_sets_are_big_enough_and_disjoint():
@@ -67,7 +72,7 @@ def test_a_photo_or_asking_the_bot_needs_less():
 
 
 def test_start_up_does_not_import_scikit_learn(tmp_path):
-    """The CLI and the whole app as `sitebot serve` builds it: the model is made on first use."""
+    """The CLI and the whole app as `sitebot serve` builds it: the model is read on first use."""
     script = (
         "import sys\n"
         "from bot.app import create_app\n"

@@ -122,6 +122,9 @@ class ReportDraft(Base):
     kept until the sender picks the project on a card, so buttons carry only ids."""
 
     __tablename__ = "report_drafts"
+    # "This person's draft in this chat", read for each photo or sentence capture judges
+    # (migration 0014).
+    __table_args__ = (Index("ix_report_drafts_person_chat", "person_id", "platform", "chat_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
