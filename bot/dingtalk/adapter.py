@@ -16,6 +16,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Callable
 
+from bot.delivery import card_line
 from bot.delivery.ports import PostRef, Sent
 from bot.dingtalk import cards
 from bot.dingtalk.api import DingTalkApi, SessionGone
@@ -60,14 +61,20 @@ class DingTalkAdapter:
             await self.api.create_and_deliver(out_track_id, cards.card_params(body, self.public_url),
                                               group=None if user else target.id, user=user)
             return Sent(out_track_id, {"kind": "interactive", "outTrackId": out_track_id})
-        return await self._message(target, body)
+        sent = await self._message(target, body)
+        if isinstance(body, Card) and body.card_key:   # what later changes are told against
+            return Sent(sent.message_id, {"line": card_line.signature(body)})
+        return sent
 
     async def update(self, post: PostRef, body: Card) -> Sent | None:
         if post.handle.get("kind") == "interactive":
             await self.api.update_card(post.message_id, cards.card_params(body, self.public_url))
             return None
-        sent = await self._message(post.target, body)
-        return Sent(post.message_id, {"last_message": sent.message_id})
+        seen = card_line.signature(body)
+        if post.handle.get("line") == seen:
+            return None
+        sent = await self._message(post.target, card_line.line_card(body))
+        return Sent(post.message_id, {"last_message": sent.message_id, "line": seen})
 
     async def _message(self, target: Target, body: Text | Card) -> Sent:
         content = body.text if isinstance(body, Text) else body

@@ -44,10 +44,15 @@ class ToastFallback:
     kinds: frozenset[str] | None = None   # which kinds are worth a message (None: all)
     in_chat: bool = False                 # in the card's chat, named "张三：…" (else one-to-one)
 
-    def message(self, click: CardClick, toast: Toast) -> Outgoing | None:
+    def message(self, click: CardClick, toast: Toast, card_changed: bool = False) -> Outgoing | None:
+        """`card_changed`: the press changed a live card, whose redraw already says what
+        happened in the chat. Only a success is said in the chat: a refusal or a warning is
+        the presser's business and goes to them alone, as a toast would."""
         if self.kinds is not None and toast.kind not in self.kinds:
             return None
-        if not self.in_chat:
+        if self.in_chat and toast.kind == "success" and card_changed:
+            return None
+        if not self.in_chat or toast.kind != "success":
             target = Target(click.platform, "user", click.actor.user_id)
             return Outgoing(target, Text(toast.text), key="toast")
         name, group = click.actor.name, click.conversation.is_group
@@ -166,7 +171,8 @@ class Dispatcher:
                       fallback: ToastFallback | None) -> Ack:
         await customer_copies(ctx)
         toast = ctx.reply.toast
-        told = fallback.message(ctx.event, toast) if fallback and toast else None
+        told = (fallback.message(ctx.event, toast, card_changed=bool(ctx.reply.changed_cards))
+                if fallback and toast else None)
         if told is not None:
             ctx.reply.messages.append(told)
         inline = await self._queue(ctx, inline_card)
