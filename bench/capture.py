@@ -7,14 +7,18 @@ over both files together. Prints, for a group message, a message with a photo ju
 after, and one addressed to the bot: the offer rate (share of reports offered) and the
 false-alarm rate (share of chatter offered), plus how often the proposed category matches
 the label, how long the build's fit took, reading the file, and scoring one message.
-Usage: python bench/capture.py [--folds 5]
+With --rss: instead, the resident memory of `sitebot serve --demo` when idle and after its
+first plain sentence was classified (what the model costs a serving process).
+Usage: python bench/capture.py [--folds 5] [--rss]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -34,10 +38,54 @@ def line(name: str, rates: Rates) -> str:
             f"category right {rates.category_accuracy:5.1%}")
 
 
+def rss_after_first_classification() -> None:
+    import os
+    import startup   # bench/startup.py: start, stop, rss_mib, free_port
+    with tempfile.TemporaryDirectory() as tmp:
+        port, log = startup.free_port(), Path(tmp) / "serve.log"
+        env = {**os.environ, "SITEBOT_PORT": str(port), "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/b.db",
+               "SITEBOT_LINK_SECRET": "bench-link-secret-0123456789"}
+        proc, _ = startup.start([sys.executable, "-m", "bot.cli", "serve", "--demo"], env, port, log)
+        try:
+            time.sleep(1)
+            idle = startup.rss_mib(proc.pid)
+            started = time.perf_counter()
+            _post(f"http://127.0.0.1:{port}/console/api/messages",
+                  {"user": "u-li", "chat": "p001-site", "text": "5号楼电梯口有钢筋没人管，很危险"})
+            _until_proposed(port)
+            waited = time.perf_counter() - started
+            first = startup.rss_mib(proc.pid)
+        finally:
+            startup.stop(proc, log)
+    print(f"sitebot serve --demo: RSS idle {idle:.1f} MiB, after the first classification {first:.1f} MiB "
+          f"(+{first - idle:.1f}); the proposal came {waited:.2f} s after the message")
+
+
+def _post(url: str, body: dict) -> None:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=120).read()   # a first message that fits a model is slow
+
+
+def _until_proposed(port: int) -> None:
+    started = time.perf_counter()
+    while time.perf_counter() - started < 120:
+        url = f"http://127.0.0.1:{port}/console/api/history?chat=p001-site&user=u-li"
+        with urllib.request.urlopen(url, timeout=10) as answer:
+            if "要登记为工单吗" in json.dumps(json.load(answer), ensure_ascii=False):
+                return
+        time.sleep(0.02)
+    raise SystemExit("no proposal within 120 s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--rss", action="store_true")
     args = parser.parse_args()
+    if args.rss:
+        rss_after_first_classification()
+        return
     train, held_out = load(TRAINING), load(HELD_OUT)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "capture-model.json"
