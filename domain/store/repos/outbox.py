@@ -30,11 +30,22 @@ class OutboxRepo(OutboxFailures):
                       payload: dict[str, Any], now: datetime, op: str = "send",
                       card_key: str | None = None, post_id: int | None = None,
                       reply_to: str | None = None, locale: str = "zh-CN") -> OutboxMessage | None:
-        """Add a row unless one with the same idempotency key exists (then None)."""
+        """Add a row unless one with the same idempotency key exists (then None). A redraw of
+        a posted card (op "update", `post_id`) whose older redraw is still pending (not yet
+        claimed) replaces that row's card instead (then None): bursts of changes (确认解决
+        closes the ticket and sends the survey) redraw each copy once, in its latest state."""
         existing = await self.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key))
         if existing is not None:
             return None
+        if op == "update" and post_id is not None:
+            older = await self.session.scalar(select(OutboxMessage).where(   # ix by card_key
+                OutboxMessage.card_key == card_key, OutboxMessage.post_id == post_id,
+                OutboxMessage.op == "update",
+                OutboxMessage.status == PENDING).order_by(OutboxMessage.id.desc()).limit(1))
+            if older is not None:
+                older.payload = payload
+                return None
         row = OutboxMessage(idempotency_key=key, platform=platform, target_type=target_type,
                             target_id=target_id, op=op, payload=payload, card_key=card_key,
                             post_id=post_id, reply_to=reply_to, locale=locale, status=PENDING,

@@ -112,3 +112,17 @@ async def test_with_a_card_template_nothing_new_is_posted_after_the_card(dingtal
           "robot messages", len(fake.messages_to(GROUP)), "card updates", len(fake.card_updates))
     assert len(in_group) == 1
     assert not any(is_full_card(m) for m in fake.messages_to(GROUP))
+
+
+async def test_redraws_queued_together_collapse_into_the_latest(dingtalk, clock):
+    """接单 and 已解决 pressed before the first redraw went out: each copy is told once, in the
+    latest state (a newer redraw of the same card and chat replaces the pending one)."""
+    await dingtalk.say("li01", REPORT)
+    card = with_button(dingtalk.group_messages(), "接单")
+    await dingtalk.press("zhao01", card, "接单", deliver=False)
+    await dingtalk.press("zhao01", card, "已解决", deliver=False)
+    await dingtalk.deliver()
+    after = dingtalk.group_messages()[1:]
+    assert [m["text"] for m in after if "处理中" in m["text"]] == []
+    assert len([m for m in after if "已解决 · 赵质检" in m["text"]]) == 1
+    assert len(dingtalk.fake.messages_for("zhao01")) == 2     # the card, then one line
