@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.enums import Category, Role, Severity
+from domain.tickets import guessing
 from domain.tickets.calendar import Calendar, parse_calendar
 
 
@@ -77,21 +78,16 @@ class TicketRules:
 
 
 def guess_category(text: str, rules: TicketRules) -> Category:
-    """First category in config order whose vocabulary appears in the text; else coordination."""
-    lowered = text.lower()
-    for category, words in rules.vocabulary.items():
-        if any(word.lower() in lowered for word in words):
-            return Category(category)
-    return Category.COORDINATION
+    """The category whose words weigh most in the text (guessing.best); else coordination."""
+    found = guessing.best(text, rules.vocabulary)
+    return Category(found) if found else Category.COORDINATION
 
 
 def guess_severity(text: str, rules: TicketRules) -> Severity:
-    """Low words are checked before high ones so that "不急" does not count as "急"."""
-    lowered = text.lower()
-    for level in ("low", "high"):
-        if any(word.lower() in lowered for word in rules.severity_words.get(level, ())):
-            return Severity(level)
-    return Severity.MEDIUM
+    """The level whose words weigh most; a longer hit hides the shorter one it covers, so
+    "不急" is not read as "急". No hit: medium."""
+    found = guessing.best(text, {level: rules.severity_words.get(level, ()) for level in ("low", "high")})
+    return Severity(found) if found else Severity.MEDIUM
 
 
 def parse_lifecycle(section: dict[str, Any]) -> dict[str, Any]:
