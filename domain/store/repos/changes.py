@@ -75,6 +75,19 @@ class ChangesRepo:
                                         ChangeRequest.applied_at > since)
             .order_by(ChangeRequest.applied_at)))
 
+    async def applied_between(self, project_ids: list[int], since: datetime,
+                              until: datetime) -> dict[int, list[ChangeRequest]]:
+        """Approved changes that took effect in (since, until], per project (daily digests)."""
+        found: dict[int, list[ChangeRequest]] = {i: [] for i in project_ids}
+        if project_ids:
+            for change in await self.session.scalars(
+                    select(ChangeRequest).where(ChangeRequest.project_id.in_(project_ids),
+                                                ChangeRequest.applied_at > since,
+                                                ChangeRequest.applied_at <= until)
+                    .order_by(ChangeRequest.applied_at, ChangeRequest.id)):
+                found[change.project_id].append(change)
+        return found
+
     async def contract_for(self, project_id: int) -> Contract | None:
         """The project's main contract (the first signed), which budget changes add to."""
         return await self.session.scalar(
