@@ -6,9 +6,12 @@ the app, where their messages came from) or an appchat id (a project group the a
 Live cards: a member's copy is a template card whose `task_id` is our message id. Changing it
 needs a `response_code`, single use and valid 72 h: sending gives one, every button press
 gives a fresh one (the edge stores it on the card post before dispatching). When the code is
-used up or older than 72 h, WeCom cannot touch that card any more, so a fresh card is posted
-instead and becomes the copy that later changes go to. Group messages cannot be edited at all:
-a change is posted to the group as a new message.
+used up or older than 72 h, WeCom cannot touch that card any more: the change is then one
+short line (bot/delivery/card_line.py), not a fresh copy of the card — the reporter used to get
+seven copies of one ticket (issue 16). The old card stays the copy: pressing one of its buttons
+brings a fresh code, so the next change updates it in place again. Group messages cannot be
+edited at all: the group gets the card once, then a short line per change. A change a line
+cannot show (a photo added) posts nothing and keeps the code for one that matters.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Callable
 
+from bot.delivery import card_line
 from bot.delivery.ports import DeliveryError, PermanentError, PostRef, Sent
 from bot.wecom import cards
 from bot.wecom.api import WeComApi, WeComApiError
@@ -69,20 +73,25 @@ class WeComAdapter:
         return await self._card_to(user, body, task_id)
 
     async def update(self, post: PostRef, body: Card) -> Sent | None:
+        seen = card_line.signature(body)
+        if post.handle.get("line") == seen:
+            return None
         user = _member(post.target)
         if user is None:
-            sent = await self._to_group(post.target.id, body)
-            return Sent(post.message_id, {"last_msgid": sent.message_id})
+            sent = await self._to_group(post.target.id, Text(card_line.line_text(body)))
+            return Sent(post.message_id, {"last_msgid": sent.message_id, "line": seen})
         code = post.handle.get("response_code")
         if code and self._fresh(post.handle.get("code_at")):
             card = cards.template_card(body, post.message_id, self.link)
             try:
                 await self.api.update_template_card(
                     [user], code, {"template_card": card["template_card"]})
-                return Sent(post.message_id, {"response_code": None})  # used up
+                return Sent(post.message_id, {"response_code": None, "line": seen})  # used up
             except WeComApiError:
-                pass  # code refused (used elsewhere, expired early): fall back to a new card
-        return await self._card_to(user, body, "sb-" + uuid.uuid4().hex[:24])
+                pass  # code refused (used elsewhere, expired early): a short line instead
+        answer = await self.api.send_message({"touser": user, **cards.text(card_line.line_text(body))})
+        return Sent(post.message_id, {"response_code": None, "line": seen,
+                                      "last_msgid": answer.get("msgid")})
 
     async def _card_to(self, user: str, card: Card, task_id: str) -> Sent:
         if not cards.has_buttons(card) and card.card_key is None:
@@ -92,7 +101,8 @@ class WeComAdapter:
                                               **cards.template_card(card, task_id, self.link)})
         code = answer.get("response_code")
         handle = {"msgid": answer.get("msgid"), "response_code": code,
-                  "code_at": self.clock().isoformat() if code else None}
+                  "code_at": self.clock().isoformat() if code else None,
+                  "line": card_line.signature(card)}
         return Sent(task_id, handle)
 
     async def _to_group(self, chatid: str, body: Text | Card) -> Sent:
@@ -101,7 +111,10 @@ class WeComAdapter:
             answer = await self.api.appchat_send(chatid, message)
         except WeComApiError as error:
             raise PermanentError(f"appchat {chatid}: {error}") from None
-        return Sent(str(answer.get("msgid") or f"{chatid}:{uuid.uuid4().hex[:12]}"))
+        message_id = str(answer.get("msgid") or f"{chatid}:{uuid.uuid4().hex[:12]}")
+        if isinstance(body, Card) and body.card_key:   # what later changes are told against
+            return Sent(message_id, {"line": card_line.signature(body)})
+        return Sent(message_id)
 
     def _fresh(self, code_at: str | None) -> bool:
         if not code_at:
