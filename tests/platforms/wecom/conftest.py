@@ -86,8 +86,8 @@ def wecom_settings(db_url: str, base_url: str, **sections: Any):  # noqa: ANN201
 
 
 @pytest.fixture
-async def fake_wecom():  # noqa: ANN201
-    fake = await FakeWeCom(agent_id=AGENT_ID).start()
+async def fake_wecom(clock):  # noqa: ANN001, ANN201
+    fake = await FakeWeCom(agent_id=AGENT_ID, clock=clock).start()   # keeps the per-member limits
     yield fake
     await fake.stop()
 

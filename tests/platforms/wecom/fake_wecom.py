@@ -1,6 +1,8 @@
 """A fake WeCom server API on 127.0.0.1, answering like qyapi.weixin.qq.com: access tokens that
 expire, the error codes sitebot must handle (40014, 42001, 45009, -1), single-use response
-codes, app-created group chats and media.
+codes, app-created group chats and media. Given the test's `clock`, app messages to one member
+are kept to WeCom's 30 a minute and 1000 an hour the way WeCom does it: the excess is answered
+"ok" and silently not delivered (`dropped`).
 
 Codes we could not confirm in WeCom's docs are marked ASSUMED; sitebot treats any unknown
 code as a permanent error, so their exact value does not change what it does.
@@ -8,7 +10,9 @@ code as a permanent error, so their exact value does not change what it does.
 from __future__ import annotations
 
 import itertools
-from typing import Any
+from collections import defaultdict, deque
+from datetime import datetime
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -21,15 +25,18 @@ INVALID_MEDIA = 40007          # "不合法的媒体文件id" (also: a MediaId o
 INVALID_FILE_SIZE = 40006      # "不合法的文件大小"
 NO_SUCH_USER = 60111           # "UserID不存在"
 ALLOWED_BUTTONS = 6
+PER_MEMBER = ((30, 60.0), (1000, 3600.0))   # app messages one member may receive
 
 
 class FakeWeCom(FakePlatformServer):
     """`calls`: (path, body) of each accepted call; `refused`: (path, errcode) answered;
     `fail_next(path, *errcodes)`: errcodes to answer next on that path."""
 
-    def __init__(self, agent_id: int = 218) -> None:
+    def __init__(self, agent_id: int = 218, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
-        self.agent_id = agent_id
+        self.agent_id, self.clock = agent_id, clock
+        self.dropped: list[tuple[str, dict]] = []        # (member, message) over the limit
+        self._received: dict[str, deque[datetime]] = defaultdict(deque)
         self.tokens: dict[str, str] = {}                 # token -> "ok" | "expired"
         self.codes: dict[str, str] = {}                  # response_code -> "unused" | "used"
         self.chats: dict[str, dict] = {}
@@ -78,7 +85,23 @@ class FakeWeCom(FakePlatformServer):
                 return _error(INVALID_RESPONSE_CODE, "invalid template_card")
             if card["card_type"] in ("button_interaction", "vote_interaction", "multiple_interaction"):
                 extra["response_code"] = self.issue_code()
+        for member in str(body["touser"]).split("|"):
+            if self._over_limit(member):
+                self.dropped.append((member, body))
         return _ok(invaliduser="", msgid=f"msg-{next(self._ids)}", **extra)
+
+    def _over_limit(self, member: str) -> bool:
+        """Counts the message for the member; True when it is one too many (not delivered)."""
+        if self.clock is None:
+            return False
+        now, seen = self.clock(), self._received[member]
+        while seen and (now - seen[0]).total_seconds() >= PER_MEMBER[-1][1]:
+            seen.popleft()
+        if any(sum((now - at).total_seconds() < period for at in seen) >= count
+               for count, period in PER_MEMBER):
+            return True
+        seen.append(now)
+        return False
 
     @endpoint("POST", "/cgi-bin/message/update_template_card")
     async def update_card(self, request: web.Request) -> web.Response:
