@@ -9,8 +9,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from domain.finance.ledger import Receivable, receivables
+from domain.progress.logs import merged_weather, tidy
 from domain.progress.plan import MilestoneView, overall_percent, views
-from domain.store.models import DailyLog, Milestone, MilestoneUpdate, Project
+from domain.store.models import ChangeRequest, DailyLog, Milestone, MilestoneUpdate, Project
 from domain.store.uow import Tx
 
 SEVERITIES = ("high", "medium", "low")
@@ -41,6 +42,26 @@ class Moved:
 
 
 @dataclass(frozen=True)
+class ChangeNews:
+    """An approved change as the customer reads it: its kind and what moved (not its title,
+    which is often the reason as typed, nor the approvers). Dates as ISO strings, amounts as
+    strings, (before, after)."""
+    kind: str
+    days: int
+    project_end: tuple[str, str] | None
+    contract: tuple[str, str] | None
+
+    @classmethod
+    def of(cls, change: ChangeRequest) -> "ChangeNews":
+        effect = change.effect or {}
+        schedule = effect.get("schedule") or {}
+        end = schedule.get("project_end")
+        contract = effect.get("contract")
+        return cls(change.kind, int(schedule.get("days") or 0), tuple(end) if end else None,
+                   (contract["before"], contract["after"]) if contract else None)
+
+
+@dataclass(frozen=True)
 class CustomerDigest:
     code: str
     name: str
@@ -51,6 +72,7 @@ class CustomerDigest:
     log: LogSummary | None
     open_tickets: dict[str, int]          # severity -> count
     next_payment: PaymentDue | None
+    changes: tuple[ChangeNews, ...] = ()  # approved since the last digest
 
     @property
     def flagged(self) -> list[MilestoneView]:
@@ -121,21 +143,42 @@ async def weekly_report(tx: Tx, project: Project, last: date, tz: ZoneInfo) -> W
         code=project.code, name=project.name, first=first, last=last,
         percent=overall_percent(milestones), milestones=views(milestones, last),
         moved=await _moved(tx, project, since, until), log_days=len({log.log_date for log in logs}),
-        crew_days=sum(log.crew_count or 0 for log in logs),
+        crew_days=crew_days(logs),
         cost=sum((log.cost or Decimal("0.00") for log in logs), Decimal("0.00")),
         internal_notes=tuple(log.internal_note for log in logs if log.internal_note),
         opened=opened, closed=closed, open_tickets=await open_by_severity(tx, project))
 
 
 def summarise(logs: list[DailyLog]) -> LogSummary | None:
-    """Customer-safe summary of one day's logs (internal notes and costs are not read)."""
+    """Customer-safe summary of one day's logs (internal notes and costs are not read): one
+    weather (the turn of the day, "晴转雨", from the first log written to the latest), the crew
+    once (day_crew), the work and issues without empty fragments."""
     if not logs:
         return None
-    return LogSummary(lines=tuple(log.work_done for log in logs if log.work_done),
-                      weather=next((log.weather for log in logs if log.weather), None),
-                      crew=sum(log.crew_count or 0 for log in logs),
-                      issues=tuple(log.issues for log in logs if log.issues),
+    logs = sorted(logs, key=lambda log: (log.updated_at or log.created_at, log.id or 0))
+    weather = None
+    for log in logs:
+        weather = merged_weather(weather, log.weather)
+    lines = (tidy(log.work_done) for log in logs if log.work_done)
+    issues = (tidy(log.issues) for log in logs if log.issues)
+    return LogSummary(lines=tuple(line for line in lines if line), weather=weather,
+                      crew=day_crew(logs), issues=tuple(issue for issue in issues if issue),
                       photos=sum(len(log.photos or ()) for log in logs))
+
+
+def day_crew(logs: list[DailyLog]) -> int:
+    """People on site that day: the largest count any one log gives. The 施工员 and the 安全员
+    each log the same crew (30 and 25 are not 55 people); a log's own count is already its
+    latest (logs.write_log)."""
+    return max((log.crew_count or 0 for log in logs), default=0)
+
+
+def crew_days(logs: list[DailyLog]) -> int:
+    """人次 over several days: each day's crew once."""
+    by_day: dict[date, list[DailyLog]] = {}
+    for log in logs:
+        by_day.setdefault(log.log_date, []).append(log)
+    return sum(day_crew(day) for day in by_day.values())
 
 
 async def open_by_severity(tx: Tx, project: Project, customer_only: bool = False) -> dict[str, int]:

@@ -22,6 +22,12 @@ _COST = re.compile(r"(?:费用|成本|cost)\s*[:：]?\s*(?:¥|￥)?\s*([\d,]+(?:
 # Internal notes run to the end of the line: they are for the team, never for the customer.
 _INTERNAL = re.compile(r"(?:内部|internal)\s*[:：]\s*([^\n]{1,500})", re.I)
 _SEPARATORS = " ，,；;。\n"
+# Labelled weather or crew written inside the 问题 part: taken out of it (an unlabelled "3人受伤"
+# stays in the issue, it is not the day's crew).
+_LABELLED_WEATHER = re.compile(r"(?:天气|weather)\s*[:：]?\s*([^\s，,；;。]{1,20})" + _END, re.I)
+_LABELLED_CREW = re.compile(r"(?:人数|出勤|crew)\s*[:：]?\s*(\d{1,4})\s*(?:人|people)?" + _END, re.I)
+# A run of separators with only blanks between them ("， ，") is what taking a part out leaves.
+_EMPTY_FRAGMENTS = re.compile(r"\s*([，,；;。])[\s，,；;。]*")
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ def parse_log(text: str, photos: tuple[str, ...] = ()) -> LogInput:
         if match:
             found[name] = next(g for g in match.groups() if g is not None).strip()
             rest = rest[:match.start()] + " " + rest[match.end():]
+    if "issues" in found:
+        found["issues"] = _take_labelled(found["issues"], found)
     cost = None
     if "cost" in found:
         try:
@@ -52,11 +60,39 @@ def parse_log(text: str, photos: tuple[str, ...] = ()) -> LogInput:
             raise InvalidInput("log.bad_cost", value=found["cost"]) from None
         if cost > MAX_AMOUNT:   # beyond the money column (PostgreSQL numeric overflow)
             raise InvalidInput("finance.money.too_large", text=found["cost"][:30])
-    work = re.sub(r"\s{2,}", " ", rest).strip(_SEPARATORS)
-    return LogInput(work_done=work, weather=found.get("weather"),
+    return LogInput(work_done=tidy(rest), weather=found.get("weather"),
                     crew_count=int(found["crew"]) if "crew" in found else None,
-                    issues=found.get("issues"), cost=cost, internal_note=found.get("internal"),
-                    photos=tuple(photos))
+                    issues=tidy(found.get("issues", "")) or None, cost=cost,
+                    internal_note=found.get("internal"), photos=tuple(photos))
+
+
+def _take_labelled(issues: str, found: dict[str, str]) -> str:
+    """The 问题 part runs to the end of the line, so "问题：停工2小时，天气：晴，人数：30" carried the
+    weather and crew in it: they are taken out (and kept, unless given before the issue)."""
+    for name, pattern in (("weather", _LABELLED_WEATHER), ("crew", _LABELLED_CREW)):
+        match = pattern.search(issues)
+        if match:
+            found.setdefault(name, match.group(1).strip())
+            issues = issues[:match.start()] + " " + issues[match.end():]
+    return issues
+
+
+def tidy(text: str) -> str:
+    """No empty fragments: "塔吊检修停工2小时， ，" -> "塔吊检修停工2小时" (what taking the cost or
+    an internal note out of a sentence leaves behind); runs of blanks become one."""
+    text = _EMPTY_FRAGMENTS.sub(lambda m: m.group(1), text)
+    return re.sub(r"[ \t]{2,}", " ", text).strip(_SEPARATORS)
+
+
+def merged_weather(before: str | None, after: str | None) -> str | None:
+    """One weather for a day: the later one, or both as "晴转雨" when it turned ("晴" then "雨";
+    "晴转雨" then "阴" -> "晴转阴"). Said again, or already written as a turn, the later wins."""
+    if not before or not after:
+        return after or before
+    first = before.split("转")[0]
+    if "转" in after or first == after:
+        return after
+    return f"{first}转{after}"
 
 
 async def write_log(tx: Tx, actor: Person, project: Project, entry: LogInput, day: date,
@@ -73,7 +109,7 @@ async def write_log(tx: Tx, actor: Person, project: Project, entry: LogInput, da
         tx.add(log)
     if entry.work_done:
         log.work_done = (f"{log.work_done}\n{entry.work_done}" if log.work_done else entry.work_done)[:4000]
-    log.weather = entry.weather or log.weather
+    log.weather = merged_weather(log.weather, entry.weather)
     log.crew_count = entry.crew_count if entry.crew_count is not None else log.crew_count
     if entry.issues:
         log.issues = (f"{log.issues}；{entry.issues}" if log.issues else entry.issues)[:2000]

@@ -128,6 +128,9 @@ def effect_text(deps: Deps, locale: str, effect: dict[str, Any]) -> str:
         if schedule.get("project_end"):
             before, after = schedule["project_end"]
             lines.append(deps.t(locale, "change.effect.project_end", before=before, after=after))
+        for item in schedule.get("payments", []):
+            lines.append(deps.t(locale, "change.effect.payment", name=item["name"],
+                                before=item["due"][0] or "-", after=item["due"][1]))
     contract = effect.get("contract")
     if contract:
         lines.append(deps.t(locale, "change.effect.contract", number=contract["number"],

@@ -11,6 +11,7 @@ from domain.enums import Audience
 from domain.errors import DomainError
 from domain.store.models import ChangeRequest
 from handlers.changes.cards import change_card, change_key, effect_text
+from handlers.changes.customer_news import tell_customers
 from handlers.chat.contract import Target, Text
 from handlers.chat.context import Ctx
 
@@ -38,6 +39,7 @@ async def _after_decision(ctx: Ctx, decision: Decision) -> None:
     await ctx.notify(requester, Text(text), key="requester")
     if decision.final:
         await post_to_group(ctx, change, card=False, reason=decision.step.reason or "")
+        await tell_customers(ctx, change)
 
 
 def _outcome_text(ctx: Ctx, change: ChangeRequest, decision: Decision, locale: str) -> str:

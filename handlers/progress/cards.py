@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from weakref import WeakKeyDictionary
 
-from domain.progress.digest import CustomerDigest, PaymentDue, WeeklyReport
+from domain.progress.digest import ChangeNews, CustomerDigest, PaymentDue, WeeklyReport
 from domain.progress.plan import MilestoneView, State
 from domain.store.models import Milestone, Project
 from handlers.chat.cards import Button, Card, Field, Fields, LinkButton, Markdown, Note, Progress
@@ -112,6 +112,9 @@ def digest_card(deps: Deps, locale: str, data: CustomerDigest, links: tuple[Link
     if data.flagged:
         blocks.append(Markdown(f"**{t('digest.attention')}**\n" + "\n".join(
             flag_line(deps, locale, m) for m in data.flagged)))
+    if data.changes:
+        blocks.append(Markdown(f"**{t('digest.changes')}**\n" + "\n".join(
+            change_line(deps, locale, c) for c in data.changes)))
     blocks.append(_milestone_block(deps, locale, data.milestones))
     if data.log is None:
         blocks.append(Markdown(t("digest.no_log")))
@@ -129,6 +132,16 @@ def digest_card(deps: Deps, locale: str, data: CustomerDigest, links: tuple[Link
     blocks.append(Note(t("digest.footer", time=deps.progress.digest_time.strftime("%H:%M"))))
     return Card(t("digest.title", code=data.code, name=data.name, day=_md(data.day)),
                 _colour(data.milestones), tuple(blocks), links)
+
+
+def change_line(deps: Deps, locale: str, change: ChangeNews) -> str:
+    """One approved change in customer wording: its title and what moved."""
+    end = change.project_end or ("", "")
+    before, after = change.contract or ("0", "0")
+    return _t(deps, locale, "digest.change_line", title=_t(deps, locale, f"change.kind.{change.kind}"),
+              days=change.days,
+              end_before=end[0], end_after=end[1], contract=change.contract is not None,
+              before=f"¥{Decimal(before):,.2f}", after=f"¥{Decimal(after):,.2f}")
 
 
 def weekly_card(deps: Deps, locale: str, data: WeeklyReport, links: tuple[LinkButton, ...]) -> Card:

@@ -14,6 +14,7 @@ from domain.progress.plan import overall_percent, views
 from domain.store.models import Project
 from handlers.chat.context import Ctx
 from handlers.chat.scope import customer_chat, project_for
+from handlers.progress.customer_news import tell_customers_reached
 from handlers.progress.cards import confirm_card, flag_line, page_link, progress_card
 
 _SET = re.compile(r"^(.*?)\s*(-?\d{1,4})\s*[%％]?$")
@@ -91,6 +92,7 @@ async def tell_change(ctx: Ctx, project: Project, change: service.Change) -> Non
         return
     if change.reached:
         ctx.say(ctx.t("progress.reached", name=m.name, day=today(ctx).isoformat(), percent=percent))
+        await tell_customers_reached(ctx, project, m, today(ctx), percent)
     else:
         ctx.say(ctx.t("progress.updated", name=m.name, old=change.old, new=change.new, percent=percent))
     view = next(v for v in views(milestones, today(ctx)) if v.id == m.id)

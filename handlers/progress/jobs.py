@@ -69,7 +69,11 @@ async def _digests(todo: list[tuple[int, str]], day: date, batch: Batch) -> None
         return
     tx, deps = batch.tx, batch.deps
     projects = await tx.projects.many(mine)
-    rows = await digests.read(tx, mine, day, deps.timezone)
+    windows = {}
+    for project in projects.values():
+        at = datetime.combine(day, digest_time(project, deps.progress), deps.timezone)
+        windows[project.id] = (at - timedelta(days=1), at)
+    rows = await digests.read(tx, mine, day, deps.timezone, windows)
     contacts = await tx.progress.digest_contacts_of(
         list({p.customer_id for p in projects.values() if p.customer_id is not None}))
     batch.known.bindings.update(await tx.projects.bindings_of(mine))
