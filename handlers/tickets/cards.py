@@ -118,8 +118,12 @@ def status_line(deps: Deps, locale: str, ticket: Ticket, assignee: Person | None
     name = assignee.name if assignee else deps.t(locale, "ticket.nobody")
     since = {TicketStatus.IN_PROGRESS: ticket.accepted_at, TicketStatus.RESOLVED: ticket.resolved_at,
              TicketStatus.CLOSED: ticket.closed_at}.get(TicketStatus(ticket.status), ticket.updated_at)
-    return deps.t(locale, f"ticket.line.{ticket.status}", name=name,
-                  time=deps.local(since, "%H:%M"))
+    line = deps.t(locale, f"ticket.line.{ticket.status}", name=name, time=deps.local(since, "%H:%M"))
+    if ticket.status == TicketStatus.IN_PROGRESS and ticket.sla_since is None:
+        # Where the card cannot be redrawn the change is told by this line alone (DingTalk,
+        # WeCom groups): a pause must show in it.
+        line += " · " + deps.t(locale, "ticket.paused", reason=deps.t(locale, f"pause.{ticket.paused_reason}"))
+    return line
 
 
 def _customer_buttons(t, ticket: Ticket, status: TicketStatus) -> tuple[Button, ...]:  # noqa: ANN001
@@ -140,17 +144,23 @@ def _buttons(t, ticket: Ticket, status: TicketStatus) -> tuple[Button, ...]:  # 
     reassign = Button(t("ticket.btn.reassign"), "ticket.reassign", value)
     resolve = Button(t("ticket.btn.resolve"), "ticket.resolve", value)
     correct = Button(t("ticket.btn.correct"), "ticket.correct", value)
-    take_over = ((Button(t("ticket.btn.take_over"), "ticket.take_over", value, "danger"),)
-                 if ticket.escalation_level >= 2 else ())
+    if ticket.escalation_level >= 2:
+        # Escalated: the card now speaks to whoever it was escalated to, and what they can do
+        # is 接管 (接单 is the assignee's, and answers them 无权限); issue 16.
+        take_over = Button(t("ticket.btn.take_over"), "ticket.take_over", value, "primary")
+        accept = Button(t("ticket.btn.accept"), "ticket.accept", value)
+        resume = Button(t("ticket.btn.resume"), "ticket.resume", value)
+        first = ((take_over, accept) if status == TicketStatus.OPEN else
+                 (take_over, resume) if ticket.sla_since is None else (take_over,))
+        return (*first, reassign, resolve, correct)
     if status == TicketStatus.OPEN:
         return (Button(t("ticket.btn.accept"), "ticket.accept", value, "primary"), reassign,
-                resolve, correct, *take_over)
+                resolve, correct)
     if ticket.sla_since is None:
-        return (Button(t("ticket.btn.resume"), "ticket.resume", value, "primary"), reassign,
-                resolve, *take_over)
+        return (Button(t("ticket.btn.resume"), "ticket.resume", value, "primary"), reassign, resolve)
     return (reassign, Button(t("ticket.btn.wait_customer"), "ticket.pause", {**value, "reason": "customer"}),
             Button(t("ticket.btn.wait_material"), "ticket.pause", {**value, "reason": "material"}),
-            resolve, correct, *take_over)
+            resolve, correct)
 
 
 def correction_card(deps: Deps, locale: str, ticket: Ticket) -> Card:
