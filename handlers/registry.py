@@ -41,6 +41,7 @@ def build_router() -> Router:
             router.add_route(route)
         router.fallback = area.fallback or router.fallback
         router.on_joined = area.on_joined or router.on_joined
+        router.on_recalled = area.on_recalled or router.on_recalled
     name, zh, en = HELP
     router.add(name, zh, en, make_help(router))
     return router

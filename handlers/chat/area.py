@@ -31,3 +31,5 @@ class Area:
     fallback: CommandHandler | None = None
     # The bot was added to a group; at most one area sets it.
     on_joined: Callable[[Ctx], Awaitable[None]] | None = None
+    # A message was withdrawn on the platform (contract.Recalled); at most one area sets it.
+    on_recalled: Callable[[Ctx], Awaitable[None]] | None = None

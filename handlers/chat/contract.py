@@ -94,7 +94,19 @@ class Unverified:
     sent_at: str
 
 
-Inbound = Message | CardClick | Joined | Unverified
+@dataclass(frozen=True)
+class Recalled:
+    """Someone withdrew a message on the platform (Feishu `im.message.recalled_v1`).
+    `recalled_message_id`: the platform's id of the withdrawn message (what `Message.message_id`
+    was). The platform may not say who withdrew it (Feishu does not): `actor.user_id` is then ""."""
+    platform: str
+    event_id: str
+    actor: Actor
+    conversation: Conversation
+    recalled_message_id: str
+
+
+Inbound = Message | CardClick | Joined | Unverified | Recalled
 
 
 @dataclass(frozen=True)
@@ -168,7 +180,7 @@ def sent_at_now(now: datetime) -> str:
 
 
 _KINDS: dict[str, type] = {"message": Message, "click": CardClick, "joined": Joined,
-                           "unverified": Unverified}
+                           "unverified": Unverified, "recalled": Recalled}
 
 
 def to_record(event: Inbound) -> dict[str, Any]:

@@ -18,15 +18,15 @@ from domain.store.uow import Store, Tx
 from handlers.chat.area import ActionHandler
 from handlers.chat.cards import Card
 from handlers.chat.context import Ctx, Deps
-from handlers.chat.contract import (CardClick, Inbound, Joined, Message, Outgoing, Target, Text, Toast,
-                                    Unverified)
+from handlers.chat.contract import (CardClick, Inbound, Joined, Message, Outgoing, Recalled, Target, Text,
+                                    Toast, Unverified)
 from handlers.chat.failures import failure_answer, record_failure
 from handlers.chat.outbox_writer import queue_reply
 from handlers.chat.router import Router
 from handlers.chat.scope import check_click, check_command, customer_copies
 
 log = logging.getLogger(__name__)
-_KINDS = {CardClick: "action", Joined: "joined", Unverified: "unverified"}
+_KINDS = {CardClick: "action", Joined: "joined", Unverified: "unverified", Recalled: "recalled"}
 
 
 @dataclass(frozen=True)
@@ -202,6 +202,10 @@ class Dispatcher:
         if isinstance(event, Joined):
             if self.router.on_joined is not None:
                 await self.router.on_joined(ctx)
+            return
+        if isinstance(event, Recalled):
+            if self.router.on_recalled is not None:
+                await self.router.on_recalled(ctx)
             return
         if isinstance(event, Unverified):   # nothing of it is acted on; only ask for it again
             at = self.deps.local(datetime.fromisoformat(event.sent_at), "%H:%M:%S")

@@ -36,6 +36,7 @@ class Router:
         self.fallback: CommandHandler | None = None
         # Gets (ctx) when the bot is added to a group: the welcome card.
         self.on_joined: Callable[..., Awaitable[None]] | None = None
+        self.on_recalled: Callable[..., Awaitable[None]] | None = None   # a message was withdrawn
 
     def add(self, name: str, zh: tuple[str, ...], en: tuple[str, ...], handler: CommandHandler,
             listed: bool = True, glued: bool = False) -> None:
