@@ -5,7 +5,6 @@ the reason, the approvers or anything internal: those stay on the change's card 
 project's internal groups."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from domain.enums import Audience
@@ -32,10 +31,10 @@ def customer_text(deps: Deps, locale: str, project: Project, change: ChangeReque
                            after=item["planned_end"][1]))
     if schedule.get("project_end"):
         lines.append(t("project_end", before=schedule["project_end"][0], after=schedule["project_end"][1]))
-    contract = effect.get("contract")
-    if contract:
-        lines.append(t("contract", before=f"¥{Decimal(contract['before']):,.2f}",
-                       after=f"¥{Decimal(contract['after']):,.2f}"))
+    if effect.get("contract"):
+        # That it moved, not the figures: the contract value is never shown to the customer
+        # (the project page leaves it out too, docs/progress.md).
+        lines.append(t("contract"))
     for payment in schedule.get("payments", []):
         lines.append(t("payment", name=payment["name"], before=payment["due"][0] or "-",
                        after=payment["due"][1]))

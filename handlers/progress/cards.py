@@ -137,11 +137,9 @@ def digest_card(deps: Deps, locale: str, data: CustomerDigest, links: tuple[Link
 def change_line(deps: Deps, locale: str, change: ChangeNews) -> str:
     """One approved change in customer wording: its title and what moved."""
     end = change.project_end or ("", "")
-    before, after = change.contract or ("0", "0")
     return _t(deps, locale, "digest.change_line", title=_t(deps, locale, f"change.kind.{change.kind}"),
-              days=change.days,
-              end_before=end[0], end_after=end[1], contract=change.contract is not None,
-              before=f"¥{Decimal(before):,.2f}", after=f"¥{Decimal(after):,.2f}")
+              days=change.days, end_before=end[0], end_after=end[1],
+              contract=change.contract is not None)   # that it moved: the value is never shown
 
 
 def weekly_card(deps: Deps, locale: str, data: WeeklyReport, links: tuple[LinkButton, ...]) -> Card:

@@ -60,3 +60,13 @@ async def test_customer_group_told_at_once_and_in_the_digest(blank, clock):
     assert "问题: 塔吊检修停工2小时" in text and "塔吊检修停工2小时，" not in text
     for internal in ("800", "班组长", "排产"):
         assert internal not in text
+
+
+async def test_a_budget_change_is_told_without_the_contract_value(blank, clock):
+    await set_up_the_company(blank)
+    before = len(await owner_texts(blank))
+    await blank.say("陈经理", SITE, "变更 预算增补 +3万 原因：增加地下室防水")
+    await blank.say("周主管", DM, "同意 C-1")
+    told = (await owner_texts(blank))[before:]
+    assert len(told) == 1 and "合同金额已按本次变更调整" in told[0], told
+    assert "12,830,000" not in told[0] and "30,000" not in told[0]
