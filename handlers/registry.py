@@ -19,6 +19,7 @@ from handlers.imports.area import area as imports_area
 from handlers.progress.area import area as progress_area
 from handlers.reports.area import area as reports_area
 from handlers.setup.area import area as setup_area
+from handlers.site.area import area as site_area
 from handlers.tickets.area import area as tickets_area
 from handlers.tickets.filing import TicketFiler
 
@@ -30,7 +31,7 @@ def areas() -> list[Area]:
     tickets = tickets_area()
     # Last: its fallback takes file messages and passes everything else on to the tickets one.
     return [tickets, admin_area(), finance_area(), customers_area(), changes_area(),
-            progress_area(), setup_area(), reports_area(), capture_area(),
+            progress_area(), setup_area(), reports_area(), capture_area(), site_area(),
             imports_area(then=tickets.fallback)]
 
 

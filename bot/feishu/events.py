@@ -17,7 +17,7 @@ import math
 from typing import Any, Callable
 
 from handlers.chat.contract import (Actor, Attachment, CardClick, Conversation, Inbound, Joined,
-                               Mention, Message)
+                               Mention, Message, Recalled)
 
 PLATFORM = "feishu"
 log = logging.getLogger(__name__)
@@ -192,10 +192,21 @@ def _joined(envelope: dict[str, Any], bot_open_id: str | None) -> Joined:
                   conversation=Conversation(PLATFORM, data["chat_id"], True, data.get("name")))
 
 
+def _recalled(envelope: dict[str, Any], bot_open_id: str | None) -> Recalled:
+    """`im.message.recalled_v1`: {message_id, chat_id, recall_time, recall_type}. It does not
+    say who recalled (recall_type: message_owner, group_owner, group_manager …)."""
+    data = _obj(envelope, "event")
+    _required(envelope["header"]["event_id"], data.get("message_id"), data.get("chat_id"))
+    return Recalled(platform=PLATFORM, event_id=envelope["header"]["event_id"],
+                    actor=Actor(PLATFORM, ""), conversation=Conversation(PLATFORM, data["chat_id"]),
+                    recalled_message_id=data["message_id"])
+
+
 PARSERS: dict[str, Parser] = {
     "im.message.receive_v1": _message,
     "card.action.trigger": _card_click,
     "im.chat.member.bot.added_v1": _joined,
+    "im.message.recalled_v1": _recalled,
 }
 
 

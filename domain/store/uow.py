@@ -24,6 +24,7 @@ from domain.store.repos.progress import ProgressRepo
 from domain.store.repos.projects import ProjectsRepo
 from domain.store.repos.reports import ReportsRepo
 from domain.store.repos.runs import RunsRepo
+from domain.store.repos.site import SiteRepo
 from domain.store.repos.tickets import TicketsRepo
 
 
@@ -48,6 +49,7 @@ class Tx:
         self.finance = FinanceRepo(session)
         self.progress = ProgressRepo(session)
         self.reports = ReportsRepo(session)
+        self.site = SiteRepo(session)   # site capture (issue 17)
 
     def add(self, entity: object) -> None:
         self.memo.forget_for(entity)

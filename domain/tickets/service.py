@@ -51,6 +51,7 @@ async def report(tx: Tx, policy: Policy, reporter: Person, project: Project, tex
                     confirmer_id=await _confirmer(tx, project, reporter, binding, roles),
                     visibility=visibility.at_report(project, binding, roles).value,
                     source_platform=origin.platform, source_chat_id=origin.chat_id,
+                    source_message_id=origin.message_ref,
                     location=location, created_at=now, updated_at=now)
     sla.start(ticket, now)
     await policy.refresh(tx, ticket)

@@ -90,6 +90,9 @@ def build_ticket_card(deps: Deps, locale: str, ticket: Ticket, project_label: st
             "ticket.coordinates", lat=ticket.location.get("latitude"), lng=ticket.location.get("longitude"))
         fields.append(Field(t("ticket.location"), str(where), short=False))
     blocks: list = [Fields(tuple(fields))]
+    if ticket.source_recalled_at is not None:   # the report's message was withdrawn (domain/site/recalls.py)
+        blocks.append(Markdown(t("site.recall.withdrawn" if ticket.closed_reason == "withdrawn"
+                                 else "site.recall.kept")))
     if ticket.description and ticket.description != ticket.title:
         blocks.append(Markdown(ticket.description))
     if status == TicketStatus.IN_PROGRESS and ticket.sla_since is None:

@@ -17,6 +17,7 @@ class Ticket(Base):
         Index("ix_tickets_assignee_status", "assignee_id", "status"),
         Index("ix_tickets_project_status", "project_id", "status"),
         Index("ix_tickets_project_visibility", "project_id", "visibility"),
+        Index("ix_tickets_source_message", "source_platform", "source_message_id"),   # recalls
         # The scheduler's scan: only tickets with something still to come are in it, so its
         # cost follows the number of due tickets, not the table.
         Index("ix_tickets_next_due", "next_due_at", postgresql_where=text("next_due_at IS NOT NULL"),
@@ -39,6 +40,10 @@ class Ticket(Base):
     closed_at: Mapped[datetime | None]
     source_platform: Mapped[str | None] = mapped_column(String(20))
     source_chat_id: Mapped[str | None] = mapped_column(String(128))
+    # The platform message the report was (Message.message_id), and when it was withdrawn on
+    # the platform (domain/site/recalls.py).
+    source_message_id: Mapped[str | None] = mapped_column(String(191), default=None)
+    source_recalled_at: Mapped[datetime | None] = mapped_column(default=None)
     location: Mapped[dict[str, Any] | None] = mapped_column(default=None)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
