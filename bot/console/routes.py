@@ -18,7 +18,8 @@ from bot.console.hub import dm_chat
 from bot.inbound import Answering, Busy, Refused
 from bot.media import MediaError
 from bot.screening import json_object, screened
-from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Inbound, Mention, Message
+from handlers.chat.contract import (Actor, Attachment, CardClick, Conversation, Inbound, Mention, Message,
+                                    Recalled)
 
 # The page waits for the handler's answer (it shows the toast and the new cards at once), so
 # the console's "platform" is patient; photos are already ours (uploaded to /media/ first).
@@ -38,6 +39,7 @@ def install(app: web.Application) -> None:
     app.router.add_get("/console/api/stream", _logged(stream))
     app.router.add_post("/console/api/messages", _logged(post_message))
     app.router.add_post("/console/api/actions", _logged(press_button))
+    app.router.add_post("/console/api/recall", _logged(recall_message))
     app.router.add_post("/console/api/upload", _logged(upload))
 
 
@@ -148,6 +150,29 @@ async def press_button(request: web.Request) -> web.Response:
         raise web.HTTPServiceUnavailable(text="busy, press again") from None
     toast = {"text": ack.toast.text, "kind": ack.toast.kind} if ack and ack.toast else None
     return web.json_response({"ok": True, "duplicate": bool(ack and ack.duplicate), "toast": toast})
+
+
+async def recall_message(request: web.Request) -> web.Response:
+    """撤回: the author withdraws one of their messages, as on a platform (contract.Recalled)."""
+    body = await _json(request)
+    user, chat, message_id = _field(body, "user"), _field(body, "chat"), _field(body, "message_id")
+    room = dm_chat(user) if chat == "dm" else chat
+    hub = request.app[keys.HUB]
+    message = hub.get(message_id)
+    if message is None or message.chat_id != room:
+        raise web.HTTPNotFound(text="no such message in this chat")
+    if message.sender != user:
+        raise web.HTTPForbidden(text="only its author can recall a message")
+    hub.update(message_id, {"type": "text", "text": "", "attachments": [], "recalled": True}, room)
+    recalled = Recalled(platform=PLATFORM, event_id=_event_id(body),
+                        actor=Actor(PLATFORM, user, await _name_of(request, user)),
+                        conversation=Conversation(PLATFORM, room, is_group=chat != "dm"),
+                        recalled_message_id=message_id)
+    try:
+        ack = await request.app[keys.INBOUND].handle_now(recalled, ANSWERING)
+    except Busy:
+        raise web.HTTPServiceUnavailable(text="busy, recall again") from None
+    return web.json_response({"ok": True, "duplicate": bool(ack and ack.duplicate)})
 
 
 async def upload(request: web.Request) -> web.Response:

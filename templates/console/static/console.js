@@ -81,8 +81,16 @@ function renderMessage(m) {
     link.href = "data:application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;base64," + m.body.data;
     link.download = m.body.name; link.dataset.testid = "file";
     const bubble = el("div", "bubble"); bubble.appendChild(link); wrap.appendChild(bubble);
+  } else if (m.body.recalled) {  // withdrawn by its author (撤回)
+    wrap.appendChild(el("div", "bubble recalled", "（消息已撤回）"));
   } else {
     const bubble = el("div", "bubble", esc(m.body.text));
+    if (mine) {  // 撤回, as on the platforms
+      const undo = el("a", "recall", "撤回"); undo.href = "#"; undo.dataset.testid = "recall";
+      undo.onclick = async (e) => { e.preventDefault();
+        await post("/console/api/recall", { user: state.user, chat: state.chat, message_id: m.id, event_id: newId() }); };
+      wrap.appendChild(undo);
+    }
     for (const a of m.body.attachments || []) {
       if (a.kind === "image") { const img = el("img"); img.src = a.ref; img.alt = "photo"; bubble.appendChild(img); }
       if (a.kind === "file") bubble.appendChild(el("span", "file", "📎 " + esc(a.name || "file")));
