@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import time
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, Sequence
 
@@ -34,6 +35,7 @@ from bot.delivery.ports import DeliveryError
 from bot.files_store import FileStore
 from bot.inbound_files import FileFetcher, keep_files
 from bot.names import NameBook
+from bot.observe import NO_OBSERVER
 from bot.media import MediaError, MediaStore
 from domain.errors import StoreBusy
 from domain.store.inbox_writer import Arrival, InboxDown, InboxFull, InboxWriter, SignatureClaim
@@ -115,6 +117,7 @@ class InboundPipeline:
         self.dispatcher, self.media, self.writer, self.clock = dispatcher, media, writer, clock
         self._handling: dict[str, Handling] = {}
         self._late: set[asyncio.Task] = set()
+        self.observer = NO_OBSERVER   # the composition root's metrics (bot/observe.py)
 
     def register(self, platform: str, handling: Handling) -> None:
         """An edge, when it starts: how its stored events are handled."""
@@ -164,9 +167,10 @@ class InboundPipeline:
         handle_now, whose answer was to show the pressed card's new state; if its handling is
         done already, that answer may not have been seen (a crash after the commit), so the
         card is redrawn through the outbox."""
-        handling = self._handling.get(event.platform, Handling())
+        handling, started = self._handling.get(event.platform, Handling()), time.perf_counter()
         event = await self._kept(event, handling)
         ack = await self.dispatcher.handle(event, toast_fallback=handling.toast_fallback)
+        self.observer.handled(event.platform, "duplicate" if ack.duplicate else "done", time.perf_counter() - started)
         if answered_inline and ack.duplicate and isinstance(event, CardClick) and event.message_id:
             await self._redraw(event)
         return ack
@@ -187,11 +191,15 @@ class InboundPipeline:
         consumer, when several wait): their photos and files kept one by one, then all handled
         in one transaction, each in a savepoint of its own (Dispatcher.handle_many). Raises
         StoreBusy as `process` does."""
-        ready = []
+        ready, started = [], time.perf_counter()
         for event in events:
             handling = self._handling.get(event.platform, Handling())
             ready.append((await self._kept(event, handling), handling.toast_fallback))
-        return await self.dispatcher.handle_many(ready)
+        acks = await self.dispatcher.handle_many(ready)
+        each = (time.perf_counter() - started) / max(len(acks), 1)   # the group's time, shared
+        for event, ack in zip(events, acks):
+            self.observer.handled(event.platform, "duplicate" if ack.duplicate else "done", each)
+        return acks
 
     async def _kept(self, event: Inbound, handling: Handling) -> Inbound:
         """The message with our own copies of its photos and files (see _keep_photos)."""

@@ -1,12 +1,21 @@
 """Scheduled work. Each job is another entry point into the domain; what it does is made
-exactly-once by idempotency keys in the database, not by the scheduler."""
+exactly-once by idempotency keys in the database, not by the scheduler.
+
+Each job is known to APScheduler by its own name (`sla_escalations`, not `partial`), and each
+pass is timed and counted (bot/observe.py). A pass is logged at DEBUG only: every few seconds
+at INFO would bury the lines worth reading (APScheduler's own "Job ... executed" lines are
+kept to WARNING by bot/logging_setup.py); a failed pass is an ERROR with its traceback.
+"""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from typing import Awaitable, Callable
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.observe import NO_OBSERVER, Observer
 
 log = logging.getLogger(__name__)
 
@@ -18,11 +27,31 @@ class JobSpec:
     seconds: int
 
 
-def start_scheduler(jobs: list[JobSpec], timezone) -> AsyncIOScheduler:  # noqa: ANN001
+def observed(job: JobSpec, observer: Observer) -> Callable[[], Awaitable[None]]:
+    """The job's pass, timed and counted; a failure is logged here and not re-raised (the next
+    pass tries again, and APScheduler would log it a second time)."""
+    async def run_pass() -> None:
+        started = time.perf_counter()
+        try:
+            await job.run()
+        except Exception:
+            seconds = time.perf_counter() - started
+            observer.job_ran(job.name, "failed", seconds)
+            log.exception("job %s failed after %.2f s", job.name, seconds)
+            return
+        seconds = time.perf_counter() - started
+        observer.job_ran(job.name, "ok", seconds)
+        log.debug("job %s done in %.3f s", job.name, seconds)
+    run_pass.__name__ = job.name
+    return run_pass
+
+
+def start_scheduler(jobs: list[JobSpec], timezone, observer: Observer = NO_OBSERVER  # noqa: ANN001
+                    ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
     for job in jobs:
         # coalesce + max_instances=1: a slow pass is never run twice at once in one process.
-        scheduler.add_job(job.run, "interval", seconds=job.seconds, id=job.name,
-                          coalesce=True, max_instances=1)
+        scheduler.add_job(observed(job, observer), "interval", seconds=job.seconds, id=job.name,
+                          name=job.name, coalesce=True, max_instances=1)
     scheduler.start()
     return scheduler

@@ -9,9 +9,11 @@ from aiohttp import web
 if TYPE_CHECKING:
     from bot.console.hub import ConsoleHub
     from bot.delivery.worker import DeliveryWorker
+    from bot.health import TokenCache
     from bot.inbound import InboundPipeline
     from bot.inbox import InboxConsumer
     from bot.media import MediaStore
+    from bot.metrics import PrometheusObserver
     from bot.settings import Settings
     from domain.store.uow import Store
     from handlers.chat.dispatch import Dispatcher
@@ -32,3 +34,6 @@ JOBS: web.AppKey["JobRunner"] = web.AppKey("jobs")
 MEDIA: web.AppKey["MediaStore"] = web.AppKey("media")
 HUB: web.AppKey["ConsoleHub"] = web.AppKey("console_hub")
 PAGES: web.AppKey["Environment"] = web.AppKey("pages")
+# The app's Prometheus registry and counters (bot/metrics.py); /readyz's cached token checks.
+METRICS: web.AppKey["PrometheusObserver"] = web.AppKey("metrics")
+READY_TOKENS: web.AppKey["TokenCache"] = web.AppKey("ready_tokens")

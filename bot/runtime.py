@@ -28,7 +28,9 @@ from bot.edges import Edge
 from bot.files_store import FileStore
 from bot.inbound import InboundPipeline
 from bot.inbox import InboxConsumer
+from bot.observe import Observer
 from bot.jobs import JobSpec, start_scheduler
+from bot.metrics import CountingAdapter
 from bot.paths import TEMPLATES_DIR
 from bot.platforms import PLATFORMS
 from bot.settings import Settings
@@ -80,8 +82,11 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             # platforms' rows by the worker process.
             others = {"web": [p.name for p in PLATFORMS], "worker": ["console"]}.get(role, [])
             sending = {k: v for k, v in adapters.items() if k not in others}
-            worker = DeliveryWorker(store, adapters, settings.delivery, clock,
+            observer = app[keys.METRICS]
+            counted: dict[str, Adapter] = {k: CountingAdapter(v, observer) for k, v in adapters.items()}
+            worker = DeliveryWorker(store, counted, settings.delivery, clock,
                                     idle_seconds=0.1 if polling else 1.0, leave_to_others=others)
+            worker.observer = observer
             deps = _deps(settings, adapters)
             if role != "web":   # handles messages: a skipped build is fitted now, not in a message's transaction
                 report_classifier().fit_now_if_unbuilt()
@@ -90,6 +95,7 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             stack.push_async_callback(inbox.close)
             writer = InboxWriter(inbox.engine)
             pipeline = InboundPipeline(dispatcher, app[keys.MEDIA], writer, clock)
+            pipeline.observer = observer
             for edge in edges:
                 pipeline.register(edge.platform, edge.handling())
             # SQLite has one writer at a time: lanes would only wait on each other's lock (in
@@ -104,7 +110,7 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             writer.start()
             stack.push_async_callback(writer.stop)
             if background:   # tests drive the consumer, the worker and the jobs themselves
-                await _background(stack, role, consumer, worker, runner, settings, sending)
+                await _background(stack, role, consumer, worker, runner, settings, sending, observer)
             yield
     return run
 
@@ -123,12 +129,12 @@ def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:
 
 async def _background(stack: AsyncExitStack, role: str, consumer: InboxConsumer,
                       worker: DeliveryWorker, runner: JobRunner, settings: Settings,
-                      sending: dict[str, Adapter]) -> None:
+                      sending: dict[str, Adapter], observer: Observer) -> None:
     if role != "web":
         consumer.start()
         stack.push_async_callback(consumer.stop)
         jobs = [JobSpec(j.name, partial(j.run, runner), j.seconds) for j in build_jobs()]
-        scheduler = start_scheduler(jobs, settings.timezone)
+        scheduler = start_scheduler(jobs, settings.timezone, observer)
         stack.callback(scheduler.shutdown, wait=False)
     if sending:
         task = asyncio.create_task(worker.run(), name="delivery")

@@ -29,6 +29,7 @@ from bot.delivery.outcomes import BUSY_RETRY, Outcomes
 from bot.delivery.ports import Adapter
 from bot.delivery.recovery import OutageRecovery
 from bot.delivery.sending import send_row
+from bot.observe import NO_OBSERVER
 from bot.settings import DeliverySettings
 from domain.errors import StoreBusy
 from domain.store.models import OutboxMessage
@@ -67,6 +68,7 @@ class DeliveryWorker:
         # A platform's sends queue for its shared windows in the order they came (asyncio.Lock
         # is first come, first served), instead of all waking whenever a place frees up.
         self._queues = {name: asyncio.Lock() for name, specs in self._shared.items() if specs}
+        self.observer = NO_OBSERVER   # the composition root's metrics (bot/observe.py)
 
     def poke(self) -> None:
         """New rows were committed: look now instead of at the next idle tick."""
@@ -209,6 +211,7 @@ class DeliveryWorker:
                 row = left[0]
                 slot, wait = await self._place(row, 0.0 if row.card_key else deadline - loop.time())
                 if slot is None:
+                    self.observer.deferred(row.platform)
                     self._put_back(left, self.clock() + timedelta(seconds=wait))
                     return
                 left.pop(0)

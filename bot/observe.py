@@ -1,0 +1,49 @@
+"""What the running parts report as they work, for monitoring: a port with no Prometheus in it.
+
+The inbound pipeline, the delivery worker and the scheduler call an `Observer`; the composition
+root hands them the Prometheus one (bot/metrics.py), everything else gets `NO_OBSERVER`. So the
+code that handles events and sends messages never imports prometheus_client (an import-linter
+contract in pyproject.toml keeps it that way).
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class Observer(Protocol):
+    def inbound(self, platform: str, outcome: str) -> None:
+        """A platform's callback was answered: accepted, refused, busy or error."""
+
+    def handled(self, platform: str, outcome: str, seconds: float) -> None:
+        """A stored event was handled (done or duplicate) in `seconds`."""
+
+    def sent(self, platform: str, result: str) -> None:
+        """A send or card update ended: ok, rate_limited, transient, refused or error."""
+
+    def deferred(self, platform: str) -> None:
+        """A send was put back because one of its rate-limit windows was full."""
+
+    def job_ran(self, job: str, outcome: str, seconds: float) -> None:
+        """A scheduled job's pass ended (ok or failed) after `seconds`."""
+
+
+class NoObserver:
+    """Reports nowhere (tests of single parts, the CLI)."""
+
+    def inbound(self, platform: str, outcome: str) -> None:
+        pass
+
+    def handled(self, platform: str, outcome: str, seconds: float) -> None:
+        pass
+
+    def sent(self, platform: str, result: str) -> None:
+        pass
+
+    def deferred(self, platform: str) -> None:
+        pass
+
+    def job_ran(self, job: str, outcome: str, seconds: float) -> None:
+        pass
+
+
+NO_OBSERVER: Observer = NoObserver()
