@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.customers_cli import add_commands as add_customer_commands
 from bot.customers_cli import run as run_customers
 from bot.import_cli import add_commands as add_import_commands
+from bot.logging_setup import configure_logging
 from bot.outbox_cli import add_commands as add_outbox_commands
 from bot.roles_cli import add_commands as add_role_commands
 from bot.roles_cli import run as run_roles
@@ -61,8 +62,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    configure_logging()   # SITEBOT_LOG_FORMAT=json for JSON lines (bot/logging_setup.py)
     overrides: dict = {}
     if args.command == "serve":
         server = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}

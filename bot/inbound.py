@@ -170,7 +170,7 @@ class InboundPipeline:
         handling, started = self._handling.get(event.platform, Handling()), time.perf_counter()
         event = await self._kept(event, handling)
         ack = await self.dispatcher.handle(event, toast_fallback=handling.toast_fallback)
-        self.observer.handled(event.platform, "duplicate" if ack.duplicate else "done", time.perf_counter() - started)
+        self.observer.handled(event, "duplicate" if ack.duplicate else "done", time.perf_counter() - started)
         if answered_inline and ack.duplicate and isinstance(event, CardClick) and event.message_id:
             await self._redraw(event)
         return ack
@@ -198,7 +198,7 @@ class InboundPipeline:
         acks = await self.dispatcher.handle_many(ready)
         each = (time.perf_counter() - started) / max(len(acks), 1)   # the group's time, shared
         for event, ack in zip(events, acks):
-            self.observer.handled(event.platform, "duplicate" if ack.duplicate else "done", each)
+            self.observer.handled(event, "duplicate" if ack.duplicate else "done", each)
         return acks
 
     async def _kept(self, event: Inbound, handling: Handling) -> Inbound:

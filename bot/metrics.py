@@ -7,6 +7,7 @@ are right whichever process delivers.
 """
 from __future__ import annotations
 
+import time
 from typing import Any, Awaitable, Callable
 
 from aiohttp import web
@@ -15,6 +16,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, G
 from bot import keys
 from bot.delivery.monitor import outbox_counts
 from bot.delivery.ports import Adapter, PermanentError, PostRef, RateLimited, Sent, TransientError
+from bot.observe import Observer
+from handlers.chat.contract import Inbound, Target
 
 WEBHOOKS = "/webhooks/"
 # Handling one event is milliseconds to a second; a job pass can take much longer.
@@ -50,12 +53,12 @@ class PrometheusObserver:
     def inbound(self, platform: str, outcome: str) -> None:
         self.inbound_total.labels(platform, outcome).inc()
 
-    def handled(self, platform: str, outcome: str, seconds: float) -> None:
-        self.handled_total.labels(platform, outcome).inc()
-        self.handler_seconds.labels(platform).observe(seconds)
+    def handled(self, event: Inbound, outcome: str, seconds: float) -> None:
+        self.handled_total.labels(event.platform, outcome).inc()
+        self.handler_seconds.labels(event.platform).observe(seconds)
 
-    def sent(self, platform: str, result: str) -> None:
-        self.sends_total.labels(platform, result).inc()
+    def sent(self, target: Target, op: str, result: str, seconds: float) -> None:
+        self.sends_total.labels(target.platform, result).inc()
 
     def deferred(self, platform: str) -> None:
         self.deferrals_total.labels(platform).inc()
@@ -95,40 +98,40 @@ def inbound_middleware(observer: PrometheusObserver) -> Callable[..., Awaitable[
 
 
 class CountingAdapter:
-    """A platform adapter as the delivery worker sees it, counting each send's result; anything
-    else (limits, uploads) is the adapter's own."""
+    """A platform adapter as the delivery worker sees it, reporting each send's result and time
+    (metrics and the event log); anything else (limits, uploads) is the adapter's own."""
 
-    def __init__(self, adapter: Adapter, observer: PrometheusObserver) -> None:
+    def __init__(self, adapter: Adapter, observer: Observer) -> None:
         self._adapter, self._observer = adapter, observer
         self.platform = adapter.platform
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._adapter, name)
 
-    async def send(self, target: Any, body: Any, *, idempotency_key: str, reply_to: str | None) -> Sent:
-        return await self._counted(self._adapter.send(target, body, idempotency_key=idempotency_key,
-                                                      reply_to=reply_to))
+    async def send(self, target: Target, body: Any, *, idempotency_key: str, reply_to: str | None) -> Sent:
+        return await self._counted(target, "send", self._adapter.send(
+            target, body, idempotency_key=idempotency_key, reply_to=reply_to))
 
     async def update(self, post: PostRef, body: Any) -> Sent | None:
-        return await self._counted(self._adapter.update(post, body))
+        return await self._counted(post.target, "update", self._adapter.update(post, body))
 
-    async def _counted(self, call: Awaitable[Any]) -> Any:
+    async def _counted(self, target: Target, op: str, call: Awaitable[Any]) -> Any:
+        started = time.perf_counter()
         try:
             result = await call
-        except RateLimited:
-            self._observer.sent(self.platform, "rate_limited")
+        except Exception as error:
+            self._observer.sent(target, op, _result(error), time.perf_counter() - started)
             raise
-        except TransientError:
-            self._observer.sent(self.platform, "transient")
-            raise
-        except PermanentError:
-            self._observer.sent(self.platform, "refused")
-            raise
-        except Exception:
-            self._observer.sent(self.platform, "error")
-            raise
-        self._observer.sent(self.platform, "ok")
+        self._observer.sent(target, op, "ok", time.perf_counter() - started)
         return result
+
+
+def _result(error: Exception) -> str:
+    if isinstance(error, RateLimited):
+        return "rate_limited"
+    if isinstance(error, TransientError):
+        return "transient"
+    return "refused" if isinstance(error, PermanentError) else "error"
 
 
 async def metrics(request: web.Request) -> web.Response:

@@ -7,18 +7,21 @@ contract in pyproject.toml keeps it that way).
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from handlers.chat.contract import Inbound, Target
 
 
 class Observer(Protocol):
     def inbound(self, platform: str, outcome: str) -> None:
         """A platform's callback was answered: accepted, refused, busy or error."""
 
-    def handled(self, platform: str, outcome: str, seconds: float) -> None:
+    def handled(self, event: "Inbound", outcome: str, seconds: float) -> None:
         """A stored event was handled (done or duplicate) in `seconds`."""
 
-    def sent(self, platform: str, result: str) -> None:
-        """A send or card update ended: ok, rate_limited, transient, refused or error."""
+    def sent(self, target: "Target", op: str, result: str, seconds: float) -> None:
+        """A send or card update (`op`) ended: ok, rate_limited, transient, refused or error."""
 
     def deferred(self, platform: str) -> None:
         """A send was put back because one of its rate-limit windows was full."""
@@ -33,10 +36,10 @@ class NoObserver:
     def inbound(self, platform: str, outcome: str) -> None:
         pass
 
-    def handled(self, platform: str, outcome: str, seconds: float) -> None:
+    def handled(self, event: "Inbound", outcome: str, seconds: float) -> None:
         pass
 
-    def sent(self, platform: str, result: str) -> None:
+    def sent(self, target: "Target", op: str, result: str, seconds: float) -> None:
         pass
 
     def deferred(self, platform: str) -> None:
@@ -44,6 +47,33 @@ class NoObserver:
 
     def job_ran(self, job: str, outcome: str, seconds: float) -> None:
         pass
+
+
+class Observers:
+    """Several observers as one (the metrics and the event log)."""
+
+    def __init__(self, *observers: Observer) -> None:
+        self.observers = observers
+
+    def inbound(self, platform: str, outcome: str) -> None:
+        for observer in self.observers:
+            observer.inbound(platform, outcome)
+
+    def handled(self, event: "Inbound", outcome: str, seconds: float) -> None:
+        for observer in self.observers:
+            observer.handled(event, outcome, seconds)
+
+    def sent(self, target: "Target", op: str, result: str, seconds: float) -> None:
+        for observer in self.observers:
+            observer.sent(target, op, result, seconds)
+
+    def deferred(self, platform: str) -> None:
+        for observer in self.observers:
+            observer.deferred(platform)
+
+    def job_ran(self, job: str, outcome: str, seconds: float) -> None:
+        for observer in self.observers:
+            observer.job_ran(job, outcome, seconds)
 
 
 NO_OBSERVER: Observer = NoObserver()

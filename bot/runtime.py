@@ -28,7 +28,8 @@ from bot.edges import Edge
 from bot.files_store import FileStore
 from bot.inbound import InboundPipeline
 from bot.inbox import InboxConsumer
-from bot.observe import Observer
+from bot.logging_setup import EventLog
+from bot.observe import Observer, Observers
 from bot.jobs import JobSpec, start_scheduler
 from bot.metrics import CountingAdapter
 from bot.paths import TEMPLATES_DIR
@@ -82,7 +83,7 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             # platforms' rows by the worker process.
             others = {"web": [p.name for p in PLATFORMS], "worker": ["console"]}.get(role, [])
             sending = {k: v for k, v in adapters.items() if k not in others}
-            observer = app[keys.METRICS]
+            observer = Observers(app[keys.METRICS], EventLog())   # /metrics and the log's event lines
             counted: dict[str, Adapter] = {k: CountingAdapter(v, observer) for k, v in adapters.items()}
             worker = DeliveryWorker(store, counted, settings.delivery, clock,
                                     idle_seconds=0.1 if polling else 1.0, leave_to_others=others)
