@@ -13,6 +13,7 @@ from bot.customers_cli import add_commands as add_customer_commands
 from bot.customers_cli import run as run_customers
 from bot.import_cli import add_commands as add_import_commands
 from bot.logging_setup import configure_logging
+from bot import ops_cli
 from bot.outbox_cli import add_commands as add_outbox_commands
 from bot.roles_cli import add_commands as add_role_commands
 from bot.roles_cli import run as run_roles
@@ -47,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     add_import_commands(sub)
     add_token_commands(sub)
     add_webhook_commands(sub)
+    ops_cli.add_commands(sub)   # check, backup, restore
     admin = sub.add_parser("admin", help="manage admins")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
     add = admin_sub.add_parser("add", help="make a person an admin")
@@ -75,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
             from bot.processes import serve
             return serve(settings, demo=args.demo, role="web" if args.web else "all",
                          worker_process=args.worker_process)
+        if args.command in ops_cli.COMMANDS:   # before _offline: these never migrate
+            return ops_cli.run(args, settings)
         if args.command == "work":
             from bot.processes import work
             return work(settings)
