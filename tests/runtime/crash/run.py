@@ -1,5 +1,5 @@
-"""One crash run: sitebot with every edge, set up through user paths, the load, kill -9, the
-restart on the same database, and the figures per edge.
+"""One crash run: sitebot with every edge, set up through user paths; then, for each of ROUNDS,
+the load and kill -9; the restarts on the same database; and the figures per edge.
 
 Set-up as a site would: `sitebot serve --demo` (the demo's people, projects and console groups)
 with a site TOML naming each platform's admin (`[access] admins`); the admins bind their groups
@@ -32,8 +32,8 @@ from tests.runtime.crash.wecom import WeComReports
 # restarts: the rates keep that to a few hundred events, so the run fits CI's time on a busy
 # machine. DingTalk's groups and WeCom's members are enough for all the rounds to stay under
 # 20 messages a minute in each.
-LOAD_SECONDS = 2.5
-RATES = {"feishu": 60.0, "feishu presses": 10.0, "wecom": 12.0, "dingtalk": 12.0, "console": 8.0}
+LOAD_SECONDS = 2.0
+RATES = {"feishu": 50.0, "feishu presses": 10.0, "wecom": 12.0, "dingtalk": 12.0, "console": 8.0}
 PRESSES = 20
 # sitebot is killed KILL_EARLIEST s into the load once every edge has had KILL_WHEN_ACKED
 # requests answered 200, else as soon as they have (at the latest at KILL_LATEST): mid-load on
