@@ -18,8 +18,7 @@ import asyncio
 import sqlite3
 import sys
 from pathlib import Path
-
-from sqlalchemy.engine import make_url
+from urllib.parse import urlsplit, urlunsplit
 
 from bot.credentials import check_tokens
 from bot.platforms import PLATFORMS
@@ -48,8 +47,7 @@ async def check(settings: Settings) -> int:
     from domain.store.migrate import current_revision, newest_revision
 
     problems = 0
-    url = make_url(settings.database_url)
-    print(f"database: {url.render_as_string(hide_password=True)}")
+    print(f"database: {_without_password(settings.database_url)}")
     engine = make_engine(settings.database_url)
     try:
         async with engine.connect():
@@ -79,11 +77,20 @@ async def check(settings: Settings) -> int:
     return 1 if problems else 0
 
 
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
+
+
 def _sqlite_paths(settings: Settings) -> tuple[Path, Path] | None:
-    url = make_url(settings.database_url)
-    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+    """(database, inbox) of a SQLite URL (`sqlite+aiosqlite:///path`), else None."""
+    url = settings.database_url
+    scheme, _, rest = url.partition(":///")
+    if not scheme.startswith("sqlite") or not rest or rest.startswith(":memory:"):
         return None
-    db = Path(url.database)
+    db = Path(rest.split("?", 1)[0])
     return db, _inbox_of(db)
 
 
