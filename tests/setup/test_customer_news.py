@@ -45,7 +45,8 @@ async def test_customer_group_told_at_once_and_in_the_digest(blank, clock):
     assert "2027-04-24" in receivables and "2027-04-04" not in receivables
 
     # Two logs of the same crew, the weather turning, a cost and a note for the team only.
-    await blank.say("李工长", SITE, "日志 二层砌筑 天气 晴 人数 30 问题：塔吊检修停工2小时，费用：800，内部：班组长请假")
+    await blank.say("李工长", SITE,
+                    "日志 二层砌筑 天气 晴 人数 30 问题：塔吊检修停工2小时，费用：800，内部：班组长请假")
     clock.advance(hours=1)
     await blank.say("孙安全", SITE, "日志 安全巡查，天气：雨，人数：25")
 
