@@ -20,9 +20,8 @@ from bot.pages.links import LinkRefused
 from domain.errors import DomainError
 from domain.people import project_by_code
 from domain.reports.periods import Kind, Period, current, last_complete
-from domain.reports.report import build_report
+from domain.reports.report import report_and_trend
 from domain.reports.scope import narrowed, scope_of
-from domain.reports.trends import trend
 
 log = logging.getLogger(__name__)
 COCKPIT_LINKS: web.AppKey[CockpitLinks] = web.AppKey("cockpit_links")
@@ -83,8 +82,7 @@ async def show_cockpit(request: web.Request) -> web.Response:
                 scope = narrowed(scope, await project_by_code(tx, code[:20]))
         except DomainError:
             return _refused(request, locale, 403, "refused")
-        report = await build_report(tx, scope, period, deps.reports, now)
-        points = await trend(tx, scope, period)
+        report, points = await report_and_trend(tx, scope, period, deps.reports, now)
     page = view(deps, locale, report, points, person, choice, code=scope.project.code if scope.project else None)
     html = app[keys.PAGES].get_template("pages/cockpit.html").render(
         page=page, t=lambda key, **p: deps.t(locale, key, **p), locale=locale,

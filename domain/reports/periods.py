@@ -9,8 +9,9 @@ as-many days of last month), so counts are not set against a whole period."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 MAX_DAYS = 731   # a custom period longer than two years is refused (a report is not an archive)
@@ -28,15 +29,15 @@ class Period:
     kind: Kind
     first: date            # first local day
     last: date             # last local day of the whole period (even if it is still running)
-    start: datetime        # aware: the start of `first`
-    end: datetime          # aware: the end of `last`, or `now` if that is earlier
+    start: datetime        # UTC: the start of `first`
+    end: datetime          # UTC: the end of `last`, or `now` if that is earlier
     tz: ZoneInfo
 
     @property
     def running(self) -> bool:
         return self.end < _day_start(self.last + timedelta(days=1), self.tz)
 
-    @property
+    @cached_property
     def last_day(self) -> date:
         """The last local day with data in the period (today while it runs)."""
         return (self.end - timedelta(microseconds=1)).astimezone(self.tz).date()
@@ -71,7 +72,10 @@ class Period:
 
 
 def _day_start(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tz)
+    """Local midnight, held in UTC: the moments it is compared with (millions, over a year of
+    tickets) are UTC, and aware datetimes with the same tzinfo compare without asking either
+    zone for its offset — several times faster."""
+    return datetime.combine(day, time(0), tz).astimezone(timezone.utc)
 
 
 def _quarter_first(day: date) -> date:
@@ -107,7 +111,7 @@ def current(kind: Kind, now: datetime, tz: ZoneInfo) -> Period:
     """This week / month / quarter, up to `now`."""
     first, last = _bounds(kind, now.astimezone(tz).date())
     return Period(kind, first, last, _day_start(first, tz),
-                  min(now, _day_start(last + timedelta(days=1), tz)), tz)
+                  min(now.astimezone(timezone.utc), _day_start(last + timedelta(days=1), tz)), tz)
 
 
 def last_complete(kind: Kind, now: datetime, tz: ZoneInfo) -> Period:
@@ -128,7 +132,8 @@ def rebuild(kind: Kind, first: date, last: date, now: datetime, tz: ZoneInfo) ->
     start = _day_start(first, tz)
     if start > now:
         raise ValueError("future")
-    return Period(kind, first, last, start, min(now, _day_start(last + timedelta(days=1), tz)), tz)
+    return Period(kind, first, last, start,
+                  min(now.astimezone(timezone.utc), _day_start(last + timedelta(days=1), tz)), tz)
 
 
 def custom(first: date, last: date, now: datetime, tz: ZoneInfo) -> Period:
@@ -140,4 +145,5 @@ def custom(first: date, last: date, now: datetime, tz: ZoneInfo) -> Period:
     start = _day_start(first, tz)
     if start > now:
         raise ValueError("future")
-    return Period(Kind.CUSTOM, first, last, start, min(now, _day_start(last + timedelta(days=1), tz)), tz)
+    return Period(Kind.CUSTOM, first, last, start,
+                  min(now.astimezone(timezone.utc), _day_start(last + timedelta(days=1), tz)), tz)

@@ -15,7 +15,8 @@ from domain.reports.rules import ReportRules
 from domain.reports.sales import SalesFigures, sales_figures
 from domain.reports.scope import Scope
 from domain.reports.service import ServiceFigures, service_figures
-from domain.store.repos.reports import ProjectRow
+from domain.reports.trends import Point, periods_of, points_of
+from domain.store.repos.reports import PaymentRow, ProjectRow, SurveyRow, TicketRow
 from domain.store.uow import Tx
 
 T = TypeVar("T")
@@ -42,16 +43,50 @@ class Report:
     customer_names: dict[int, str] = field(default_factory=dict)
 
 
-async def build_report(tx: Tx, scope: Scope, period: Period, rules: ReportRules, now: datetime) -> Report:
+@dataclass(frozen=True)
+class Read:
+    """The large reads (tickets, surveys, payments), done once for a report and its trend."""
+    tickets: list[TicketRow]
+    surveys: list[SurveyRow]
+    payments: list[PaymentRow]
+
+
+async def report_and_trend(tx: Tx, scope: Scope, period: Period, rules: ReportRules,
+                           now: datetime) -> tuple[Report, list[Point]]:
+    """The report and its trend chart's points, from one read of the large tables over the
+    span both need (the trend's periods, the previous period, the at-risk window)."""
+    periods, before = periods_of(period), period.previous()
+    since = min(periods[0].start, before.start, before.end - timedelta(days=rules.risk_days))
+    ids, repo = scope.project_ids, tx.reports
+    read = Read(await repo.tickets(ids, since, period.end) if scope.sees("service") else [],
+                await repo.surveys(ids, since, period.end) if scope.areas & {"service", "customers"} else [],
+                await repo.payments(ids, period.last_day) if scope.areas & {"money", "customers"} else [])
+    report = await build_report(tx, scope, period, rules, now, read)
+    return report, points_of(periods, scope, read.tickets, read.surveys, read.payments)
+
+
+async def build_report(tx: Tx, scope: Scope, period: Period, rules: ReportRules, now: datetime,
+                       read: Read | None = None) -> Report:
+    """`read`: tickets, surveys and payments already read over (at least) the report's span."""
     repo, ids, before = tx.reports, scope.project_ids, period.previous()
     projects = {p.id: p for p in await repo.projects(ids)}
     parts: dict = {}
     # Ticket surveys: both periods, and the days before each period's end that say whether a
     # customer is at risk.
     since = min(before.start, before.end - timedelta(days=rules.risk_days))
-    surveys = await repo.surveys(ids, since, period.end) if scope.areas & {"service", "customers"} else []
+    if read is None:
+        service = scope.sees("service")
+        read = Read(await repo.tickets(ids, before.start, period.end) if service else [],
+                    await repo.surveys(ids, since, period.end) if scope.areas & {"service", "customers"} else [],
+                    await repo.payments(ids, period.last_day) if scope.areas & {"money", "customers"} else [])
+    surveys = read.surveys
     if scope.sees("service"):
-        tickets = await repo.tickets(ids, before.start, period.end)
+        # A trend's read reaches months further back; the two periods need only their own.
+        first = before.start
+        tickets = [t for t in read.tickets if t.created_at >= first
+                   or (t.resolved_at is not None and t.resolved_at >= first)
+                   or (t.closed_at is not None and t.closed_at >= first)
+                   or (t.resolve_due_at is not None and t.resolve_due_at >= first)]
         escalations = await repo.escalations(ids, before.start, period.end)
         service = parts["service"] = Pair(*(service_figures(tickets, escalations, surveys, p)
                                             for p in (period, before)))
@@ -59,8 +94,7 @@ async def build_report(tx: Tx, scope: Scope, period: Period, rules: ReportRules,
                                            for a in f.assignees)
     milestones = {m.id: m for m in await repo.milestones(ids)} if scope.areas & {"money", "delivery"} else {}
     if scope.sees("money") or scope.sees("customers"):
-        receivables = await repo.receivables(ids)
-        payments = await repo.payments(ids, period.last_day)
+        receivables, payments = await repo.receivables(ids), read.payments
     if scope.sees("money"):
         parts["money"] = Pair(*(money_figures(receivables, payments, milestones, p) for p in (period, before)))
     if scope.sees("delivery"):

@@ -73,19 +73,31 @@ class ServiceFigures:
 
 def service_figures(tickets: list[TicketRow], escalations: list[EscalationRow],
                     surveys: list[SurveyRow], period: Period) -> ServiceFigures:
-    opened = [t for t in tickets if period.holds(t.created_at)]
-    resolved = [t for t in tickets if period.holds(t.resolved_at)]
-    closed = [t for t in tickets if period.holds(t.closed_at)]
+    """One pass over the tickets (a year of them is read for a trend: no per-figure loops)."""
+    start, end = period.start, period.end
+    opened, resolved, closed, counted = [], [], [], []
+    for t in tickets:
+        if start <= t.created_at < end:
+            opened.append(t)
+        moment = t.resolved_at
+        if moment is not None and start <= moment < end:
+            resolved.append(t)
+            counted.append((t, resolved_on_time(t)))
+        elif moment is None and t.resolve_due_at is not None and start <= t.resolve_due_at < end:
+            met = sla_counted(t, period)   # unresolved, its deadline in the period: the same rule
+            if met is not None:
+                counted.append((t, met))
+        if t.closed_at is not None and start <= t.closed_at < end:
+            closed.append(t)
     accept = [hours((t.accepted_at - t.created_at).total_seconds()) for t in opened if t.accepted_at]
     resolve = [hours((t.resolved_at - t.created_at).total_seconds()) for t in resolved]
-    counted = [(t, sla_counted(t, period)) for t in tickets]
-    counted = [(t, met) for t, met in counted if met is not None]
     met = sum(1 for _, ok in counted if ok)
     missed = sorted((t for t, ok in counted if not ok), key=lambda t: (t.resolve_due_at or t.created_at),
                     reverse=True)
-    levels = Counter(int(e.data.get("level", 0)) for e in escalations if period.holds(e.at))
-    answered = [s.score for s in surveys if s.score is not None and period.holds(s.answered_at)]
-    sent = [s for s in surveys if period.holds(s.sent_at)]
+    levels = Counter(int(e.data.get("level", 0)) for e in escalations if start <= e.at < end)
+    answered = [s.score for s in surveys if s.score is not None and s.answered_at is not None
+                and start <= s.answered_at < end]
+    sent = [s for s in surveys if start <= s.sent_at < end]
     per_person: dict[int, list[float]] = {}
     for t in resolved:
         if t.assignee_id is not None:

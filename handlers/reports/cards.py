@@ -75,7 +75,7 @@ async def report_card(deps: Deps, locale: str, report: Report, points: list[Poin
     lines = _lists(deps, locale, report)
     if lines:
         blocks.append(Markdown("\n".join(lines)))
-    picture = await chart(deps, locale, panels(deps, locale, report, points))
+    picture = await chart(deps, locale, panels(deps, locale, report, points, chat=True))
     more, actions = _footer(deps, locale, report, person, now, picture, drew=True)
     if export:
         actions += (Button(deps.t(locale, "reports.export_button"), "report.export", to_value(asked)),)

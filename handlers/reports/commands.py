@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from domain.errors import NotAllowed
 from domain.people import project_by_code
-from domain.reports.report import Report, build_report
+from domain.reports.report import Report, report_and_trend
 from domain.reports.scope import narrowed, scope_of
-from domain.reports.trends import Point, trend
+from domain.reports.trends import Point
 from handlers.chat.context import Ctx
 from handlers.reports.cards import report_card, satisfaction_card
 from handlers.reports.export import export_files
@@ -19,8 +19,7 @@ async def gather(ctx: Ctx, asked: Asked) -> tuple[Report, list[Point]]:
     scope = await scope_of(ctx.tx, ctx.person)
     if asked.code is not None:
         scope = narrowed(scope, await project_by_code(ctx.tx, asked.code))
-    report = await build_report(ctx.tx, scope, asked.period, ctx.deps.reports, ctx.now)
-    return report, await trend(ctx.tx, scope, asked.period)
+    return await report_and_trend(ctx.tx, scope, asked.period, ctx.deps.reports, ctx.now)
 
 
 async def show_report(ctx: Ctx, args: str) -> None:

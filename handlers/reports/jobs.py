@@ -14,9 +14,8 @@ from functools import partial
 
 from domain.reports import nps, watch
 from domain.reports.periods import Kind, Period, last_complete
-from domain.reports.report import build_report
+from domain.reports.report import report_and_trend
 from domain.reports.scope import Scope, scope_of
-from domain.reports.trends import trend
 from domain.store.models import Person
 from handlers.chat.cards import Card, LinkButton
 from handlers.chat.context import Deps
@@ -68,8 +67,7 @@ async def _push(name: str, period: Period, person_id: int, drawn: dict, effect: 
     locale = person.locale or deps.default_locale
     key = (scope.project_ids, scope.areas, locale)
     if key not in drawn:   # one report and one chart per scope and language, however many get it
-        report = await build_report(tx, scope, period, deps.reports, effect.now)
-        points = await trend(tx, scope, period)
+        report, points = await report_and_trend(tx, scope, period, deps.reports, effect.now)
         drawn[key] = await report_card(deps, locale, report, points, Asked(period, None), None, effect.now,
                                        title_key=f"reports.{name}_title", export=False)
     card = drawn[key]

@@ -35,9 +35,10 @@ def scope_text(deps: Deps, locale: str, report: Report) -> str:
     return deps.t(locale, "reports.scope.mine", count=len(scope.project_ids))
 
 
-def panels(deps: Deps, locale: str, report: Report, points: list[Point]) -> list[Panel]:
+def panels(deps: Deps, locale: str, report: Report, points: list[Point], *, chat: bool = False) -> list[Panel]:
     """Trends of tickets and SLA, the typical problems, money collected and the ageing — as
-    far as the asker sees those areas."""
+    far as the asker sees those areas. `chat`: the card's picture leaves the ageing out (the
+    card names the overdue sum; each panel is a quarter of the drawing time)."""
     t = lambda key, **p: deps.t(locale, key, **p)  # noqa: E731
     labels = [point_label(p.period) for p in points]
     out = []
@@ -54,8 +55,9 @@ def panels(deps: Deps, locale: str, report: Report, points: list[Point]) -> list
         out.append(Panel(t("reports.chart.collected"), labels, (
             Series(t("reports.figure.collected"), [float(p.collected or 0) / 10000 for p in points]),)))
         ageing = report.money.now.ageing
-        out.append(Panel(t("reports.chart.ageing"), [t(f"reports.ageing.{b}") for b in ageing],
-                         (Series("", [float(v) / 10000 for v in ageing.values()]),), horizontal=True))
+        if not chat:
+            out.append(Panel(t("reports.chart.ageing"), [t(f"reports.ageing.{b}") for b in ageing],
+                             (Series("", [float(v) / 10000 for v in ageing.values()]),), horizontal=True))
     if report.sales is not None and report.service is None:
         funnel = report.sales.now.funnel
         out.append(Panel(t("reports.chart.funnel"), [t(f"opportunity.stage.{s}") for s in funnel],

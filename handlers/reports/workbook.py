@@ -12,6 +12,7 @@ from domain.reports.figures import FIGURES, figures
 from domain.reports.report import Report
 
 Translate = Callable[..., str]
+SHEET_ROWS = 2000
 FORMATS = {"percent": "0.0%", "money": "¥#,##0.00", "hours": "0.00", "days": "0.0", "score": "0.00",
            "count": "0.##", "nps": "+0;-0;0"}
 
@@ -70,14 +71,17 @@ def workbook(t: Translate, report: Report, notes: Sequence[tuple[str, str]]) -> 
         if getattr(report, area) is not None:
             _area(book, t, report, area)
     for title, headers, rows, formats in lists(t, report):
+        if len(rows) > SHEET_ROWS:   # a year of a big company: the file must still fit a chat message
+            rows = [*rows[:SHEET_ROWS], (t("reports.more_rows", count=len(rows) - SHEET_ROWS),)]
         _sheet(book, title, headers, rows, formats, {1: 12, 2: 28})
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def lists(t: Translate, report: Report) -> list[tuple[str, list[str], list[tuple], dict[int, str]]]:
-    """(sheet title, headers, rows, number formats by column) of every drill-down list."""
+def lists(t: Translate, report: Report, keyed: bool = False) -> list[tuple]:
+    """(sheet title, headers, rows, number formats by column) of every drill-down list; with
+    `keyed`, each led by its key (missed, overdue …)."""
     h = lambda *keys: [t(f"reports.col.{k}") for k in keys]  # noqa: E731
     code = {pid: p.code for pid, p in report.projects.items()}
 
@@ -86,42 +90,43 @@ def lists(t: Translate, report: Report) -> list[tuple[str, list[str], list[tuple
     out = []
     if report.service is not None:
         s = report.service.now
-        out.append((t("reports.list.missed"),
+        out.append(("missed", t("reports.list.missed"),
                     h("ticket", "title", "project", "category", "severity", "due", "resolved"),
                     [(f"T-{x.id}", x.title, code.get(x.project_id, ""), t(f"category.{x.category}"),
                       t(f"severity.{x.severity}"), _naive(x.resolve_due_at), _naive(x.resolved_at))
                      for x in s.missed], {6: "yyyy-mm-dd hh:mm", 7: "yyyy-mm-dd hh:mm"}))
-        out.append((t("reports.list.problems"), h("category", "count"),
+        out.append(("problems", t("reports.list.problems"), h("category", "count"),
                     [(t(f"category.{c}"), n) for c, n in s.by_category.items()], {}))
-        out.append((t("reports.list.assignees"), h("person", "resolved", "hours"),
+        out.append(("assignees", t("reports.list.assignees"), h("person", "resolved", "hours"),
                     [(report.people.get(a.person_id, "?"), a.resolved, a.resolve_hours) for a in s.assignees],
                     {3: "0.00"}))
     if report.customers is not None:
         c = report.customers.now
-        out.append((t("reports.list.ranking"), h("customer", "contract", "collected", "csat", "nps"),
+        out.append(("ranking", t("reports.list.ranking"), h("customer", "contract", "collected", "csat", "nps"),
                     [(r.name, float(r.contract_value), float(r.collected), r.csat, r.nps) for r in c.ranking],
                     {2: FORMATS["money"], 3: FORMATS["money"], 4: "0.00"}))
-        out.append((t("reports.list.at_risk"), h("customer", "reasons", "csat", "lowest_nps", "complaints",
+        out.append(("at_risk", t("reports.list.at_risk"), h("customer", "reasons", "csat", "lowest_nps", "complaints",
                                                  "overdue", "days"),
                     [(r.name, "、".join(t(f"reports.risk.{x}") for x in r.reasons), r.csat, r.lowest_nps,
                       r.complaints, float(r.overdue), r.overdue_days) for r in c.at_risk], {6: FORMATS["money"]}))
     if report.delivery is not None:
-        out.append((t("reports.list.projects"), h("project", "name", "deviation", "late", "at_risk", "milestones"),
+        out.append(("projects", t("reports.list.projects"),
+                    h("project", "name", "deviation", "late", "at_risk", "milestones"),
                     [(code.get(p.project_id, ""), report.projects[p.project_id].name, p.deviation_days,
                       p.late, p.at_risk, "、".join(p.late_milestones)) for p in report.delivery.now.projects], {}))
     if report.money is not None:
         m = report.money.now
-        out.append((t("reports.list.overdue"), h("project", "payment", "due", "outstanding", "days"),
+        out.append(("overdue", t("reports.list.overdue"), h("project", "payment", "due", "outstanding", "days"),
                     [(code.get(d.row.project_id, ""), d.row.name, d.due, float(d.outstanding), days)
                      for d, days in m.overdue_rows], {3: "yyyy-mm-dd", 4: FORMATS["money"]}))
-        out.append((t("reports.list.ageing"), h("bucket", "outstanding"),
+        out.append(("ageing", t("reports.list.ageing"), h("bucket", "outstanding"),
                     [(t(f"reports.ageing.{b}"), float(v)) for b, v in m.ageing.items()], {2: FORMATS["money"]}))
     if report.sales is not None:
         f = report.sales.now
-        out.append((t("reports.list.funnel"), h("stage", "count", "amount", "conversion"),
+        out.append(("funnel", t("reports.list.funnel"), h("stage", "count", "amount", "conversion"),
                     [(t(f"opportunity.stage.{s}"), f.funnel[s], float(f.funnel_amount[s]),
                       None if f.conversion[s] is None else f.conversion[s] / 100) for s in f.funnel],
                     {3: FORMATS["money"], 4: "0.0%"}))
-    return out
+    return out if keyed else [item[1:] for item in out]
 
 
