@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.enums import MANAGER_ROLES, Role
+from domain.enums import Role
 from domain.errors import NotAllowed
 from domain.store.models import Person, Ticket
 from domain.store.uow import Tx
+from domain.ticket_rules import ORG_TICKET_ROLES, TICKET_RULES, holds, who_may
 
-# Org-wide roles that act on every project's tickets.
-_ORG_TICKET_ROLES = {Role.DEPT_HEAD.value, Role.HQ_SERVICE.value}
+_ORG_TICKET_ROLES = set(ORG_TICKET_ROLES)
 
 
 class Action(StrEnum):
@@ -57,8 +57,11 @@ async def allowed(tx: Tx, person: Person, action: Action, *, project_id: int | N
         return owner_id is not None and owner_id == person.id
     if person.is_admin:
         return True
-    if action.value.startswith("ticket.") and action not in _FIRST_TICKET_ACTIONS:
-        return await _ticket_lifecycle(tx, person, action, ticket, project_id, escalation_roles)
+    if action.value in TICKET_RULES:   # who may is data there, so a refusal can name them
+        return ticket is not None and await holds(tx, person, action.value, ticket, escalation_roles)
+    if action is Action.VIEW_OVERDUE:
+        managed = any(r is Role.PROJECT_MANAGER for _, r in await tx.projects.memberships_of(person.id))
+        return managed or bool(set(person.org_roles or ()) & _ORG_TICKET_ROLES)
     if action.value.split(".")[0] in ("payment", "customer", "opportunity"):
         return await _money_and_customers(tx, person, action, project_id, owner_id)
     if ticket is not None:
@@ -69,11 +72,6 @@ async def allowed(tx: Tx, person: Person, action: Action, *, project_id: int | N
         return bool(roles) or bool(org & _ORG_TICKET_ROLES)
     if action is Action.VIEW_TICKET:
         return bool(roles) or bool(org & _ORG_TICKET_ROLES)
-    if action is Action.ACCEPT_TICKET:
-        return ticket is not None and ticket.assignee_id == person.id
-    if action in (Action.REASSIGN_TICKET, Action.RESOLVE_TICKET):
-        is_assignee = ticket is not None and ticket.assignee_id == person.id
-        return is_assignee or bool(roles & MANAGER_ROLES) or bool(org & _ORG_TICKET_ROLES)
     if action in (Action.MANAGE_MEMBERS, Action.BIND_CHAT):
         return Role.PROJECT_MANAGER in roles
     return False
@@ -107,41 +105,11 @@ async def require(tx: Tx, person: Person, action: Action, *, project_id: int | N
                   escalation_roles: frozenset[str] = frozenset()) -> None:
     if not await allowed(tx, person, action, project_id=project_id, ticket=ticket,
                          owner_id=owner_id, escalation_roles=escalation_roles):
+        if ticket is not None and action.value in TICKET_RULES and person.active:
+            who = await who_may(tx, action.value, ticket, escalation_roles)
+            raise NotAllowed("who.refused" if who else "who.nobody", action=action.value, who=who)
         raise NotAllowed()
 
-
-# Tickets after the first response (issue 6).
-_FIRST_TICKET_ACTIONS = {Action.REPORT_TICKET, Action.VIEW_TICKET, Action.ACCEPT_TICKET,
-                         Action.REASSIGN_TICKET, Action.RESOLVE_TICKET}
-
-
-async def _ticket_lifecycle(tx: Tx, person: Person, action: Action, ticket: Ticket | None,
-                            project_id: int | None, escalation_roles: frozenset[str]) -> bool:
-    """Reporters correct their own ticket and confirm the fix; the assignee and managers
-    pause it; 接管 belongs to the roles of the levels it was escalated to; 超时工单 is for
-    managers, and so is sharing a ticket with the customer."""
-    org = set(person.org_roles or ())
-    if action is Action.VIEW_OVERDUE:
-        managed = any(r is Role.PROJECT_MANAGER for _, r in await tx.projects.memberships_of(person.id))
-        return managed or bool(org & _ORG_TICKET_ROLES)
-    if ticket is None:
-        return False
-    roles = await tx.projects.roles_of(person.id, ticket.project_id)
-    manager = bool(roles & MANAGER_ROLES) or bool(org & _ORG_TICKET_ROLES)
-    if action is Action.EDIT_TICKET:
-        return ticket.reporter_id == person.id or manager
-    if action is Action.ATTACH_TICKET:
-        return ticket.reporter_id == person.id or ticket.assignee_id == person.id
-    if action is Action.PAUSE_TICKET:
-        return ticket.assignee_id == person.id or manager
-    if action is Action.CONFIRM_TICKET:
-        return person.id in (ticket.confirmer_id, ticket.reporter_id)
-    if action is Action.TAKE_OVER_TICKET:
-        held = {r.value for r in roles} | org
-        return bool(held & escalation_roles)
-    if action is Action.SHARE_TICKET:
-        return manager
-    return False
 
 # Change requests (issue 8). Deciding is the current approver's alone: no admin override, so
 # the audit trail always shows the person the rules named.

@@ -29,6 +29,10 @@ log = logging.getLogger(__name__)
 _KINDS = {CardClick: "action", Joined: "joined", Unverified: "unverified", Recalled: "recalled"}
 
 
+# Refusals for want of a role (ticket ones name who may: domain/ticket_rules.py).
+_REFUSALS = frozenset({"error.not_allowed", "who.refused", "who.nobody"})
+
+
 @dataclass(frozen=True)
 class Ack:
     """What the platform edge answers right away."""
@@ -236,9 +240,9 @@ class Dispatcher:
         await match.route.handler(ctx, match.args)
 
     def _explain(self, ctx: Ctx, error: DomainError) -> None:
-        text = ctx.t(error.key, **error.params)
+        text = ctx.t(error.key, t=ctx.t, **error.params)   # t: a refusal names roles in words
         if ctx.is_click:
-            ctx.toast(text, "error" if error.key == "error.not_allowed" else "warning")
+            ctx.toast(text, "error" if error.key in _REFUSALS else "warning")
         else:
             ctx.say(text)
 

@@ -63,7 +63,7 @@ async def test_take_over_only_by_the_levels_reached(console, clock):
     await run_scan(console)
     for user in ("u-liu", "u-wang", "u-lin", "u-wu"):   # customer, engineer, other PM, 总部 (not yet)
         out = await console.click(user, SITE, card["id"], "ticket.take_over", {"ticket": 1})
-        assert out["toast"] == {"text": "无权限", "kind": "error"}, user
+        assert out["toast"] == {"text": "无权限：只有项目经理 陈经理 或 部门主管 可以接管", "kind": "error"}, user
     assert (await ticket(console)).status == "open"
     out = await console.click("u-zhou", SITE, card["id"], "ticket.take_over", {"ticket": 1})
     assert out["toast"]["text"] == "已接管"

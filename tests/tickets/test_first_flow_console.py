@@ -46,7 +46,7 @@ async def test_someone_else_clicking_gets_no_permission_and_nothing_changes(cons
     card = await console.last_bot(SITE)
     for user in ("u-li", "u-wang", "u-liu"):   # reporter, other engineer, customer
         out = await console.press(user, SITE, card, "接单")
-        assert out["toast"] == {"text": "无权限", "kind": "error"}
+        assert out["toast"] == {"text": "无权限：只有负责人 赵质检 可以接单", "kind": "error"}   # who may, named
     after = await console.last_bot(SITE)
     assert after["version"] == 1 and field(after["body"], "状态") == "待接单"
 
@@ -132,7 +132,7 @@ async def test_reassign_picks_another_project_member(console):
     await console.say("u-li", SITE, REPORT)
     card = await console.last_bot(SITE)
     denied = await console.press("u-li", SITE, card, "转派")
-    assert denied["toast"]["text"] == "无权限"
+    assert denied["toast"]["text"] == "无权限：只有负责人 赵质检 或 项目经理 陈经理 或 部门主管 或 总部客服 可以转派"
     await console.press("u-zhao", SITE, card, "转派")
     picker = await console.last_bot(SITE)
     names = [a["label"] for a in picker["body"]["actions"]]

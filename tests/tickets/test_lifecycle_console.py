@@ -52,7 +52,7 @@ async def test_report_to_closure(console, clock):
     assert field(card["body"], "接单时限") == "11-23 14:31"           # high: 30 min
     assert "T-1" in card_text((await cards(console, "dm", "u-sun"))[-1]["body"])
     denied = await console.press("u-wang", SITE, picker, "低")         # not the reporter
-    assert denied["toast"]["text"] == "无权限"
+    assert denied["toast"]["text"] == "无权限：只有报修人 李工长 或 项目经理 陈经理 或 部门主管 或 总部客服 可以更正"
     # Accept, wait on material for an hour, resume.
     await console.press("u-sun", SITE, card, "接单")
     card = current(await console.bot_messages(SITE), card)
@@ -70,7 +70,7 @@ async def test_report_to_closure(console, clock):
     ask = (await cards(console, "dm", "u-li"))[-1]
     assert labels(ask) == ["确认解决", "未解决"]
     denied = await console.press("u-sun", SITE, ask, "确认解决")       # not the assignee's call
-    assert denied["toast"]["text"] == "无权限"
+    assert denied["toast"]["text"] == "无权限：只有报修人 李工长 可以确认解决"
     out = await console.press("u-li", "dm", ask, "未解决")
     assert out["toast"]["text"] == "已重新打开，负责人会继续处理"
     card = current(await console.bot_messages(SITE), card)

@@ -114,7 +114,8 @@ async def test_only_customer_tickets_reach_the_page_and_the_digest_until_shared(
 
     # Only a manager shares; the share is on the timeline and in the audit log.
     await console.say("u-li", TEAM, "共享 T-1")
-    assert await console.last_text(TEAM) == "无权限"
+    assert await console.last_text(TEAM) == (
+        "无权限：只有项目经理 陈经理 或 项目经理 周主管 或 部门主管 或 总部客服 可以共享给客户")
     await console.say("u-chen", TEAM, "共享 T-1")
     assert (await console.last_text(TEAM)).startswith("已把工单 T-1「5号楼脚手架连墙件松动」共享给客户")
     html = await page_html(console)

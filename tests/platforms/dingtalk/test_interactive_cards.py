@@ -79,7 +79,7 @@ async def test_someone_else_pressing_is_told_privately_and_nothing_changes(dingt
     answer = await press(dingtalk_cards, track, "wang01", "接单", group["cardData"]["cardParamMap"])
     assert answer == {}                               # the card stays as it is
     assert fake.card_updates == []
-    assert fake.messages_for("wang01")[-1]["text"] == "无权限"
+    assert fake.messages_for("wang01")[-1]["text"] == "无权限：只有负责人 赵质检 可以接单"
     assert [m for m in fake.messages_to(GROUP) if "无权限" in m["text"]] == []
 
 

@@ -50,7 +50,7 @@ async def test_someone_else_clicking_gets_no_permission_and_nothing_changes(feis
     for person in ("ou_li", "ou_wang", "ou_liu"):
         answer = await feishu.click(person, SITE, group_card.message_id,
                                     buttons(group_card.body)["接单"])
-        assert answer == {"toast": {"type": "error", "content": "无权限"}}
+        assert answer == {"toast": {"type": "error", "content": "无权限：只有负责人 赵质检 可以接单"}}
     assert not any(method == "PATCH" for method, _ in feishu.fake.calls)
 
 

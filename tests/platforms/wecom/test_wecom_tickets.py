@@ -107,7 +107,7 @@ async def test_press_by_someone_without_the_role_says_no_permission(wecom, fake_
     await wecom.post(wecom.click_xml("Stranger", assigned["task_id"], button(assigned, "接单"),
                                      fake_wecom.issue_code()))
     await deliver(wecom_app)
-    assert texts_to(fake_wecom, "SunAnQuan") == ["无权限"]
+    assert texts_to(fake_wecom, "SunAnQuan") == ["无权限：只有负责人 赵质检 可以接单"]
     assert texts_to(fake_wecom, "Stranger") == ["无权限"]
     assert fake_wecom.sent("message/update_template_card") == []
 
