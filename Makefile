@@ -20,6 +20,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m domain.capture.build
 	scripts/ensure-chromium
+	scripts/ensure-cjk-font
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)

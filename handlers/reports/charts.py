@@ -9,12 +9,18 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 log = logging.getLogger(__name__)
 
+# Debian's packages (fonts-noto-cjk, fonts-wqy-microhei …): added by path when matplotlib's
+# cached font list predates their installation (it does not look again by itself).
+FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+              "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+              "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
 # In order of preference: Simplified Chinese forms first.
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
              "WenQuanYi Zen Hei", "Noto Sans CJK JP", "Droid Sans Fallback", "AR PL UMing CN")
@@ -46,8 +52,12 @@ def _setup() -> str | None:
             import matplotlib
             matplotlib.use("Agg", force=False)
             from matplotlib import font_manager
-            names = {f.name for f in font_manager.fontManager.ttflist}
-            font = next((name for name in CJK_FONTS if name in names), None)
+            font = _find(font_manager)
+            if font is None:
+                for path in FONT_FILES:
+                    if os.path.exists(path):
+                        font_manager.fontManager.addfont(path)
+                font = _find(font_manager)
             if font is None:
                 log.warning("no CJK font found (install fonts-noto-cjk): report charts and the PDF "
                             "export are left out")
@@ -58,6 +68,11 @@ def _setup() -> str | None:
                                             "axes.unicode_minus": False, "svg.fonttype": "none"})
             _state["font"] = font
         return _state["font"]
+
+
+def _find(font_manager: Any) -> str | None:
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in names), None)
 
 
 def available() -> bool:

@@ -20,7 +20,7 @@ def rows(sheet) -> dict[str, tuple]:
     return {row[0].value: tuple(c.value for c in row[1:]) for row in sheet.iter_rows(min_row=2)}
 
 
-async def test_export_sends_a_workbook_and_a_pdf(company, clock):
+async def test_export_sends_a_workbook_and_a_pdf(company, clock, cjk_font):
     await money_story(company, clock)
     at(clock, "2026-11-02 10:00")
     await company.say("周主管", DM, "导出 报表 上月")

@@ -18,7 +18,7 @@ async def dingtalk(db_url, clock, aiohttp_client, fake_dingtalk):  # noqa: F811
     return await start(db_url, clock, aiohttp_client, fake_dingtalk, oapi_url=fake_dingtalk.base_url)
 
 
-async def test_export_arrives_as_two_file_messages(dingtalk, fake_dingtalk):  # noqa: F811
+async def test_export_arrives_as_two_file_messages(dingtalk, fake_dingtalk, cjk_font):  # noqa: F811
     await dingtalk.say(PM, "报表 本月")
     card = dingtalk.last_group()
     assert "经营报表" in card["text"]

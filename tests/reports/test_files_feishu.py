@@ -13,7 +13,7 @@ from tests.platforms.feishu.conftest import SITE, fake, feishu  # noqa: F401 - f
 PM = "ou_chen"      # 陈经理, P-001's manager
 
 
-async def test_report_card_with_its_chart_and_the_export_as_files(feishu):  # noqa: F811
+async def test_report_card_with_its_chart_and_the_export_as_files(feishu, cjk_font):  # noqa: F811
     await feishu.say(PM, SITE, "报表 本月")
     [card] = [m for m in feishu.fake.sent(SITE) if m.msg_type == "interactive"][-1:]
     keys = list(feishu.fake.images)

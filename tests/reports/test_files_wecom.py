@@ -11,7 +11,7 @@ from tests.platforms.wecom.conftest import deliver, fake_wecom, wecom, wecom_app
 PM = "ChenJingLi"
 
 
-async def test_export_arrives_as_two_file_messages(wecom, fake_wecom, wecom_app):  # noqa: F811
+async def test_export_arrives_as_two_file_messages(wecom, fake_wecom, wecom_app, cjk_font):  # noqa: F811
     await wecom.text(PM, "导出 报表 上月")
     await deliver(wecom_app)
     [(book_name, book), (pdf_name, pdf)] = fake_wecom.sent_files()

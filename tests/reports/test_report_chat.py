@@ -22,7 +22,7 @@ async def ask(console, user: str, text: str) -> dict:
     return (await console.last_bot(DM, user))["body"]
 
 
-async def test_the_report_card_with_arrows_a_chart_and_the_cockpit_link(company, clock):
+async def test_the_report_card_with_arrows_a_chart_and_the_cockpit_link(company, clock, cjk_font):
     await money_story(company, clock)
     at(clock, "2026-11-02 10:00")
     card = await ask(company, "周主管", "报表 上月")
