@@ -95,6 +95,14 @@ async def project_for(ctx: Ctx, args: str, *, sender_projects: bool = True
     return (projects[0] if len(projects) == 1 else None), args, projects
 
 
+def answered_for_customers(route_name: str, group: bool) -> bool:
+    """Whether a customer-facing chat (a group, or a contact's own chat) answers this command
+    (帮助 lists only those there)."""
+    if route_name in _DIRECT_ONLY:
+        return not group
+    return route_name in _CUSTOMER_COMMANDS
+
+
 async def check_command(ctx: Ctx, route: Route, args: str) -> None:
     """Before a command's handler runs: refuse what a customer-facing chat is not told."""
     chat = await customer_chat(ctx)
