@@ -8,6 +8,7 @@ of different chats in one transaction (the inbox consumer, when several wait), e
 savepoint, claim, replies and failure: only BEGIN and COMMIT are shared."""
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -98,9 +99,13 @@ class Dispatcher:
         now = self.clock()
         try:
             async with self.store.transaction() as tx:
-                acks = [await self._event(tx, event, now, False,
-                                          fallback if isinstance(event, CardClick) else None)
-                        for event, fallback in events]
+                acks = []
+                for event, fallback in events:
+                    acks.append(await self._event(tx, event, now, False,
+                                                  fallback if isinstance(event, CardClick) else None))
+                    # Let the loop's other work (sends, their answers) in between: on SQLite a
+                    # statement does not wait for anything, so a group would not yield at all.
+                    await asyncio.sleep(0)
         except StoreBusy:
             raise
         except Exception:
