@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 import re
+from datetime import date
 from decimal import Decimal
 
 from domain.enums import Audience
 from domain.errors import NotFound
-from domain.finance.ledger import ageing, receivables
+from domain.finance.ledger import Receivable, ageing, receivables
 from domain.finance.money import format_money, leading_amount
 from domain.finance.payments import (AlreadyRecorded, ChooseMilestone, ConfirmOverpayment,
                                      Recorded, record_payment)
@@ -17,7 +18,7 @@ from domain.store.models import Project
 from handlers.chat.cards import Button, Card, Markdown
 from handlers.chat.context import Ctx
 from handlers.chat.contract import Target, Text
-from handlers.finance.cards import every_key, payment_card
+from handlers.finance.cards import day, every_key, payment_card
 from handlers.finance.receivables import receivables_card
 
 _CODE = re.compile(r"^P-?\d+$", re.IGNORECASE)
@@ -64,9 +65,11 @@ async def record_chosen(ctx: Ctx, project: Project, amount: Decimal, ref: str, n
         if not ctx.is_click:
             ctx.say(ctx.t("finance.pay.already_recorded"))
     elif isinstance(outcome, ChooseMilestone):
+        today = ctx.now.astimezone(ctx.deps.timezone).date()
         buttons = tuple(Button(ctx.t("finance.pick.option", name=r.milestone.name,
-                                     outstanding=format_money(r.outstanding)), "payment.pick",
-                               {**value, "m": r.milestone.id}) for r in outcome.options)
+                                     outstanding=format_money(r.outstanding), overdue=r.days_overdue(today),
+                                     due=day(r.due) if r.due else ""), "payment.pick",
+                               {**value, "m": r.milestone.id}) for r in due_first(outcome.options, today))
         ctx.show(Card(ctx.t("finance.pick.title"), "blue", (Markdown(ctx.t(
             "finance.pick.body", code=project.code, amount=format_money(amount))),), buttons))
         ctx.toast(ctx.t("finance.pick.toast"))
@@ -80,6 +83,12 @@ async def record_chosen(ctx: Ctx, project: Project, amount: Decimal, ref: str, n
         ctx.toast(ctx.t("finance.over.toast"), "warning")
     else:
         await announce_recorded(ctx, outcome)
+
+
+def due_first(rows: list[Receivable], today: date) -> list[Receivable]:
+    """The picker's order (issue 16): the most overdue first, then those due soonest, then the
+    milestones not reached yet (no due date) in the schedule's order."""
+    return sorted(rows, key=lambda r: (r.due is None, -r.days_overdue(today), r.due or today))
 
 
 async def announce_recorded(ctx: Ctx, outcome: Recorded) -> None:

@@ -10,7 +10,7 @@ async def test_ambiguous_amount_asks_for_the_milestone_then_records_once(console
     await console.say("u-qian", SITE, "回款 P-001 20万 工行转账")
     picker = await console.last_bot(SITE)
     labels = [a["label"] for a in picker["body"]["actions"]]
-    assert labels[0] == "进度款（基础完成） · 待收 ¥2,560,000.00" and len(labels) == 4
+    assert labels[0] == "⚠️ 进度款（基础完成） · 待收 ¥2,560,000.00 · 已逾期 59 天" and len(labels) == 4
     out = await console.press("u-qian", SITE, picker, labels[0])
     assert out["toast"] == {"text": "已记录回款 ¥200,000.00", "kind": "success"}
     card = (await console.last_bot(SITE))["body"]
@@ -39,7 +39,7 @@ async def test_overpayment_is_confirmed_first(console):
     await console.say("u-qian", SITE, "回款 P-001 64万")   # exactly the 质保金: no question
     assert note((await console.last_bot(SITE))["body"]) == "已全部收回 · 2026-11-23"
     ask = next(m for m in await console.bot_messages(SITE) if m["body"]["title"] == "这笔回款记到哪一笔？")
-    await console.press("u-qian", SITE, ask, "进度款（基础完成） · 待收 ¥2,560,000.00")
+    await console.press("u-qian", SITE, ask, "⚠️ 进度款（基础完成） · 待收 ¥2,560,000.00 · 已逾期 59 天")
     confirm = await console.last_bot(SITE)
     assert confirm["body"]["title"] == "超额回款，请确认"
     assert "超出 ¥440,000.00" in card_text(confirm["body"])
