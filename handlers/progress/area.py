@@ -14,6 +14,7 @@ def area() -> Area:
             command("complete", ("完成",), ("done", "complete"), commands.complete),
             command("log", ("日志", "施工日志"), ("log",), commands.daily_log),
         ),
-        actions={"progress.confirm": buttons.on_confirm, "progress.cancel": buttons.on_cancel},
+        actions={"progress.confirm": buttons.on_confirm, "progress.cancel": buttons.on_cancel,
+                 "progress.reach": buttons.on_reach},
         jobs=progress_jobs,
     )

@@ -26,3 +26,22 @@ async def on_confirm(ctx: Ctx, value: dict) -> None:
 
 async def on_cancel(ctx: Ctx, value: dict) -> None:
     ctx.toast(ctx.t("progress.confirm.cancelled"))
+
+
+async def on_reach(ctx: Ctx, value: dict) -> None:
+    """确认 on the card 完成 showed for a name matched by part."""
+    try:
+        milestone = await ctx.tx.progress.milestone(int(value.get("milestone", 0)))
+    except (TypeError, ValueError):
+        milestone = None
+    if milestone is None:
+        ctx.toast(ctx.t("error.stale_button"), "warning")
+        return
+    project = await ctx.tx.projects.get(milestone.project_id)
+    await require_on_progress(ctx.tx, ctx.person, Action.UPDATE_PROGRESS, project.id)
+    if milestone.actual_end is not None:
+        ctx.toast(ctx.t("progress.already_reached", name=milestone.name, day=milestone.actual_end.isoformat()))
+        return
+    change = await service.reach(ctx.tx, ctx.person, project, milestone, ctx.now, today(ctx))
+    ctx.toast(ctx.t("progress.confirm.done"), "success")
+    await tell_change(ctx, project, change)

@@ -175,3 +175,15 @@ def confirm_card(deps: Deps, locale: str, reason: str, milestone: Milestone, per
     return Card(t("progress.confirm.title"), "orange", (Markdown(body),),
                 (Button(yes, "progress.confirm", value, "primary"),
                  Button(t("progress.confirm.no"), "progress.cancel", value)))
+
+
+def reach_card(deps: Deps, locale: str, milestone: Milestone, typed: str) -> Card:
+    """完成 with a name that only partly matched: 确认 / 取消 before due dates are set."""
+    def t(key: str, **params: object) -> str:
+        return _t(deps, locale, key, **params)
+
+    value = {"milestone": milestone.id}
+    return Card(t("progress.reach.title"), "orange", (Markdown(t("progress.reach.body", typed=typed,
+                                                                  name=milestone.name)),),
+                (Button(t("progress.reach.yes"), "progress.reach", value, "primary"),
+                 Button(t("progress.confirm.no"), "progress.cancel", value)))

@@ -15,7 +15,7 @@ from domain.store.models import Project
 from handlers.chat.context import Ctx
 from handlers.chat.scope import customer_chat, project_for
 from handlers.progress.customer_news import tell_customers_reached
-from handlers.progress.cards import confirm_card, flag_line, page_link, progress_card
+from handlers.progress.cards import confirm_card, reach_card, flag_line, page_link, progress_card
 
 _SET = re.compile(r"^(.*?)\s*(-?\d{1,4})\s*[%％]?$")
 
@@ -78,6 +78,10 @@ async def complete(ctx: Ctx, args: str) -> None:
     milestone = await service.find_milestone(ctx.tx, project, rest)
     if milestone.actual_end is not None:
         ctx.say(ctx.t("progress.already_reached", name=milestone.name, day=milestone.actual_end.isoformat()))
+        return
+    if milestone.name.strip().lower() != rest.strip().lower():
+        # Reaching a milestone sets payment due dates: a name matched by part is asked first.
+        ctx.show(reach_card(ctx.deps, ctx.locale, milestone, rest.strip()))
         return
     change = await service.reach(ctx.tx, ctx.person, project, milestone, ctx.now, today(ctx))
     await tell_change(ctx, project, change)

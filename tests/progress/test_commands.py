@@ -66,7 +66,7 @@ async def test_unknown_milestone_suggests_the_closest_names(console):
     answer = await console.last_text(SITE)
     assert answer.startswith("P-001 没有叫「装修工程」的里程碑。您是不是要找：")
     assert "装饰装修" in answer
-    await console.say("u-li", SITE, "完成 封顶")        # part of one name is enough
+    await console.say("u-li", SITE, "完成 封顶")        # part of one name: asked first, by its full name
     assert "主体结构封顶" in await console.last_text(SITE)
 
 
