@@ -9,6 +9,7 @@ from domain.reports.report import Report, report_and_trend
 from domain.reports.scope import narrowed, scope_of
 from domain.reports.trends import Point
 from handlers.chat.context import Ctx
+from handlers.chat.contract import Text
 from handlers.reports.cards import report_card, satisfaction_card
 from handlers.reports.export import export_files
 from handlers.reports.words import Asked, from_value, read
@@ -22,10 +23,24 @@ async def gather(ctx: Ctx, asked: Asked) -> tuple[Report, list[Point]]:
     return await report_and_trend(ctx.tx, scope, asked.period, ctx.deps.reports, ctx.now)
 
 
+async def answer(ctx: Ctx, bodies: list) -> None:
+    """A report carries the figures of everything its asker may see — the company's money, other
+    projects — not the group's to read: asked in a group it goes to the asker's direct chat, and
+    the group is told so. Asked one-to-one, it is the answer."""
+    if not ctx.event.conversation.is_group:
+        for index, body in enumerate(bodies):
+            ctx.post(ctx.here(), body, f"report:{index}", ctx.locale)
+        return
+    for index, body in enumerate(bodies):
+        if not await ctx.notify(ctx.person, body, f"report-dm:{index}"):
+            raise NotAllowed("reports.no_direct")
+    ctx.say(ctx.t("reports.sent_direct", name=ctx.person.name))
+
+
 async def show_report(ctx: Ctx, args: str) -> None:
     asked = read(args, ctx.now, ctx.deps.timezone)
     report, points = await gather(ctx, asked)
-    ctx.show(await report_card(ctx.deps, ctx.locale, report, points, asked, ctx.person, ctx.now))
+    await answer(ctx, [await report_card(ctx.deps, ctx.locale, report, points, asked, ctx.person, ctx.now)])
 
 
 async def show_satisfaction(ctx: Ctx, args: str) -> None:
@@ -33,7 +48,7 @@ async def show_satisfaction(ctx: Ctx, args: str) -> None:
     report, points = await gather(ctx, asked)
     if report.service is None and report.customers is None:
         raise NotAllowed()
-    ctx.show(await satisfaction_card(ctx.deps, ctx.locale, report, points, asked, ctx.person, ctx.now))
+    await answer(ctx, [await satisfaction_card(ctx.deps, ctx.locale, report, points, asked, ctx.person, ctx.now)])
 
 
 async def export_report(ctx: Ctx, args: str) -> None:
@@ -47,10 +62,7 @@ async def on_export(ctx: Ctx, value: dict) -> None:
 async def _export(ctx: Ctx, asked: Asked) -> None:
     report, points = await gather(ctx, asked)
     files, missing = await export_files(ctx.deps, ctx.locale, report, points)
-    ctx.say(ctx.t("reports.exported", count=len(files), names="、".join(f.name for f in files)))
-    for index, file in enumerate(files):
-        ctx.post(ctx.here(), file, f"file:{index}", ctx.locale)
-    for reason in missing:
-        ctx.say(ctx.t(f"reports.export_missing.{reason}"))
+    told = [Text(ctx.t("reports.exported", count=len(files), names="、".join(f.name for f in files)))]
+    await answer(ctx, [*told, *files, *(Text(ctx.t(f"reports.export_missing.{why}")) for why in missing)])
     if ctx.is_click:
         ctx.toast(ctx.t("reports.export_toast"), "success")

@@ -8,7 +8,7 @@ import os
 
 from tests.conftest import make_settings
 from tests.console_driver import card_text, field
-from tests.reports.company import DM, at, money_story
+from tests.reports.company import DM, SITE1, at, money_story
 
 MEDIA = os.path.join(make_settings("sqlite+aiosqlite:///unused").media_dir)
 
@@ -51,6 +51,11 @@ async def test_the_report_card_with_arrows_a_chart_and_the_cockpit_link(company,
     one = await ask(company, "周主管", "报表 上月 P-002")
     assert field(one, "本期回款") == "5万 ↑🟢（上期 0元）" and "范围：P-002 三中教学楼" in card_text(one)
     assert "在谈商机金额" not in card_text(one)                    # the funnel is the company's
+
+    # Asked in a project group, the report goes to the asker's direct chat: the group is told.
+    await company.say("陈经理", SITE1, "报表 上月")
+    assert await company.last_text(SITE1, "陈经理") == "报表含经营数据，已私信发给 陈经理。"
+    assert (await company.last_bot(DM, "陈经理"))["body"]["title"] == "📊 经营报表 · 2026-10-01 至 10-31"
 
 
 async def test_who_may_not_see_reports_and_bad_input(company, clock):
