@@ -158,6 +158,28 @@ class DeliveryWorker:
         room = self.settings.batch_size - sum(self._held.values())
         if room <= 0:
             return 0
+        # The claim's COMMIT may finish on SQLite's thread after a stop cancelled us: shielded,
+        # its rows are always known, and a stop puts them back at once (not when claims expire).
+        claim = asyncio.ensure_future(self._claim(room))
+        try:
+            rows = await asyncio.shield(claim)
+        except asyncio.CancelledError:
+            try:
+                self.outcomes.put_back(await claim, self.clock())
+            except Exception:  # the claim failed: nothing was claimed
+                pass
+            raise
+        by_target: dict[tuple[str, str, str], list[OutboxMessage]] = defaultdict(list)
+        for row in rows:
+            by_target[(row.platform, row.target_type, row.target_id)].append(row)
+            self._held[row.platform] += 1
+        for batch in by_target.values():
+            task = asyncio.create_task(self._deliver_in_order(batch, hold))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return len(rows)
+
+    async def _claim(self, room: int) -> list[OutboxMessage]:
         now = self.clock()
         rows: list[OutboxMessage] = []
         shared = {name: specs for name, specs in self._shared.items() if specs}
@@ -171,15 +193,7 @@ class DeliveryWorker:
                 rows += await tx.outbox.claim_due(now, room - len(rows), self.token,
                                                   self.settings.claim_seconds,
                                                   skip_platforms=(*self.leave_to_others, *shared))
-        by_target: dict[tuple[str, str, str], list[OutboxMessage]] = defaultdict(list)
-        for row in rows:
-            by_target[(row.platform, row.target_type, row.target_id)].append(row)
-            self._held[row.platform] += 1
-        for batch in by_target.values():
-            task = asyncio.create_task(self._deliver_in_order(batch, hold))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-        return len(rows)
+        return rows
 
     def _shared_limits(self, platform: str) -> list[LimitSpec]:
         """The limits every target of the platform shares (Feishu's per app): those whose key
@@ -218,7 +232,14 @@ class DeliveryWorker:
                 self._held[row.platform] -= 1
                 try:
                     async with self._slots[row.platform]:
-                        retry_at = await send_row(self.adapters, self.store, self.outcomes, row)
+                        # A send handed to the platform is seen through even when we stop, so
+                        # its outcome is recorded (cut off, the row would wait for its claim).
+                        sending = asyncio.ensure_future(send_row(self.adapters, self.store, self.outcomes, row))
+                        try:
+                            retry_at = await asyncio.shield(sending)
+                        except asyncio.CancelledError:
+                            await sending
+                            raise
                 finally:
                     self.rate.answered(slot)
                 if retry_at is not None:
