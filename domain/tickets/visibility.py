@@ -54,30 +54,26 @@ async def check_viewer(tx: Tx, person: Person, ticket: Ticket) -> None:
 
 async def share(tx: Tx, actor: Person, ticket_id: int, now: datetime, origin: Origin) -> Ticket:
     """共享 T-12: the customer sees the ticket from now on (page, digest, their chats)."""
-    ticket = await existing(tx, ticket_id)
-    await require(tx, actor, Action.SHARE_TICKET, ticket=ticket)
-    visibility = TicketVisibility(ticket.visibility)
-    if visibility is TicketVisibility.CUSTOMER:
-        raise InvalidInput("share.raised_by_customer", number=ticket.number)
-    if visibility is TicketVisibility.SHARED:
-        raise InvalidInput("share.already", number=ticket.number)
-    ticket.visibility = TicketVisibility.SHARED.value
-    record(tx, ticket, actor, "shared", now, origin, {"visibility": [visibility.value, ticket.visibility]})
-    await tx.flush()
-    return ticket
+    return await _change(tx, actor, ticket_id, now, origin, TicketVisibility.SHARED, "share.already", "shared")
 
 
 async def unshare(tx: Tx, actor: Person, ticket_id: int, now: datetime, origin: Origin) -> Ticket:
     """取消共享 T-12: back to the site team only. What the customer raised stays theirs."""
+    return await _change(tx, actor, ticket_id, now, origin, TicketVisibility.INTERNAL, "share.not_shared",
+                         "unshared")
+
+
+async def _change(tx: Tx, actor: Person, ticket_id: int, now: datetime, origin: Origin,
+                  to: TicketVisibility, already: str, event: str) -> Ticket:
     ticket = await existing(tx, ticket_id)
     await require(tx, actor, Action.SHARE_TICKET, ticket=ticket)
     visibility = TicketVisibility(ticket.visibility)
     if visibility is TicketVisibility.CUSTOMER:
         raise InvalidInput("share.raised_by_customer", number=ticket.number)
-    if visibility is TicketVisibility.INTERNAL:
-        raise InvalidInput("share.not_shared", number=ticket.number)
-    ticket.visibility = TicketVisibility.INTERNAL.value
-    record(tx, ticket, actor, "unshared", now, origin, {"visibility": [visibility.value, ticket.visibility]})
+    if visibility is to:
+        raise InvalidInput(already, number=ticket.number)
+    ticket.visibility = to.value
+    record(tx, ticket, actor, event, now, origin, {"visibility": [visibility.value, ticket.visibility]})
     await tx.flush()
     return ticket
 
