@@ -12,6 +12,8 @@ from handlers.chat.context import Ctx
 from handlers.chat.contract import Target
 from handlers.tickets.cards import ticket_card
 
+NO_CHAT = "api"   # the platform name of calls through /api/v1 (bot/api): nothing is sent there
+
 
 class TicketFiler:
     """The `handlers.chat.ports.ReportFiler` the registry puts in Deps."""
@@ -39,7 +41,9 @@ async def file_report(ctx: Ctx, project: Project, text: str, attachments: list[N
     else:
         ctx.post(Target(origin.platform, "chat", origin.chat_id), card, "ticket", ctx.locale)
     binding = ctx.binding if here else await ctx.tx.projects.binding(origin.platform, origin.chat_id)
-    await _to_project_groups(ctx, project, ticket, origin.platform or ctx.platform, binding)
+    platform = origin.platform or ctx.platform
+    # A report from no chat at all (the open API) reaches the internal groups on every platform.
+    await _to_project_groups(ctx, project, ticket, None if platform == NO_CHAT else platform, binding)
     if ticket.assignee_id and ticket.assignee_id != ctx.person.id:
         assignee = await ctx.tx.people.get(ticket.assignee_id)
         dm = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), assignee.locale or ctx.deps.default_locale)
@@ -53,7 +57,7 @@ def _is_here(ctx: Ctx, origin: Origin) -> bool:
     return not origin.chat_id or (origin.platform, origin.chat_id) == (ctx.platform, conversation.chat_id)
 
 
-async def _to_project_groups(ctx: Ctx, project: Project, ticket: Ticket, platform: str,
+async def _to_project_groups(ctx: Ctx, project: Project, ticket: Ticket, platform: str | None,
                              binding: ChatBinding | None) -> None:
     """A report made outside the project's group (one-to-one with the bot; on WeCom every
     report, as its app callbacks are one-to-one) is also posted to the project's internal
