@@ -14,6 +14,7 @@ from domain.store.models.reports import NpsSurvey, ReportWatch
 from domain.store.models.integrations import ApiIdempotency, ApiToken  # noqa: F401 - registers the open API tables
 from domain.store.models.webhooks import WebhookEvent, WebhookSubscription  # noqa: F401 - outbound webhooks
 from domain.store.models.site import AcceptanceRecord, SiteInspection  # noqa: F401 - site capture (issue 17)
+from domain.store.models.resolutions import TicketResolution  # noqa: F401 - resolution notes (issue 16)
 
 __all__ = [
     "ReportDraft",
