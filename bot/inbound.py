@@ -34,6 +34,7 @@ from typing import Awaitable, Callable, Sequence
 from bot.delivery.ports import DeliveryError
 from bot.files_store import FileStore
 from bot.inbound_files import FileFetcher, keep_files
+from bot.voice import Transcriber, transcribe_voice
 from bot.names import NameBook
 from bot.observe import NO_OBSERVER
 from bot.media import MediaError, MediaStore
@@ -109,6 +110,8 @@ class Handling:
     fetch_file: FileFetcher | None = None
     # Real names for the ids a message carries (its sender, its @-mentions), from the platform.
     names: NameBook | None = None
+    # A voice message's transcript (bot/voice.py), made before the handler runs.
+    transcribe: Transcriber | None = None
 
 
 class InboundPipeline:
@@ -210,6 +213,8 @@ class InboundPipeline:
         if isinstance(event, Message) and handling.fetch_file is not None:
             event = await keep_files(event, handling.fetch_file, FileStore.under(self.media.root),
                                      self.dispatcher.seen)
+        if isinstance(event, Message) and handling.transcribe is not None:
+            event = await transcribe_voice(event, handling.transcribe, self.dispatcher.seen)
         return event
 
     async def where_card_was_posted(self, platform: str, message_id: str) -> tuple[str, str] | None:
