@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.enums import Category, Severity
 from domain.store.models import Project, ReportDraft
 from domain.store.uow import Tx
+from handlers.capture.voice import VOICE
 from handlers.chat.cards import Button, Card, Markdown, Note
 from handlers.chat.context import Deps
 
@@ -19,6 +20,8 @@ def proposal_card(deps: Deps, locale: str, draft: ReportDraft, category: Categor
                   project: Project | None) -> Card:
     t = deps.t
     notes = []
+    if any(a.get("kind") == VOICE for a in draft.attachments):   # the text is what was heard
+        notes.append(t(locale, "capture.voice.transcript"))
     if project is not None:
         notes.append(t(locale, "capture.project", code=project.code, name=project.name))
     images = sum(a.get("kind") == "image" for a in draft.attachments)

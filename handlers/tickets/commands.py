@@ -12,7 +12,7 @@ from domain.inputs import record_id
 from domain.store.models import Project, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
-from handlers.capture import offer
+from handlers.capture import offer, voice
 from handlers.tickets import picker
 from handlers.tickets.filing import file_report
 from handlers.chat.context import Ctx
@@ -69,6 +69,8 @@ async def other_message(ctx: Ctx, text: str) -> None:
     """Photos or a location right after a report join that ticket; a sentence that reads
     like a problem report gets the one-tap offer (handlers/capture); anything else addressed
     to the bot gets the short help, as before."""
+    if await voice.unheard(ctx):   # a voice message nobody could make out: asked again
+        return
     attachments = _attachments(ctx) if not text else []
     if attachments:
         since = ctx.now - timedelta(minutes=ctx.deps.rules.attach_window_minutes)
