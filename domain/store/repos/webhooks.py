@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.store.models import OutboxMessage
 from domain.store.models.webhooks import WebhookEvent, WebhookSubscription
 from domain.store.repos.outbox_failures import PENDING, SENDING
-from domain.store.repos.webhook_hook import outbox_key, outbox_row
+from domain.store.repos.webhook_hook import PLATFORM, outbox_key, outbox_row
 
 
 class WebhooksRepo:
@@ -38,7 +38,7 @@ class WebhooksRepo:
     async def deliveries(self, subscription_id: int, limit: int = 50) -> list[OutboxMessage]:
         """The subscription's latest deliveries, newest first."""
         return list(await self.session.scalars(select(OutboxMessage).where(
-            OutboxMessage.platform == "webhook", OutboxMessage.target_id == str(subscription_id))
+            OutboxMessage.platform == PLATFORM, OutboxMessage.target_id == str(subscription_id))
             .order_by(OutboxMessage.id.desc()).limit(limit)))
 
     async def send_again(self, webhook_event: WebhookEvent, subscription_id: int, now: datetime) -> bool:
