@@ -72,8 +72,8 @@ class Settings:
     progress: ProgressRules = field(default_factory=ProgressRules)
     reports: ReportRules = field(default_factory=ReportRules)
     capture: CaptureRules = field(default_factory=CaptureRules)
-    # Signs the customer's project-page links (secret: environment only). Empty: a random
-    # one per start, so links die on restart.
+    # Signs the customer's project-page and cockpit links (secret: environment only). Empty:
+    # one made once and kept in the database, shared by every process (bot/pages/secret.py).
     link_secret: str = ""
     # Platform sections stay as plain mappings; each platform package types its own part.
     platforms: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)

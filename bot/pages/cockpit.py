@@ -8,7 +8,6 @@ payments, customers at risk, late projects). No login: the signed link names the
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import AsyncIterator
 
 from aiohttp import web
@@ -17,6 +16,7 @@ from bot import keys
 from bot.pages.cockpit_links import CockpitLinks
 from bot.pages.cockpit_view import view
 from bot.pages.links import LinkRefused
+from bot.pages.secret import LINK_SECRET
 from domain.errors import DomainError
 from domain.people import project_by_code
 from domain.reports.periods import Kind, Period, current, last_complete
@@ -46,8 +46,8 @@ def install(app: web.Application) -> None:
 
 async def _wire(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
-    secret = settings.link_secret or secrets.token_urlsafe(32)
-    links = CockpitLinks(secret.encode(), settings.base_url, settings.progress.link_days)
+    # The secret bot/pages/routes.py resolved just before (its start-up runs first).
+    links = CockpitLinks(app[LINK_SECRET], settings.base_url, settings.progress.link_days)
     app[COCKPIT_LINKS] = links
     deps = app[keys.DISPATCHER].deps
     deps.reports = settings.reports

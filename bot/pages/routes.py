@@ -4,7 +4,6 @@ key (bot/pages/links.py). An expired link answers 410, a tampered one 403, both 
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import AsyncIterator
 
 from aiohttp import web
@@ -13,6 +12,7 @@ from bot import keys
 from bot.pages import cockpit
 from bot.pages.gantt import chart
 from bot.pages.links import LinkRefused, PageLinks
+from bot.pages.secret import LINK_SECRET, link_secret
 from domain.progress.page import project_page
 
 log = logging.getLogger(__name__)
@@ -37,12 +37,8 @@ def install(app: web.Application) -> None:
 
 async def _wire(app: web.Application) -> AsyncIterator[None]:
     settings = app[keys.SETTINGS]
-    secret = settings.link_secret
-    if not secret:
-        secret = secrets.token_urlsafe(32)
-        log.warning("SITEBOT_LINK_SECRET is not set: using a random one; project-page links "
-                    "in cards stop working when sitebot restarts")
-    links = PageLinks(secret.encode(), settings.base_url, settings.progress.link_days)
+    app[LINK_SECRET] = secret = await link_secret(app)   # the cockpit's links use it too
+    links = PageLinks(secret, settings.base_url, settings.progress.link_days)
     app[LINKS] = links
     deps = app[keys.DISPATCHER].deps          # the same Deps the job runner holds
     deps.progress = settings.progress

@@ -43,3 +43,14 @@ class ReportWatch(Base):
     state: Mapped[str] = mapped_column(String(20))
     episodes: Mapped[int] = mapped_column(default=0)
     changed_at: Mapped[datetime]
+
+
+class ServerSecret(Base):
+    """A secret every process on this database shares (the link secret when the environment
+    gives none), made once by whichever process needs it first (bot/pages/secret.py)."""
+
+    __tablename__ = "server_secrets"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime]

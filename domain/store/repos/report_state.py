@@ -1,13 +1,15 @@
-"""What reports write: NPS cards sent and answered, and the watched states behind early
-warnings."""
+"""What reports write: NPS cards sent and answered, the watched states behind early
+warnings, and the secret the cockpit and project-page links are signed with when the
+environment gives none."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.store.models.reports import NpsSurvey, ReportWatch
+from domain.store.models.reports import NpsSurvey, ReportWatch, ServerSecret
 
 
 class ReportStateRepo:
@@ -50,3 +52,12 @@ class ReportStateRepo:
 
     async def watch(self, subject: str) -> ReportWatch | None:
         return await self.session.scalar(select(ReportWatch).where(ReportWatch.subject == subject))
+
+    async def shared_secret(self, name: str, candidate: str, now: datetime) -> str:
+        """The secret stored under `name`; `candidate` becomes it when none is stored yet. Two
+        processes starting at once both offer one: the first insert wins (ON CONFLICT DO
+        NOTHING) and both read back the winner, so every process on the database agrees."""
+        dialect = postgresql if self.session.bind.dialect.name == "postgresql" else sqlite
+        await self.session.execute(dialect.insert(ServerSecret).values(name=name, value=candidate, created_at=now)
+                                   .on_conflict_do_nothing(index_elements=["name"]))
+        return await self.session.scalar(select(ServerSecret.value).where(ServerSecret.name == name))
