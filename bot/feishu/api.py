@@ -15,6 +15,7 @@ network trouble as `TransientError`, the rest as `PermanentError` with Feishu's 
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import time
@@ -124,6 +125,15 @@ class FeishuApi:
         answer = await self._authorized("download", "GET", path, params={"type": kind})
         _check("download", answer, binary=True)
         return answer.content, answer.headers.get("content-type") or "application/octet-stream"
+
+    async def recognize(self, pcm: bytes, file_id: str) -> str:
+        """Speech to text of a short clip (speech_to_text/v1/speech/file_recognize: base64
+        PCM, 16 kHz 16-bit mono, up to a minute; `file_id`: 16 letters, digits or _)."""
+        body = {"speech": {"speech": base64.b64encode(pcm).decode("ascii")},
+                "config": {"file_id": file_id, "format": "pcm", "engine_type": "16k_auto"}}
+        data = await self._call("speech to text", "POST", "/open-apis/speech_to_text/v1/speech/file_recognize",
+                                json_body=body)
+        return str((data.get("data") or {}).get("recognition_text") or "")
 
     async def bot_open_id(self) -> str | None:
         """Our own open_id (to tell "@bot" from other mentions); None if Feishu won't say."""

@@ -32,7 +32,7 @@ from bot.feishu.adapter import FeishuAdapter
 from bot.feishu.api import FeishuApi
 from bot.feishu.config import FeishuConfig
 from bot.feishu.events import PLATFORM
-from bot.feishu.files import fetch_file
+from bot.feishu.files import fetch_file, transcribe
 from bot.inbound import Answering, Busy, Handling, Refused
 from bot.screening import json_object, read_body, screened
 from bot.settings import Settings
@@ -125,7 +125,8 @@ class FeishuEdge:
         """Stored events: photos are fetched from the message they came with ("om_…/img_…"),
         and a file message's spreadsheet from its message ("om_…/file_…")."""
         return Handling(fetch=self.adapter.fetch_media, fetchable=lambda ref: "/" in ref,
-                        fetch_file=lambda attachment: fetch_file(self.api, attachment))
+                        fetch_file=lambda attachment: fetch_file(self.api, attachment),
+                        transcribe=lambda attachment: transcribe(self.api, attachment))
 
     def _open(self, request: web.Request, raw: bytes) -> dict[str, Any]:
         """The callback's plaintext JSON, once it is known to come from Feishu for us."""

@@ -129,6 +129,8 @@ def _content(kind: str, message_id: str, content: dict[str, Any]) -> tuple[str |
         return ("", [location]) if location else (None, [])
     if kind == "post":
         return _post(message_id, content)
+    if kind == "audio":   # {"file_key", "duration" (ms)}: transcribed before handling (files.py)
+        return "", [Attachment("voice", ref=f"{message_id}/{content['file_key']}")]
     return None, []
 
 

@@ -20,6 +20,7 @@ from typing import Any, Callable
 from aiohttp import web
 
 from tests.platforms.fake_base import FakePlatformServer, endpoint
+from tests.platforms.feishu.fake_speech import SpeechToText
 
 CARD_KEYS = {
     "card": {"schema", "config", "header", "body", "card_link"},
@@ -119,7 +120,7 @@ def _ok(data: dict[str, Any] | None = None, **extra: Any) -> web.Response:
     return web.json_response({"code": 0, "msg": "success", **({"data": data} if data is not None else {}), **extra})
 
 
-class FakeFeishu(FakePlatformServer):
+class FakeFeishu(SpeechToText, FakePlatformServer):
     """`calls`: (method, path) of every API call that passed the token check; `refused`:
     (method, path) of the calls answered 429; `throttle(times, reset)` scripts those."""
 
