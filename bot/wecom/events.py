@@ -15,6 +15,7 @@ from xml.etree.ElementTree import Element
 
 from bot.inbound import Refused
 from bot.wecom.verify import parse_xml
+from handlers.capture.voice import NO_RECOGNITION, VOICE
 from handlers.chat.contract import Actor, Attachment, CardClick, Conversation, Mention, Message
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,10 @@ def parse(plaintext: str, now: datetime) -> Message | CardClick | None:
             log.info("wecom: ignoring location %s from %s: coordinates out of range", msg_id, user)
             return None
         return Message(attachments=(location,), **common)
+    if kind == "voice":
+        # MediaId (AMR, 3 days) and Format only: WeCom gives a self-built app no recognition
+        # and has no speech API for it, so the sender is asked to type (handlers/capture/voice.py).
+        return Message(attachments=(Attachment(VOICE, ref=NO_RECOGNITION),), **common)
     log.info("wecom: ignoring %s message %s from %s", kind, msg_id, user)
     return None
 
