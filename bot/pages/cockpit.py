@@ -94,6 +94,7 @@ def _refused(request: web.Request, locale: str, status: int, why: str) -> web.Re
     """No figures at all: an expired link (410), one that is not ours (403), or a person who
     may not see reports (any more) or that project (403)."""
     deps = request.app[keys.DISPATCHER].deps
-    html = request.app[keys.PAGES].get_template("pages/cockpit_refused.html").render(
-        t=lambda k, **p: deps.t(locale, k, **p), locale=locale, why=why)
+    html = request.app[keys.PAGES].get_template("pages/refused.html").render(
+        locale=locale, why=why, title=deps.t(locale, "cockpit.title"),
+        heading=deps.t(locale, f"cockpit.refused.{why}"), hint=deps.t(locale, "cockpit.refused_hint"))
     return web.Response(text=html, status=status, content_type="text/html", headers=_HEADERS)

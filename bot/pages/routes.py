@@ -75,6 +75,7 @@ async def show_page(request: web.Request) -> web.Response:
 
 def _refused(request: web.Request, locale: str, status: int) -> web.Response:
     deps = request.app[keys.DISPATCHER].deps
-    html = request.app[keys.PAGES].get_template("pages/expired.html").render(
-        t=lambda key, **p: deps.t(locale, key, **p), locale=locale)
+    html = request.app[keys.PAGES].get_template("pages/refused.html").render(
+        locale=locale, why=None, title=deps.t(locale, "page.expired_title"),
+        heading=deps.t(locale, "page.expired"), hint=deps.t(locale, "page.expired_hint"))
     return web.Response(text=html, status=status, content_type="text/html", headers=_HEADERS)
