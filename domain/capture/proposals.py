@@ -44,7 +44,9 @@ async def pending(tx: Tx, person: Person, origin: Origin, now: datetime,
 
 def keep(tx: Tx, person: Person, origin: Origin, text: str, attachments: list[NewAttachment],
          now: datetime) -> ReportDraft:
-    return drafts.save(tx, person, origin, text, attachments, now)
+    draft = drafts.save(tx, person, origin, text, attachments, now)
+    draft.source_message_id = origin.message_ref   # a recall of it withdraws what it files
+    return draft
 
 
 def add_attachments(draft: ReportDraft, attachments: list[NewAttachment]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from domain.capture import proposals
 from domain.enums import TicketStatus
 from domain.store.models import Ticket
 from domain.store.uow import Tx
@@ -31,6 +32,16 @@ async def message_recalled(tx: Tx, policy: Policy, platform: str, message_id: st
         record(tx, ticket, None, "source_recalled", now, origin, {"message_id": message_id})
     await tx.flush()
     return ticket
+
+
+async def proposal_recalled(tx: Tx, platform: str, message_id: str) -> int | None:
+    """A sentence recalled while its 登记 proposal still waits: the proposal goes, as if its
+    author had said 不用了. The draft's id (its card to redraw), or None."""
+    draft = await tx.site.draft_from_message(platform, message_id)
+    if draft is None or draft.ticket_id is not None:
+        return None   # a filed one: its ticket was found by the message (message_recalled)
+    await proposals.dismiss(tx, draft)
+    return draft.id
 
 
 async def _untouched(tx: Tx, ticket: Ticket) -> bool:

@@ -70,7 +70,8 @@ async def _file(ctx: Ctx, draft: ReportDraft, project: Project, category: Catego
     if ctx.deps.filer is None:
         raise RuntimeError("Deps.filer is not wired (handlers/registry.py builds it)")
     ticket = await ctx.deps.filer.file(ctx, project, draft.text, drafts.attachments_of(draft),
-                                       Origin(draft.platform, draft.chat_id), category=category,
+                                       Origin(draft.platform, draft.chat_id, draft.source_message_id),
+                                       category=category,
                                        severity=severity)
     draft.ticket_id = ticket.id
     return ticket

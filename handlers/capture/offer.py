@@ -46,7 +46,7 @@ async def consider(ctx: Ctx, text: str, attachments: list[NewAttachment]) -> boo
     if draft is None or draft.text and await proposals.was_offered(ctx.tx, draft):
         draft = proposals.keep(ctx.tx, ctx.person, ctx.origin, text, attachments, ctx.now)
     else:   # photos sent just before, or a sentence that waited for one: this replaces it
-        draft.text = text
+        draft.text, draft.source_message_id = text, ctx.origin.message_ref
         proposals.add_attachments(draft, attachments)
     if step is Next.OFFER:
         await _offer(ctx, draft, verdict)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.site import recalls
 from domain.tickets.records import Policy
+from handlers.capture.cards import proposal_key
 from handlers.chat.context import Ctx
 from handlers.chat.contract import Recalled
 from handlers.tickets.cards import ticket_key
@@ -17,3 +18,7 @@ async def on_recalled(ctx: Ctx) -> None:
                                             ctx.origin)
     if ticket is not None:
         ctx.changed(ticket_key(ticket.id))
+        return
+    draft_id = await recalls.proposal_recalled(ctx.tx, event.platform, event.recalled_message_id)
+    if draft_id is not None:
+        ctx.changed(proposal_key(draft_id))

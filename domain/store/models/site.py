@@ -28,6 +28,9 @@ class SiteInspection(Base):
     platform: Mapped[str | None] = mapped_column(String(20))
     chat_id: Mapped[str | None] = mapped_column(String(128))
     at: Mapped[datetime]
+    # [{"text", "ok": bool, "ticket_id": int | None, "photos": int, "at"}] (migration 0018)
+    items: Mapped[list[Any]] = mapped_column(default=list, server_default="[]")
+    closed_at: Mapped[datetime | None] = mapped_column(default=None)
 
     @property
     def number(self) -> str:

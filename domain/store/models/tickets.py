@@ -129,7 +129,8 @@ class ReportDraft(Base):
     __tablename__ = "report_drafts"
     # "This person's draft in this chat", read for each photo or sentence capture judges
     # (migration 0014).
-    __table_args__ = (Index("ix_report_drafts_person_chat", "person_id", "platform", "chat_id"),)
+    __table_args__ = (Index("ix_report_drafts_person_chat", "person_id", "platform", "chat_id"),
+                      Index("ix_report_drafts_source_message", "platform", "source_message_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
@@ -139,3 +140,5 @@ class ReportDraft(Base):
     attachments: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[datetime]
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))  # once filed
+    # The sentence's platform message (migration 0018): recalling it withdraws what it filed.
+    source_message_id: Mapped[str | None] = mapped_column(String(191), default=None)

@@ -8,7 +8,7 @@ from typing import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.store.models import Ticket
+from domain.store.models import ReportDraft, Ticket
 from domain.store.models.site import AcceptanceRecord, SiteInspection
 
 
@@ -20,6 +20,12 @@ class SiteRepo:
         return await self.session.scalar(select(Ticket).where(
             Ticket.source_platform == platform, Ticket.source_message_id == message_id)
             .order_by(Ticket.id).limit(1))
+
+    async def draft_from_message(self, platform: str, message_id: str) -> ReportDraft | None:
+        """The 登记 proposal a sentence became (capture), filed or not."""
+        return await self.session.scalar(select(ReportDraft).where(
+            ReportDraft.platform == platform, ReportDraft.source_message_id == message_id)
+            .order_by(ReportDraft.id).limit(1))
 
     async def inspection(self, inspection_id: int) -> SiteInspection | None:
         return await self.session.get(SiteInspection, inspection_id)
