@@ -33,12 +33,8 @@ _DOMAIN_STATUS = [(NotAllowed, 403, "Not allowed"), (NotFound, 404, "Not found")
 
 
 def problem_response(error: ApiProblem) -> web.Response:
-    body = {"type": "about:blank", "title": error.title, "status": error.status}
-    if error.detail:
-        body["detail"] = error.detail
-    body.update(error.extra)
-    return web.json_response(body, status=error.status, content_type=PROBLEM, headers=error.headers,
-                             dumps=_DUMPS)
+    return web.json_response(_problem_body(error), status=error.status, content_type=PROBLEM,
+                             headers=error.headers, dumps=_DUMPS)
 
 
 def view(endpoint: Endpoint) -> Any:
@@ -54,10 +50,6 @@ async def _serve(request: web.Request, endpoint: Endpoint) -> web.Response:
     app = request.app
     store, dispatcher, now = app[keys.STORE], app[keys.DISPATCHER], app[keys.CLOCK]()
     secret = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
-    body = await _body(request, endpoint)
-    idem_key = request.headers.get("Idempotency-Key") if endpoint.method == "POST" else None
-    request_hash = hashlib.sha256(json.dumps([endpoint.method, request.path, body], sort_keys=True,
-                                             default=str).encode()).hexdigest()
     async with store.transaction() as tx:
         token = await token_for_secret(tx, secret) if secret else None
         if token is None:
@@ -66,38 +58,54 @@ async def _serve(request: web.Request, endpoint: Endpoint) -> web.Response:
             error.headers["WWW-Authenticate"] = 'Bearer realm="sitebot"'
             raise error
         wait = app[LIMITER].take(token.id, now)
-        if wait:
+        if wait:   # not audited: a flood of these must not become a flood of rows
             error = ApiProblem(429, "Too many requests", f"This token may call again in {wait:.0f} s.")
             error.headers["Retry-After"] = f"{wait:.0f}"
             raise error
-        if endpoint.scope not in token.scopes:
-            raise ApiProblem(403, "Missing scope", f"This call needs the scope {endpoint.scope}.",
-                             scope=endpoint.scope)
-        person = await tx.people.get(token.person_id)
-        if person is None or not person.active:
-            raise ApiProblem(403, "Not allowed", "The person this token acts as is not active.")
-        repo = IntegrationsRepo(tx.session)
-        if idem_key:
-            stored = await repo.idempotent(token.id, idem_key)
-            if stored is not None:
-                if stored.request_hash != request_hash:
-                    raise ApiProblem(422, "Idempotency-Key reused with another request",
-                                     "Each key stands for one request; use a new key for a new one.")
-                return _json(stored.status, stored.body, {"Idempotent-Replayed": "true"})
-        call = Call(tx, dispatcher.deps, token, person, now, dict(request.match_info),
-                    dict(request.query), body, idem_key or uuid.uuid4().hex)
-        status, answer, outcome = await _attempt(call, endpoint)
-        await repo.touch(token.id, now)
-        tx.audit.append(at=now, actor_id=person.id, platform="api", action=f"api.{endpoint.name}",
+        person = await tx.people.get(token.person_id)   # checked in _authorised, after the scope
+        call = Call(tx, dispatcher.deps, token, person, now, dict(request.match_info), dict(request.query),
+                    None, uuid.uuid4().hex)
+        try:
+            status, answer, outcome, headers = await _authorised(request, endpoint, call)
+        except ApiProblem as error:   # refused before the handler ran: audited all the same
+            status, answer, outcome, headers = error.status, _problem_body(error), "refused", error.headers
+        await IntegrationsRepo(tx.session).touch(token.id, now)
+        tx.audit.append(at=now, actor_id=token.person_id, platform="api", action=f"api.{endpoint.name}",
                         subject_type="api_token", subject_id=token.id,
                         data={"token": token.name, "method": endpoint.method, "path": request.path,
                               "status": status, "outcome": outcome},
                         message_ref=f"api:{call.request_id}")
-        if idem_key:
-            repo.remember(token.id, idem_key, request_hash, status, answer, now)
     if call.ctx is not None:
         app[keys.WORKER].poke()
-    return _json(status, answer)
+    return _json(status, answer, headers)
+
+
+async def _authorised(request: web.Request, endpoint: Endpoint,
+                      call: Call) -> tuple[int, dict[str, Any], str, dict[str, str]]:
+    """Scope, the person, the body, Idempotency-Key, then the handler."""
+    token, tx = call.token, call.tx
+    if endpoint.scope not in token.scopes:
+        raise ApiProblem(403, "Missing scope", f"This call needs the scope {endpoint.scope}.",
+                         scope=endpoint.scope)
+    if call.person is None or not call.person.active:
+        raise ApiProblem(403, "Not allowed", "The person this token acts as is not active.")
+    call.body = await _body(request, endpoint)
+    idem_key = request.headers.get("Idempotency-Key") if endpoint.method == "POST" else None
+    repo = IntegrationsRepo(tx.session)
+    request_hash = hashlib.sha256(json.dumps([endpoint.method, request.path, call.body], sort_keys=True,
+                                             default=str).encode()).hexdigest()
+    if idem_key:
+        stored = await repo.idempotent(token.id, idem_key)
+        if stored is not None:
+            if stored.request_hash != request_hash:
+                raise ApiProblem(422, "Idempotency-Key reused with another request",
+                                 "Each key stands for one request; use a new key for a new one.")
+            return stored.status, stored.body, "replayed", {"Idempotent-Replayed": "true"}
+        call.request_id = idem_key
+    status, answer, outcome = await _attempt(call, endpoint)
+    if idem_key:
+        repo.remember(token.id, idem_key, request_hash, status, answer, call.now)
+    return status, answer, outcome, {}
 
 
 async def _attempt(call: Call, endpoint: Endpoint) -> tuple[int, dict[str, Any], str]:
@@ -118,9 +126,12 @@ async def _attempt(call: Call, endpoint: Endpoint) -> tuple[int, dict[str, Any],
     except ApiProblem as error:
         problem = error
     call.ctx = None
-    answer = {"type": "about:blank", "title": problem.title, "status": problem.status,
-              **({"detail": problem.detail} if problem.detail else {}), **problem.extra}
-    return problem.status, answer, "refused"
+    return problem.status, _problem_body(problem), "refused"
+
+
+def _problem_body(problem: ApiProblem) -> dict[str, Any]:
+    return {"type": "about:blank", "title": problem.title, "status": problem.status,
+            **({"detail": problem.detail} if problem.detail else {}), **problem.extra}
 
 
 async def _body(request: web.Request, endpoint: Endpoint) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ def _operation(endpoint: Endpoint) -> dict[str, Any]:
     body = schemas.page_of(endpoint.response) if endpoint.paged else endpoint.response
     ok = {str(endpoint.status): {"description": "OK", "content": {"application/json": {"schema": body}}}}
     if endpoint.method == "POST":
-        ok["200"] = {"description": "Recorded before (same reference): the earlier one",
+        ok["200"] = {"description": "Done before (the same voucher, a ticket resolved already): the earlier result",
                      "content": {"application/json": {"schema": body}}}
     params = [{"name": p, "in": "path", "required": True, "schema": {"type": "string"}}
               for p in re.findall(r"{(\w+)}", endpoint.path)]

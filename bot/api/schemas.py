@@ -77,3 +77,39 @@ REPLAY_IN = {"type": "object", "additionalProperties": False, "properties": {
     "ids": {"type": "array", "items": STR, "description": "these events (their webhook-id, msg_…)"},
     "subscription_id": {"type": "integer", "description": "only to this subscription"}},
     "anyOf": [{"required": ["since"]}, {"required": ["ids"]}]}
+
+# Writes beyond payments (bot/api/tickets.py, bot/api/changes.py).
+TICKET_IN = {
+    "type": "object", "additionalProperties": False, "required": ["project", "text"],
+    "properties": {
+        "project": {"type": "string", "description": "the project code, e.g. P-001"},
+        "text": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S",
+                 "description": "what is wrong, as someone would write it after 报修 (its first clause "
+                                "becomes the title)"},
+        "category": {"enum": ["quality", "safety", "progress", "technical", "material", "coordination",
+                              "complaint"], "description": "default: guessed from the text, as in chat"},
+        "severity": {"enum": ["high", "medium", "low"], "description": "default: guessed from the text"},
+        "reporter": {"type": "object", "additionalProperties": False, "required": ["name"],
+                     "description": "who reported it in the outside form or app (shown on the card)",
+                     "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100},
+                                    "contact": {"type": "string", "maxLength": 100}}},
+    },
+}
+NOTE_IN = {"type": "object", "additionalProperties": False, "required": ["text"], "properties": {
+    "text": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
+    "author": {"type": "string", "maxLength": 100, "description": "who wrote it (default: the token's name)"}}}
+RESOLVE_IN = {"type": "object", "additionalProperties": False, "properties": {}}
+CHANGE_IN = {
+    "type": "object", "additionalProperties": False, "required": ["project", "kind", "reason"],
+    "properties": {
+        "project": {"type": "string", "description": "the project code, e.g. P-001"},
+        "kind": {"enum": ["design", "schedule", "budget"], "description": "设计变更 / 工期调整 / 预算增补"},
+        "reason": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
+        "cost": {"type": "string", "pattern": r"^[+-]?\d{1,10}(\.\d{1,2})?$",
+                 "description": "the change to the contract value, yuan (budget: required)"},
+        "days": {"type": "integer", "minimum": -3650, "maximum": 3650,
+                 "description": "the change to the schedule, days (schedule: required)"},
+    },
+}
+CHANGE_RAISED = {**CHANGE, "properties": {**CHANGE["properties"], "number": STR},
+                 "required": sorted([*CHANGE["required"], "number"])}

@@ -2,7 +2,7 @@
 is generated from them (bot/api/openapi.py), so the two cannot drift apart."""
 from __future__ import annotations
 
-from bot.api import payments, reads, webhooks
+from bot.api import changes, payments, reads, tickets, webhooks
 from bot.api import schemas as s
 from bot.api.endpoint import Endpoint, Param
 from domain.integrations.events import EVENT_TYPES
@@ -33,8 +33,20 @@ ENDPOINTS: tuple[Endpoint, ...] = (
           PROJECT, SINCE),
     _list("tickets", "tickets:read", s.TICKET, "Tickets (工单)", "tickets", PROJECT, STATUS, SINCE),
     _one("tickets", "tickets:read", s.TICKET, "One ticket", "tickets"),
+    Endpoint("POST", f"{V1}/tickets", "create_ticket", "tickets:write",
+             "Open a ticket from an outside form or app — exactly what 报修 does in chat", tickets.create,
+             s.TICKET, status=201, body=s.TICKET_IN, tag="tickets"),
+    Endpoint("POST", f"{V1}/tickets/{{id}}/comments", "comment_ticket", "tickets:write",
+             "Add a note to a ticket's timeline (its assignee is told)", tickets.comment, s.TICKET,
+             status=201, body=s.NOTE_IN, tag="tickets"),
+    Endpoint("POST", f"{V1}/tickets/{{id}}/resolve", "resolve_ticket", "tickets:write",
+             "Mark a ticket resolved — exactly what the 已解决 button does (the confirmer is asked)",
+             tickets.resolve, s.TICKET, status=201, body=s.RESOLVE_IN, tag="tickets"),
     _list("changes", "changes:read", s.CHANGE, "Change requests", "changes", PROJECT, STATUS, SINCE),
     _one("changes", "changes:read", s.CHANGE, "One change request", "changes"),
+    Endpoint("POST", f"{V1}/changes", "raise_change", "changes:write",
+             "Raise a change request — exactly what 变更 does in chat (the approval chain starts)",
+             changes.raise_change, s.CHANGE_RAISED, status=201, body=s.CHANGE_IN, tag="changes"),
     _list("customers", "customers:read", s.CUSTOMER, "Customers", "customers", SINCE),
     _one("customers", "customers:read", s.CUSTOMER, "One customer", "customers"),
     Endpoint("GET", f"{V1}/customers/{{id}}/contacts", "list_contacts", "customers:read",
