@@ -35,7 +35,8 @@ _MAX_ID = 2**31 - 1
 # Commands answered in a customer-facing chat, by route name (handlers/<area>/area.py).
 _CUSTOMER_COMMANDS = frozenset({"help", "report", "report_typo", "mine", "ticket", "rate", "progress",
                                 "complete", "log", "receivables", "members", "bind",
-                                "recommend"})   # the NPS answer (推荐 9) is the customer's own
+                                "recommend",    # the NPS answer (推荐 9) is the customer's own
+                                "accept"})      # 验收 通过/不通过 YS-n: the supervisor's sign-off
 # Answered only in a customer contact's own direct chat: it lists all of one's projects.
 _DIRECT_ONLY = frozenset({"whoami"})
 # Commands whose first word is a ticket number.
@@ -46,7 +47,7 @@ _OWN_CODE_READING = frozenset({"report", "report_typo", "progress", "complete", 
 # Buttons that work in a customer-facing chat.
 _CUSTOMER_ACTIONS = frozenset({"ticket.confirm", "ticket.reopen", "ticket.rate", "ticket.report_in",
                                "capture.file", "capture.dismiss", "progress.confirm", "progress.cancel",
-                               "nps.rate"})
+                               "nps.rate", "site.accept_pass", "site.accept_fail"})
 
 
 @dataclass(frozen=True)

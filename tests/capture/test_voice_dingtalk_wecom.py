@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 
 from bot import keys
-from tests.platforms.dingtalk.conftest import dingtalk, fake_dingtalk  # noqa: F401 - fixtures
 from tests.platforms.dingtalk.driver import signed_headers
-from tests.platforms.wecom.conftest import (deliver, fake_wecom, message_xml, wecom,  # noqa: F401
-                                            wecom_app)
+from tests.platforms.wecom.conftest import deliver, message_xml
 
 HAZARD = "5号楼电梯口有钢筋没人管，很危险"
 LI = "li01"
