@@ -77,7 +77,7 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             for edge in edges:
                 adapters[edge.platform] = await edge.start(app)
                 stack.push_async_callback(edge.stop)
-            adapters.update(await integration_adapters(stack, store))   # webhooks, e-mail
+            adapters.update(await integration_adapters(stack, store, settings.email))   # webhooks, e-mail
             polling = role == "worker"
             # The console's hub lives in the web process: its rows are delivered there, the
             # platforms' rows by the worker process.

@@ -14,6 +14,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config_error import ConfigError
+from bot.email.config import ENV_KEYS as EMAIL_ENV_KEYS, EmailSettings, parse_email
 from bot.paths import CONFIG_DIR
 from bot.platforms import PLATFORMS
 from domain.capture.rules import CaptureRules, parse_capture
@@ -72,6 +73,7 @@ class Settings:
     progress: ProgressRules = field(default_factory=ProgressRules)
     reports: ReportRules = field(default_factory=ReportRules)
     capture: CaptureRules = field(default_factory=CaptureRules)
+    email: EmailSettings = field(default_factory=EmailSettings)   # [email]: the SMTP server (bot/email)
     # Signs the customer's project-page and cockpit links (secret: environment only). Empty:
     # one made once and kept in the database, shared by every process (bot/pages/secret.py).
     link_secret: str = ""
@@ -92,6 +94,9 @@ def load_settings(env: Mapping[str, str] | None = None, *, overrides: dict | Non
     for name, (section, key, kind) in ENV_KEYS.items():
         if name in env:
             raw.setdefault(section, {})[key] = _parse_env(name, env[name], kind)
+    for name, key in EMAIL_ENV_KEYS.items():
+        if name in env:
+            raw.setdefault("email", {})[key] = env[name]
     for platform in PLATFORMS:  # each platform declares its own variables (all strings)
         for name, key in importlib.import_module(platform.config).ENV_KEYS.items():
             if name in env:
@@ -160,6 +165,7 @@ def _build(raw: dict) -> Settings:
         progress=_progress(raw.get("progress", {})),
         reports=_parsed(parse_reports, raw.get("reports", {})),
         capture=_parsed(parse_capture, raw.get("capture", {})),
+        email=parse_email(raw.get("email", {})),
         link_secret=str(raw.get("links", {}).get("secret", "")),
         platforms={p.name: dict(raw.get(p.name, {})) for p in PLATFORMS},
     )

@@ -1,15 +1,21 @@
 """The channels that are not chat platforms (issue 20): outbound webhooks, and e-mail when
-[email] is configured. Built at start-up beside the platform adapters (bot/runtime.py)."""
+[email] names an SMTP server. Built at start-up beside the platform adapters (bot/runtime.py)."""
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
 
 from bot.delivery.ports import Adapter
 from bot.delivery.webhook import WebhookAdapter
+from bot.email.adapter import EmailAdapter
+from bot.email.config import EmailSettings
 from domain.store.uow import Store
 
 
-async def integration_adapters(stack: AsyncExitStack, store: Store) -> dict[str, Adapter]:
+async def integration_adapters(stack: AsyncExitStack, store: Store,
+                               email: EmailSettings | None = None) -> dict[str, Adapter]:
     webhook = WebhookAdapter(store)
     stack.push_async_callback(webhook.close)
-    return {webhook.platform: webhook}
+    adapters: dict[str, Adapter] = {webhook.platform: webhook}
+    if email is not None and email.enabled:   # without it, e-mail rows fail as "not configured"
+        adapters[EmailAdapter.platform] = EmailAdapter(email)
+    return adapters

@@ -25,10 +25,15 @@ from domain.store.uow import Tx
 COLUMNS = {"name": "客户名称", "type": "类型", "grade": "等级", "tags": "标签",
            "budget_min": "预算下限", "budget_max": "预算上限", "notes": "备注",
            "contact": "联系人", "title": "职务", "phone": "电话", "email": "邮箱",
-           "channel": "偏好渠道"}
+           "channel": "偏好渠道", "wants_email": "邮件接收"}
 _ALIASES = {v: k for k, v in COLUMNS.items()} | {k: k for k in COLUMNS} | {
     "customer": "name", "customer name": "name", "budget min": "budget_min",
-    "budget max": "budget_max", "preferred channel": "channel", "contact name": "contact"}
+    "budget max": "budget_max", "preferred channel": "channel", "contact name": "contact",
+    "wants email": "wants_email", "e-mail digests": "wants_email"}
+# 邮件接收: the contact also gets the daily digest and payment reminders by e-mail (handlers/chat/email.py).
+_YES = {"是", "要", "接收", "yes", "y", "true", "1", "√", "✓"}
+_NO = {"否", "不", "不要", "no", "n", "false", "0", ""}
+_YES_WORD = "是"
 REQUIRED = ("name", "type")
 TYPE_LABELS = {CustomerType.GOVERNMENT: "政府类", CustomerType.DEVELOPER: "开发商类",
                CustomerType.THIRD_PARTY: "第三方机构类"}
@@ -154,15 +159,28 @@ def _row(cells: dict[str, str]) -> tuple[str, dict[str, Any], dict[str, Any] | N
                  if t.strip())
     values = {"type": kind, "grade": grade, "tags": tags, "budget_min": low, "budget_max": high,
               "notes": cells.get("notes") or None}
-    contact_cells = {k: cells.get(k, "") for k in ("contact", "title", "phone", "email", "channel")}
+    contact_cells = {k: cells.get(k, "") for k in ("contact", "title", "phone", "email", "channel", "wants_email")}
     if not any(contact_cells.values()):
         return name, values, None
+    wants_email = _yes_no(cells.get("wants_email"), contact_cells["email"])
     if not contact_cells["contact"] or len(contact_cells["contact"]) > 100:
         raise _Bad("customer.io.no_contact")
     contact = {"name": contact_cells["contact"], "title": contact_cells["title"] or None,
                "phone": contact_cells["phone"] or None, "email": contact_cells["email"] or None,
-               "channel": contact_cells["channel"] or None}
+               "channel": contact_cells["channel"] or None, "wants_email": wants_email}
     return name, values, contact
+
+
+def _yes_no(text: str | None, email: str) -> bool | None:
+    """None when the file has no 邮件接收 column (an older file leaves the choice as it was)."""
+    if text is None:
+        return None
+    answer = text.strip().lower()
+    if answer not in _YES | _NO:
+        raise _Bad("customer.io.bad_wants_email", value=text)
+    if answer in _YES and "@" not in email:
+        raise _Bad("customer.io.email_needed")
+    return answer in _YES
 
 
 async def import_records(tx: Tx, records: list[CustomerRecord], now: datetime) -> dict[str, int]:
@@ -189,6 +207,8 @@ async def import_records(tx: Tx, records: list[CustomerRecord], now: datetime) -
                 tx.add(contact)
             contact.title, contact.phone, contact.email = data["title"], data["phone"], data["email"]
             contact.preferred_channel = data["channel"]
+            if data["wants_email"] is not None:
+                contact.wants_email = data["wants_email"]
             counts["contacts"] += 1
     tx.audit.append(at=now, actor_id=None, platform=None, action="customer.import",
                     subject_type="customer", subject_id="*", data=counts)
@@ -215,9 +235,9 @@ async def export_rows(tx: Tx) -> list[list[str]]:
                 "" if customer.budget_max is None else f"{customer.budget_max:.2f}",
                 customer.notes or ""]
         for contact in contacts.get(customer.id) or [None]:
-            rows.append(base + (["", "", "", "", ""] if contact is None else [
+            rows.append(base + (["", "", "", "", "", ""] if contact is None else [
                 contact.name, contact.title or "", contact.phone or "", contact.email or "",
-                contact.preferred_channel or ""]))
+                contact.preferred_channel or "", _YES_WORD if contact.wants_email else ""]))
     return rows
 
 

@@ -8,6 +8,7 @@ from functools import partial
 from domain.enums import Audience, Role
 from domain.finance import dunning
 from domain.finance.ledger import receivable, receivables
+from handlers.chat.email import email_contacts
 from handlers.chat.jobs import Effect, JobDef, JobRunner
 from handlers.finance.cards import (build_customer_due_card, build_payment_card, day)
 
@@ -62,6 +63,8 @@ async def _tell_customer(effect: Effect, row, days: int) -> None:  # noqa: ANN00
     for person in await dunning.customer_people(effect.tx, row.project):
         reached += await effect.notify(
             person, lambda loc: build_customer_due_card(deps, loc, row, days), "customer")
+    await email_contacts(effect, row.project.customer_id,   # and by e-mail, to contacts who asked
+                         lambda loc: build_customer_due_card(deps, loc, row, days), "customer-email")
     if not reached:
         await effect.post_to_project(row.project.id, Audience.CUSTOMER,
                                      lambda loc: build_customer_due_card(deps, loc, row, days),

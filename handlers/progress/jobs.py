@@ -16,6 +16,7 @@ from domain.progress.digests import DigestRows
 from domain.progress.rules import ProgressRules, parse_hhmm
 from domain.store.models import Person, Project
 from handlers.chat.cards import Card
+from handlers.chat.email import email_contacts
 from handlers.chat.jobs import Batch, Effect, JobDef, JobRunner
 from handlers.progress.cards import digest_card, page_link, weekly_card
 
@@ -105,6 +106,7 @@ async def _digest(project: Project | None, rows: DigestRows, contacts: list[Pers
     await effect.post_to_project(project.id, Audience.CUSTOMER, card, "digest")
     for person in contacts:
         await effect.notify(person, card, "digest-dm")
+    await email_contacts(effect, project.customer_id, card, "digest-email")   # and by e-mail, who asked
     # Noted like any change, so outbound webhooks announce it (digest.sent).
     effect.tx.audit.append(at=effect.now, actor_id=None, platform=None, action="digest.sent",
                            subject_type="project", subject_id=project.code, data={"key": effect.key})

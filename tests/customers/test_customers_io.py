@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from tests.conftest import data_file
 
-HEADER = "客户名称,类型,等级,标签,预算下限,预算上限,备注,联系人,职务,电话,邮箱,偏好渠道"
+HEADER = "客户名称,类型,等级,标签,预算下限,预算上限,备注,联系人,职务,电话,邮箱,偏好渠道,邮件接收"
 
 
 def cli(*args: str, db_url: str) -> subprocess.CompletedProcess:
