@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from handlers.chat.area import Area, command
-from handlers.tickets import buttons, commands, customer_chat, sharing
+from handlers.tickets import buttons, commands, customer_chat, resolution, sharing
 from handlers.tickets.cards import customer_ticket_card, survey_card, ticket_card
 from handlers.tickets.jobs import ticket_jobs
 
@@ -17,6 +17,7 @@ def area() -> Area:
             command("mine", ("我的工单",), ("my tickets", "mine"), customer_chat.my_tickets),
             command("ticket", ("工单", "查工单"), ("ticket",), customer_chat.show_ticket),
             command("overdue", ("超时工单",), ("overdue",), commands.overdue),
+            command("resolve", ("解决",), ("resolve",), resolution.command),
             command("rate", ("评价",), ("rate", "feedback"), commands.comment),
             command("share", ("共享",), ("share",), sharing.share),
             command("unshare", ("取消共享",), ("unshare",), sharing.unshare),
@@ -37,6 +38,6 @@ def area() -> Area:
             "ticket.rate": buttons.on_rate,
         },
         card_views={"ticket": ticket_card, "ticket.customer": customer_ticket_card, "survey": survey_card},
-        jobs=ticket_jobs,
+        jobs=lambda: ticket_jobs() + resolution.resolution_jobs(),
         fallback=commands.other_message,
     )

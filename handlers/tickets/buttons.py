@@ -9,6 +9,7 @@ from handlers.chat.context import Ctx
 from handlers.chat.contract import Text
 from handlers.tickets.cards import correction_card, survey_card, survey_key, ticket_card, ticket_key
 from handlers.tickets.commands import policy
+from handlers.tickets import resolution
 from handlers.tickets.filing import file_report
 
 
@@ -33,22 +34,15 @@ async def on_accept(ctx: Ctx, value: dict) -> None:
 
 
 async def on_resolve(ctx: Ctx, value: dict) -> None:
-    """已解决: the confirmer is asked with the live card (确认解决 / 未解决)."""
+    """已解决: the resolver is asked what was done; the confirmer is asked (确认解决 / 未解决)
+    once that is said or skipped (handlers/tickets/resolution.py)."""
     ticket_id = _ticket_id(value)
     if not await service.resolve(ctx.tx, policy(ctx), ctx.person, ticket_id, ctx.now, ctx.origin):
         ctx.toast(ctx.t("ticket.toast.already_resolved"))
         return
     ctx.toast(ctx.t("ticket.toast.resolved"), "success")
     ctx.changed(ticket_key(ticket_id))
-    ticket = await ctx.tx.tickets.get(ticket_id)
-    confirmer = await ctx.tx.people.get(ticket.confirmer_id or ticket.reporter_id)
-    if confirmer is not None and confirmer.id != ctx.person.id:
-        locale = confirmer.locale or ctx.deps.default_locale
-        await ctx.notify(confirmer, Text(ctx.deps.t(locale, "confirm.ask", number=ticket.number,
-                                                    title=ticket.title, name=ctx.person.name)),
-                         key="confirm-ask")
-        await ctx.notify(confirmer, await ticket_card(ctx.tx, ctx.deps, str(ticket_id), locale),
-                         key="confirm-card")
+    await resolution.resolved(ctx, ticket_id)
 
 
 async def on_reassign(ctx: Ctx, value: dict) -> None:

@@ -13,6 +13,7 @@ from domain.tickets.visibility import customer_may_see
 from handlers.chat.audience import customer_form
 from handlers.chat.cards import Button, Card, Field, Fields, Markdown, Note
 from handlers.chat.context import Deps
+from handlers.tickets import resolution
 
 _COLOUR = {Severity.HIGH: "red", Severity.MEDIUM: "orange", Severity.LOW: "blue"}
 
@@ -54,8 +55,9 @@ async def _ticket_card(tx: Tx, deps: Deps, ident: str, locale: str, customer: bo
     assignee = await tx.people.get(ticket.assignee_id) if ticket.assignee_id else None
     reporter = await tx.people.get(ticket.reporter_id)
     images = sum(a.kind == "image" for a in await tx.tickets.attachments(ticket.id))
+    done = await resolution.card_block(tx, deps, locale, ticket)   # what was done (issue 16)
     return build_ticket_card(deps, locale, ticket, f"{project.code} {project.name}", assignee,
-                             reporter, images, customer=customer)
+                             reporter, images, customer=customer, done=done)
 
 
 def customer_ticket_key(ticket_id: int) -> str:
@@ -64,7 +66,7 @@ def customer_ticket_key(ticket_id: int) -> str:
 
 def build_ticket_card(deps: Deps, locale: str, ticket: Ticket, project_label: str,
                       assignee: Person | None, reporter: Person | None, images: int = 0, *,
-                      customer: bool = False) -> Card:
+                      customer: bool = False, done: Markdown | None = None) -> Card:
     def t(key: str, **params: object) -> str:
         return deps.t(locale, key, **params)
 
@@ -100,6 +102,8 @@ def build_ticket_card(deps: Deps, locale: str, ticket: Ticket, project_label: st
     escalated = status in (TicketStatus.OPEN, TicketStatus.IN_PROGRESS) and ticket.escalation_level >= 2
     if escalated and not customer:   # how the site team escalates is theirs
         blocks.append(Markdown(t("ticket.escalated", level=level_label(deps, locale, ticket.escalation_level))))
+    if done is not None:
+        blocks.append(done)
     if status == TicketStatus.RESOLVED:
         blocks.append(Markdown(t("ticket.confirm_hint", days=deps.rules.auto_close_days)))
     if not customer and customer_may_see(ticket):   # the site team knows what the customer sees

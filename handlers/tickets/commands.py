@@ -13,7 +13,7 @@ from domain.store.models import Project, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
 from handlers.capture import offer, voice
-from handlers.tickets import picker
+from handlers.tickets import picker, resolution
 from handlers.tickets.filing import file_report
 from handlers.chat.context import Ctx
 from handlers.chat.scope import project_for
@@ -70,6 +70,8 @@ async def other_message(ctx: Ctx, text: str) -> None:
     like a problem report gets the one-tap offer (handlers/capture); anything else addressed
     to the bot gets the short help, as before."""
     if await voice.unheard(ctx):   # a voice message nobody could make out: asked again
+        return
+    if await resolution.take_note(ctx, text):   # what was done, asked for by 已解决
         return
     attachments = _attachments(ctx) if not text else []
     if attachments:
@@ -144,7 +146,7 @@ async def _timeline_what(ctx: Ctx, event: TicketEvent) -> str:
                  window=ctx.t(f"timeline.window.{data.get('window') or 'resolve'}"),
                  pause=ctx.t(f"pause.{data.get('reason') or 'customer'}"),
                  score=data.get("score", ""), repeat=data.get("repeat", 0),
-                 changes=_changes(ctx, data))
+                 changes=_changes(ctx, data), note=data.get("note", ""), photos=data.get("photos", 0))
 
 
 def _changes(ctx: Ctx, data: dict) -> str:

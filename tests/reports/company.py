@@ -41,7 +41,10 @@ async def press(console: ConsoleDriver, user: str, action: str, value: dict, cha
 
 
 async def ticket_step(console: ConsoleDriver, user: str, action: str, ticket: int, **extra: object) -> dict:
-    return await press(console, user, f"ticket.{action}", {"ticket": ticket, **extra})
+    out = await press(console, user, f"ticket.{action}", {"ticket": ticket, **extra})
+    if action == "resolve":   # asked what was done (issue 16): skipped, so the confirmer is asked
+        await console.say(user, DM, "跳过")
+    return out
 
 
 async def scan(console: ConsoleDriver) -> int:

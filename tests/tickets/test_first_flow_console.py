@@ -122,7 +122,7 @@ async def test_resolved_ticket_cannot_be_accepted(console):
     await console.press("u-zhao", SITE, card, "已解决")
     out = await console.click("u-zhao", SITE, card["id"], "ticket.accept", {"ticket": 1})
     assert "当前状态不允许" in out["toast"]["text"]
-    final = await console.last_bot(SITE)
+    final = next(m for m in await console.bot_messages(SITE) if m["id"] == card["id"])
     assert note(final["body"]) == "已解决 · 赵质检 · 14:00"
     # Resolved: only the reporter's confirmation is left to do.
     assert [a["label"] for a in final["body"]["actions"]] == ["确认解决", "未解决"]

@@ -66,9 +66,14 @@ async def test_report_to_closure(console, clock):
     # 已解决 -> the reporter is asked; 未解决 reopens with a fresh SLA.
     clock.advance(minutes=30)
     await console.press("u-sun", SITE, card, "已解决")
+    # The resolver is asked what was done; the reporter only once it is said.
+    assert "做了什么" in await console.last_text(SITE)
+    assert await cards(console, "dm", "u-li") == []
+    await console.say("u-sun", SITE, "更换了止水节")
     assert "请确认" in (await texts(console, "dm", "u-li"))[-1]
     ask = (await cards(console, "dm", "u-li"))[-1]
     assert labels(ask) == ["确认解决", "未解决"]
+    assert "📝 处理说明：更换了止水节" in card_text(ask["body"])
     denied = await console.press("u-sun", SITE, ask, "确认解决")       # not the assignee's call
     assert denied["toast"]["text"] == "无权限：只有报修人 李工长 可以确认解决"
     out = await console.press("u-li", "dm", ask, "未解决")
@@ -78,7 +83,9 @@ async def test_report_to_closure(console, clock):
     assert "重新打开" in (await texts(console, "dm", "u-sun"))[-1]
     # Resolved again; this time confirmed: closed, and the satisfaction card comes.
     await console.press("u-sun", SITE, card, "已解决")
+    await console.say("u-sun", SITE, "跳过")
     ask = current(await console.bot_messages("dm", "u-li"), ask)
+    assert "📝 没有填写处理说明（孙安全 选择跳过）" in card_text(ask["body"])
     out = await console.press("u-li", "dm", ask, "确认解决")
     assert out["toast"]["text"] == "已确认解决，工单关闭"
     card = current(await console.bot_messages(SITE), card)
@@ -101,12 +108,13 @@ async def test_report_to_closure(console, clock):
     timeline = await console.last_text(SITE)
     for words in ("李工长 报修", "补充照片/位置", "更正为 安全", "更正为 高", "孙安全 接单",
                   "暂停计时（等待材料）", "恢复计时", "确认未解决，重新打开", "确认解决，关闭",
-                  "评分 4 分"):
+                  "评分 4 分", "孙安全 补充处理说明：更换了止水节", "孙安全 跳过处理说明"):
         assert words in timeline, words
     actions = await audit_actions(console)
     for action in ("ticket.created", "ticket.attached", "ticket.corrected", "ticket.accepted",
                    "ticket.paused", "ticket.resumed", "ticket.resolved", "ticket.reopened",
-                   "ticket.closed", "ticket.rated", "ticket.commented"):
+                   "ticket.closed", "ticket.rated", "ticket.commented", "ticket.resolution_note",
+                   "ticket.resolution_skipped"):
         assert action in actions, action
 
 

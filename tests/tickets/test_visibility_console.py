@@ -60,11 +60,13 @@ async def test_the_customer_groups_copy_has_only_the_customers_buttons(console):
     assert group["version"] == 2 and field(group["body"], "状态") == "处理中" and labels(group) == set()
     [assignee] = await ticket_cards(console, "dm", "T-1", user="u-zhao")
     await console.press("u-zhao", "dm", assignee, "已解决")
+    await console.say("u-zhao", "dm", "已更换防水层")          # what was done, asked for
     [group] = await ticket_cards(console, CUSTOMERS, "T-1")
     assert labels(group) == {"确认解决", "未解决"}
     # The confirmer (the customer who reported it) is asked directly, with the customer's form.
     [asked] = await ticket_cards(console, "dm", "T-1", user="u-liu")
     assert labels(asked) == {"确认解决", "未解决"}
+    assert "📝 处理说明：已更换防水层" in card_text(asked["body"])
     out = await console.press("u-liu", CUSTOMERS, group, "确认解决")
     assert out["toast"]["text"] == "已确认解决，工单关闭"
     [group] = await ticket_cards(console, CUSTOMERS, "T-1")
