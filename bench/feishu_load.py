@@ -27,7 +27,8 @@ written with `domain.store` (no command creates a project; domain/ is stable).
 `python bench/feishu_load.py bare --port N [--cpu 0]` is the "bare" server: plain aiohttp
 answering {} to POST /webhooks/feishu after reading the body (the framework's limit).
 
-The pieces live in bench/load/ (machine, events, fake, traffic, sitebot); this module is what
+The pieces live in bench/load/ (machine, events, fake, traffic, sitebot, site_setup: the
+set-up both benches share); this module is what
 the benches import (`import feishu_load as fl`), and `python bench/feishu_load.py bare --port N`
 runs the bare reference server.
 """
@@ -58,6 +59,9 @@ from load.machine import (  # noqa: E402 - after the virtualenv check
 from load.sitebot import (  # noqa: E402 - after the virtualenv check
     BareServer, Sitebot, _bare_main, database, settle, setup_via_chat, snapshot, workdir,
 )
+from load.site_setup import (  # noqa: E402 - after the virtualenv check
+    SetUp, chats_set_up,
+)
 from load.traffic import (  # noqa: E402 - after the virtualenv check
     closed_loop, ms, open_loop, percentile, summarize,
 )
@@ -65,7 +69,7 @@ from load.traffic import (  # noqa: E402 - after the virtualenv check
 __all__ = [
     'BareServer', 'CONFLICT_MARKERS', 'Delivered', 'FEISHU_DEADLINE', 'FakeFeishu',
     'INTERNAL_ERROR_MARKERS', 'LOAD_CPU', 'Layout', 'PhaseCpu', 'Prepared', 'Processes',
-    'Sitebot', 'chatter_text', 'closed_loop', 'cpu_text', 'database', 'install_sigterm',
+    'SetUp', 'Sitebot', 'chats_set_up', 'chatter_text', 'closed_loop', 'cpu_text', 'database', 'install_sigterm',
     'ms', 'open_loop', 'percentile', 'pin_self', 'prepare', 'run_bench', 'report_text', 'settle',
     'setup_via_chat', 'snapshot', 'summarize', 'warn_if_busy', 'workdir',
 ]

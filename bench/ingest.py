@@ -217,40 +217,23 @@ async def run(args: argparse.Namespace) -> None:
                                             args, stateless=True, health=None)
             finally:
                 bare.stop()
-        with fl.workdir(args.keep) as tmp:
-            async with fl.database(tmp, args.database_url) as (url, db):
-                fake = fl.FakeFeishu(limit_status=args.limit_status)
-                await fake.start()
-                source = None
-                if args.git_ref:
-                    source, commit = fl.snapshot(args.git_ref, tmp / "src")
-                    db += f", sitebot at {commit} ({args.git_ref})"
-                sitebot = fl.Sitebot(procs, tmp, url, fake.url, source, args.worker_process)
-                try:
-                    print(f"sitebot on {db}: setting up {args.chats} chats by chat …", flush=True)
-                    await sitebot.prepare(layout)
-                    await sitebot.start()
-                    await fl.setup_via_chat(sitebot.url, layout, fake)
-                    fake.register(e for segment in (warmup, closed, *opens) for e in segment)
-                    mark = fake.mark()
-                    print("sitebot:", flush=True)
-                    site_result = await measure(sitebot.url, sitebot.proc.pid, warmup, closed, opens,
-                                                rates, args, stateless=False, health=sitebot.health_url)
-                    await asyncio.sleep(1.0)
-                finally:
-                    code = sitebot.stop()
-                    await fake.stop()
-                sent = fake.delivered[mark:]
-                errors = sum(1 for d in sent if any(m in d.text for m in fl.INTERNAL_ERROR_MARKERS))
-                levels, top = sitebot.log_summary()
-                extra = [f"sitebot sent during the measurement: {len(sent)} messages "
-                         f"({errors} saying 'internal error'); rate-limit answers from the fake: "
-                         f"{sum(fake.rate_limited.values())}",
-                         "sitebot log: " + (", ".join(f"{k} {v}" for k, v in sorted(levels.items()))
-                                             or "empty") + f"; exit status {code}"
-                         + (" (killed: still busy 8 s after SIGINT)" if code == -9 else "")]
-                extra += [f"    {n:>6} × {text}" for text, n in top]
-                report(args, db, rates, bare_result, site_result, extra)
+        async with fl.chats_set_up(procs, layout, args) as bench:
+            bench.fake.register(e for segment in (warmup, closed, *opens) for e in segment)
+            mark = bench.fake.mark()
+            print("sitebot:", flush=True)
+            site_result = await measure(bench.sitebot.url, bench.sitebot.proc.pid, warmup, closed, opens,
+                                        rates, args, stateless=False, health=bench.sitebot.health_url)
+            await asyncio.sleep(1.0)
+        sent = bench.fake.delivered[mark:]
+        errors = sum(1 for d in sent if any(m in d.text for m in fl.INTERNAL_ERROR_MARKERS))
+        extra = [f"sitebot sent during the measurement: {len(sent)} messages "
+                 f"({errors} saying 'internal error'); rate-limit answers from the fake: "
+                 f"{sum(bench.fake.rate_limited.values())}",
+                 "sitebot log: " + (", ".join(f"{k} {v}" for k, v in sorted(bench.levels.items()))
+                                     or "empty") + f"; exit status {bench.code}"
+                 + (" (killed: still busy 8 s after SIGINT)" if bench.code == -9 else "")]
+        extra += [f"    {n:>6} × {text}" for text, n in bench.top]
+        report(args, bench.db, rates, bare_result, site_result, extra)
     finally:
         procs.stop_all()
 
