@@ -1,6 +1,6 @@
 """A report: every area the asker may see, for a period and the one before it, read with one
 query per table over both periods (domain/store/repos/reports.py) and computed by the figure
-functions of each area."""
+functions of each area; its trend's service figures added up by the database per period."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,7 +15,7 @@ from domain.reports.rules import ReportRules
 from domain.reports.sales import SalesFigures, sales_figures
 from domain.reports.scope import Scope
 from domain.reports.service import ServiceFigures, service_figures
-from domain.reports.trends import Point, periods_of, points_of
+from domain.reports.trends import Point, periods_of, points_of, service_counts
 from domain.store.repos.reports import PaymentRow, ProjectRow, SurveyRow, TicketRow
 from domain.store.uow import Tx
 
@@ -53,16 +53,22 @@ class Read:
 
 async def report_and_trend(tx: Tx, scope: Scope, period: Period, rules: ReportRules,
                            now: datetime) -> tuple[Report, list[Point]]:
-    """The report and its trend chart's points, from one read of the large tables over the
-    span both need (the trend's periods, the previous period, the at-risk window)."""
-    periods, before = periods_of(period), period.previous()
-    since = min(periods[0].start, before.start, before.end - timedelta(days=rules.risk_days))
-    ids, repo = scope.project_ids, tx.reports
-    read = Read(await repo.tickets(ids, since, period.end) if scope.sees("service") else [],
+    """The report and its trend chart's points. The rows are read for the two periods only (and
+    the at-risk window); the trend's service figures are added up by the database per period,
+    its money from the payments the report reads anyway."""
+    periods, read = periods_of(period), await _read(tx, scope, period, rules)
+    report = await build_report(tx, scope, period, rules, now, read)
+    return report, points_of(periods, scope, await service_counts(tx, scope, periods), read.payments)
+
+
+async def _read(tx: Tx, scope: Scope, period: Period, rules: ReportRules) -> Read:
+    """Tickets of both periods; ticket surveys of both periods and of the days before each
+    period's end that say whether a customer is at risk; payments up to the period's end."""
+    repo, ids, before = tx.reports, scope.project_ids, period.previous()
+    since = min(before.start, before.end - timedelta(days=rules.risk_days))
+    return Read(await repo.tickets(ids, before.start, period.end) if scope.sees("service") else [],
                 await repo.surveys(ids, since, period.end) if scope.areas & {"service", "customers"} else [],
                 await repo.payments(ids, period.last_day) if scope.areas & {"money", "customers"} else [])
-    report = await build_report(tx, scope, period, rules, now, read)
-    return report, points_of(periods, scope, read.tickets, read.surveys, read.payments)
 
 
 async def build_report(tx: Tx, scope: Scope, period: Period, rules: ReportRules, now: datetime,
@@ -71,24 +77,12 @@ async def build_report(tx: Tx, scope: Scope, period: Period, rules: ReportRules,
     repo, ids, before = tx.reports, scope.project_ids, period.previous()
     projects = {p.id: p for p in await repo.projects(ids)}
     parts: dict = {}
-    # Ticket surveys: both periods, and the days before each period's end that say whether a
-    # customer is at risk.
-    since = min(before.start, before.end - timedelta(days=rules.risk_days))
-    if read is None:
-        service = scope.sees("service")
-        read = Read(await repo.tickets(ids, before.start, period.end) if service else [],
-                    await repo.surveys(ids, since, period.end) if scope.areas & {"service", "customers"} else [],
-                    await repo.payments(ids, period.last_day) if scope.areas & {"money", "customers"} else [])
+    since = min(before.start, before.end - timedelta(days=rules.risk_days))   # the at-risk window
+    read = read or await _read(tx, scope, period, rules)
     surveys = read.surveys
     if scope.sees("service"):
-        # A trend's read reaches months further back; the two periods need only their own.
-        first = before.start
-        tickets = [t for t in read.tickets if t.created_at >= first
-                   or (t.resolved_at is not None and t.resolved_at >= first)
-                   or (t.closed_at is not None and t.closed_at >= first)
-                   or (t.resolve_due_at is not None and t.resolve_due_at >= first)]
         escalations = await repo.escalations(ids, before.start, period.end)
-        service = parts["service"] = Pair(*(service_figures(tickets, escalations, surveys, p)
+        service = parts["service"] = Pair(*(service_figures(read.tickets, escalations, surveys, p)
                                             for p in (period, before)))
         parts["people"] = await repo.names(a.person_id for f in (service.now, service.before)
                                            for a in f.assignees)

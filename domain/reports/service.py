@@ -18,13 +18,10 @@ def resolved_on_time(ticket: TicketRow) -> bool | None:
     """Whether a resolved ticket met its SLA: its first response (accepted, or resolved without
     being accepted) came by the accept deadline and it was resolved by the resolve deadline.
     The deadlines are the ticket's own, moved by pauses and reassignment as the SLA clock
-    moved them (domain/tickets/sla.py). None while it is not resolved."""
-    if ticket.resolved_at is None:
-        return None
-    response = ticket.accepted_at or ticket.resolved_at
-    accepted_in_time = ticket.accept_due_at is None or response <= ticket.accept_due_at
-    resolved_in_time = ticket.resolve_due_at is None or ticket.resolved_at <= ticket.resolve_due_at
-    return accepted_in_time and resolved_in_time
+    moved them (domain/tickets/sla.py). None while it is not resolved. Worked out by the
+    database as each row is read (domain/store/repos/reports.py met_sla, the one definition),
+    so a trend's counts, added up there, follow the same rule."""
+    return None if ticket.resolved_at is None else bool(ticket.sla_met)
 
 
 def sla_counted(ticket: TicketRow, period: Period) -> bool | None:

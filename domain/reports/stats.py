@@ -9,7 +9,12 @@ HOUR = 3600.0
 
 
 def mean(values: Sequence[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+    return mean_of(sum(values), len(values))
+
+
+def mean_of(total: float, count: int) -> float | None:
+    """A mean from its sum and count (as a database adds them up): the same rounding as mean."""
+    return round(total / count, 2) if count else None
 
 
 def p90(values: Sequence[float]) -> float | None:

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from bot import keys
 from domain.reports.periods import Period
-from domain.reports.report import Report, build_report
+from domain.reports.report import Report, build_report, report_and_trend
 from domain.reports.rules import ReportRules
 from domain.reports.scope import narrowed, scope_of
+from domain.reports.trends import Point
 from handlers.tickets.jobs import scan as scan_tickets
 from tests.console_driver import ConsoleDriver
 from tests.setup.conftest import ADMIN
@@ -82,6 +83,16 @@ async def report_of(console: ConsoleDriver, who: str, period: Period, code: str 
         if code:
             scope = narrowed(scope, await tx.projects.by_code(code))
         return await build_report(tx, scope, period, rules, app[keys.CLOCK]())
+
+
+async def trend_of(console: ConsoleDriver, who: str, period: Period) -> list[Point]:
+    """The trend points `who` gets with the report of the period (the chart, the cockpit)."""
+    app = console.app
+    async with app[keys.STORE].transaction() as tx:
+        identity = await tx.people.identity("console", who)
+        scope = await scope_of(tx, await tx.people.get(identity.person_id))
+        _, points = await report_and_trend(tx, scope, period, ReportRules(), app[keys.CLOCK]())
+    return points
 
 
 async def press_labelled(console: ConsoleDriver, user: str, label: str, chat: str = DM) -> dict:

@@ -4,7 +4,7 @@ by the people involved (report, 接单, escalation by the SLA scan, 解决, 确�
 from __future__ import annotations
 
 from domain.reports.periods import Kind, last_complete
-from tests.reports.company import SITE1, TZ, at, local, report_of, say, scan, ticket_step
+from tests.reports.company import SITE1, TZ, at, local, report_of, say, scan, ticket_step, trend_of
 
 
 async def resolve_and_confirm(console, clock, number: int, assignee: str, resolved: str, confirmed: str):
@@ -19,8 +19,8 @@ async def rate(console, clock, number: int, score: int, when: str):
     await ticket_step(console, "李工长", "rate", number, score=score)
 
 
-async def test_service_figures_of_a_week_and_the_week_before(company, clock):
-    console = company
+async def week_story(console, clock) -> None:
+    """One ticket the week before (10-05 .. 10-11), four in the week (10-12 .. 10-18)."""
     # The week before: one quality ticket, on time, rated 4.
     at(clock, "2026-10-07 09:00")
     await say(console, "李工长", "报修 3号楼墙面开裂", SITE1)                        # T-1 medium 质量
@@ -60,6 +60,10 @@ async def test_service_figures_of_a_week_and_the_week_before(company, clock):
     at(clock, "2026-10-15 09:30")
     await ticket_step(console, "赵质检", "accept", 5)
 
+
+async def test_service_figures_of_a_week_and_the_week_before(company, clock):
+    console = company
+    await week_story(console, clock)
     at(clock, "2026-10-19 10:00")
     week = last_complete(Kind.WEEK, clock.now, TZ)
     assert (week.first.isoformat(), week.last.isoformat()) == ("2026-10-12", "2026-10-18")
@@ -93,3 +97,25 @@ async def test_service_figures_of_a_week_and_the_week_before(company, clock):
     mine = await report_of(console, "林经理", week)
     assert (mine.service.now.opened, mine.service.now.sla_percent, mine.service.now.csat) == (0, None, None)
     assert local("2026-10-12 00:00") == week.start
+
+
+async def test_the_trend_added_up_by_the_database_agrees_with_the_report(company, clock):
+    """The trend's service points are counted in SQL per period (GROUP BY the period), the
+    report's figures from the rows: the same rules, so each week's point equals that week's
+    report — on SQLite and PostgreSQL."""
+    console = company
+    await week_story(console, clock)
+    at(clock, "2026-10-19 10:00")
+    week = last_complete(Kind.WEEK, clock.now, TZ)
+    points = await trend_of(console, "周主管", week)
+    assert [p.period.first.isoformat() for p in points] == [
+        "2026-09-07", "2026-09-14", "2026-09-21", "2026-09-28", "2026-10-05", "2026-10-12"]
+    assert [(p.opened, p.resolved, p.sla_percent, p.csat) for p in points] == [
+        (0, 0, None, None), (0, 0, None, None), (0, 0, None, None), (0, 0, None, None),
+        (1, 1, 100.0, 4.0), (4, 3, 50.0, 3.5)]           # T-5 unresolved past its deadline: missed
+    for point in points[-2:]:
+        figures = (await report_of(console, "周主管", point.period)).service.now
+        assert (point.opened, point.resolved, point.sla_percent, point.csat) == (
+            figures.opened, figures.resolved, figures.sla_percent, figures.csat)
+    # Scoped like the report: P-002's manager sees none of P-001's tickets.
+    assert {(p.opened, p.resolved, p.sla_percent) for p in await trend_of(console, "林经理", week)} == {(0, 0, None)}

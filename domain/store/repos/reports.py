@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple, Sequence
 
-from sqlalchemy import Select, func, or_, select, type_coerce
+from sqlalchemy import Boolean, Select, and_, case, func, literal_column, or_, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import TypeEngine
 
@@ -36,6 +36,7 @@ class TicketRow(NamedTuple):
     accept_due_at: datetime | None
     resolve_due_at: datetime | None
     reopen_count: int
+    sla_met: bool | None        # met_sla() below; None while unresolved
 
 
 class EscalationRow(NamedTuple):
@@ -105,6 +106,16 @@ class MoveRow(NamedTuple):
     data: dict[str, Any]
 
 
+class TrendCounts(NamedTuple):
+    """One trend period's service counts, added up by the database (ReportsRepo.service_trend)."""
+    opened: int = 0
+    resolved: int = 0
+    sla_met: int = 0
+    sla_counted: int = 0
+    csat_total: int = 0
+    csat_answers: int = 0
+
+
 class ProjectRow(NamedTuple):
     id: int
     code: str
@@ -144,10 +155,32 @@ def _during(column: Any, since: Any, until: Any) -> Any:
     return (column >= since) & (column < until)
 
 
+def met_sla(ticket: Any = Ticket) -> Any:
+    """THE definition of a ticket meeting its SLA (docs/reports.md), as SQL so that the rows a
+    report reads (TicketRow.sla_met) and the counts a trend adds up in the database agree by
+    construction: resolved, its first response (accepted, or resolved without being accepted)
+    by its accept deadline, and resolved by its resolve deadline — the ticket's own deadlines,
+    as pauses and reassignment moved them (domain/tickets/sla.py). Stored moments compare in
+    order on both databases (SQLite keeps one fixed ISO format)."""
+    response = func.coalesce(ticket.accepted_at, ticket.resolved_at)
+    return and_(ticket.resolved_at.is_not(None),
+                or_(ticket.accept_due_at.is_(None), response <= ticket.accept_due_at),
+                or_(ticket.resolve_due_at.is_(None), ticket.resolved_at <= ticket.resolve_due_at))
+
+
+def unresolved_missed(until: Any) -> Any:
+    """Still open and unresolved with its resolve deadline passed before `until`: it counts as
+    missed in the period its deadline fell in (domain/reports/service.py sla_counted). Served
+    by the resolved_at index (IS NULL: unresolved tickets are few)."""
+    return Ticket.resolved_at.is_(None) & Ticket.status.in_(OPEN) & (Ticket.resolve_due_at < until)
+
+
 _TICKET_COLUMNS = (Ticket.id, Ticket.project_id, Ticket.title, Ticket.category, Ticket.severity,
                    Ticket.status, Ticket.assignee_id, _utc(Ticket.created_at), _utc(Ticket.accepted_at),
                    _utc(Ticket.resolved_at), _utc(Ticket.closed_at), _utc(Ticket.accept_due_at),
-                   _utc(Ticket.resolve_due_at), Ticket.reopen_count)
+                   _utc(Ticket.resolve_due_at), Ticket.reopen_count,
+                   case((Ticket.resolved_at.is_(None), None),
+                        else_=type_coerce(met_sla(), Boolean)).label("sla_met"))
 
 
 class ReportsRepo:
@@ -166,15 +199,45 @@ class ReportsRepo:
         return await self._rows(_in(query, Project.id, ids).order_by(Project.code), ProjectRow)
 
     async def tickets(self, ids: Iterable[int] | None, since: datetime, until: datetime) -> list[TicketRow]:
-        """Tickets reported, resolved or closed in [since, until), and open ones whose resolve
-        deadline passed before `until`. One statement whose terms each have an index (SQLite
-        reads it as a MULTI-INDEX OR, PostgreSQL as a BitmapOr): a UNION of four selects cost
-        three times as much, sorting every row to drop repeats."""
+        """Tickets reported, resolved or closed in [since, until), and open unresolved ones whose
+        resolve deadline passed before `until`. One statement whose terms each have an index
+        (SQLite reads it as a MULTI-INDEX OR, PostgreSQL as a BitmapOr): a UNION of four selects
+        cost three times as much, sorting every row to drop repeats."""
         in_range = [_during(column, since, until) for column in
                     (Ticket.created_at, Ticket.resolved_at, Ticket.closed_at)]
-        overdue = Ticket.next_due_at.is_not(None) & Ticket.status.in_(OPEN) & (Ticket.resolve_due_at < until)
-        query = select(*_TICKET_COLUMNS).where(or_(*in_range, overdue))
+        query = select(*_TICKET_COLUMNS).where(or_(*in_range, unresolved_missed(until)))
         return await self._rows(_in(query, Ticket.project_id, ids), TicketRow)
+
+    async def service_trend(self, ids: Iterable[int] | None, starts: Sequence[datetime],
+                            until: datetime) -> list[TrendCounts]:
+        """The trend's service counts for periods side by side (starts[i] up to the next start,
+        the last up to `until`), each added up in the database (GROUP BY the period a moment
+        falls in) instead of reading a year of tickets: tickets reported; resolved and how many
+        of those met their SLA (met_sla); unresolved ones whose deadline fell in the period
+        (missed); and the CSAT answers given (their sum and count). The same rules as
+        domain/reports/service.py applies to the rows of a report's own periods."""
+        ids = None if ids is None else sorted(ids)
+        counts: list[dict[str, int]] = [{} for _ in starts]
+
+        async def add(column: Any, names: tuple[str, ...], values: tuple, where: Any, table: Any) -> None:
+            index = case(*((column >= start, literal_column(str(i))) for i, start in reversed(list(enumerate(starts)))))
+            query = (select(index.label("period"), *values).where(_during(column, starts[0], until), where)
+                     .group_by(literal_column("period")))
+            for period, *numbers in await (await self.session.connection()).execute(
+                    _in(query, table.project_id, ids)):
+                counts[period].update(zip(names, (int(n or 0) for n in numbers)))
+
+        every = Ticket.id.is_not(None)
+        await add(Ticket.created_at, ("opened",), (func.count(),), every, Ticket)
+        await add(Ticket.resolved_at, ("resolved", "sla_met"),
+                  (func.count(), func.sum(case((met_sla(), 1), else_=0))), every, Ticket)
+        await add(Ticket.resolve_due_at, ("missed",), (func.count(),), unresolved_missed(until), Ticket)
+        await add(TicketSurvey.answered_at, ("csat_total", "csat_answers"),
+                  (func.sum(TicketSurvey.score), func.count(TicketSurvey.score)),
+                  TicketSurvey.score.is_not(None), TicketSurvey)
+        return [TrendCounts(c.get("opened", 0), c.get("resolved", 0), c.get("sla_met", 0),
+                            c.get("resolved", 0) + c.get("missed", 0), c.get("csat_total", 0),
+                            c.get("csat_answers", 0)) for c in counts]
 
     async def escalations(self, ids: Iterable[int] | None, since: datetime,
                           until: datetime) -> list[EscalationRow]:
