@@ -30,10 +30,9 @@ async def ask(tx: Tx, ticket: Ticket, resolver: Person, origin: Origin, now: dat
 
 async def give(tx: Tx, ticket: Ticket, row: TicketResolution, actor: Person, note: str,
                attachments: list[NewAttachment], now: datetime, origin: Origin) -> bool:
-    """Take a note and/or photos. True when this answered the ask (the confirmer is to be
-    asked now); False when it added to a note already given (more photos, or the words after
-    a photo)."""
-    first = row.state == ASKED
+    """Take words and/or photos. Words answer the ask; photos alone keep it open for the
+    words that usually follow (跳过 then sends them without). True when this answered the
+    ask (the confirmer is to be asked now)."""
     note = note.strip()[:NOTE_LIMIT]
     images = [a for a in attachments if a.kind == "image"]
     if note and not row.note:
@@ -42,26 +41,28 @@ async def give(tx: Tx, ticket: Ticket, row: TicketResolution, actor: Person, not
         tx.add(TicketAttachment(ticket_id=ticket.id, kind=item.kind, platform=origin.platform,
                                 ref=item.ref, meta={**item.meta, "resolution": row.id}, created_at=now))
     row.photos += len(images)
-    row.state = GIVEN
-    record(tx, ticket, actor, "resolution_note", now, origin,
-           {"note": note if note else "", "photos": len(images)})
+    answered = row.state == ASKED and bool(row.note)
+    if row.note:
+        row.state = GIVEN
+    record(tx, ticket, actor, "resolution_note", now, origin, {"note": note, "photos": len(images)})
     await tx.flush()
-    return first
+    return answered
 
 
 async def skip(tx: Tx, ticket: Ticket, row: TicketResolution, actor: Person, now: datetime,
                origin: Origin) -> None:
-    row.state = SKIPPED
+    """跳过: no words (the photos sent, if any, are what was done)."""
+    row.state = GIVEN if row.photos else SKIPPED
     record(tx, ticket, actor, "resolution_skipped", now, origin, {})
     await tx.flush()
 
 
 async def expire(tx: Tx, ticket: Ticket, row: TicketResolution, now: datetime,
                  origin: Origin) -> bool:
-    """Nothing came in time. False when it was answered meanwhile (another process)."""
+    """Time is up with no words. False when it was answered meanwhile (another process)."""
     if row.state != ASKED:
         return False
-    row.state = EXPIRED
+    row.state = GIVEN if row.photos else EXPIRED
     record(tx, ticket, None, "resolution_none", now, origin, {})
     await tx.flush()
     return True

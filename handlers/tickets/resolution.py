@@ -44,10 +44,11 @@ async def resolved(ctx: Ctx, ticket_id: int, note: str = "") -> None:
     row = await resolution.ask(ctx.tx, ticket, ctx.person, ctx.origin, ctx.now, _minutes(ctx.deps))
     images = _attachments(ctx)
     if note.strip() or images:
-        await resolution.give(ctx.tx, ticket, row, ctx.person, note, images, ctx.now, ctx.origin)
+        answered = await resolution.give(ctx.tx, ticket, row, ctx.person, note, images, ctx.now, ctx.origin)
         ctx.changed(f"ticket:{ticket.id}")
-        await ask_confirmer(ctx, ticket, ctx.person, prefer=ctx.platform)
-        return
+        if answered:
+            await ask_confirmer(ctx, ticket, ctx.person, prefer=ctx.platform)
+            return
     ctx.say(ctx.t("resolution.ask", number=ticket.number, name=ctx.person.name,
                   minutes=_minutes(ctx.deps), group=ctx.event.conversation.is_group))
 
@@ -85,12 +86,8 @@ async def take_note(ctx: Ctx, text: str) -> bool:
     if row is None:
         return False
     images = _attachments(ctx)
-    if row.state == resolution.GIVEN:
-        # Given already (a photo first, say): more photos still join it, and words when it
-        # has none yet; anything else is conversation again.
-        words = text.strip() and not row.note and text.strip().lower() not in SKIP_WORDS
-        if not images and not words:
-            return False
+    if row.state == resolution.GIVEN and not images:
+        return False   # the words are in: more photos still join, anything else is conversation
     await _take(ctx, row, text, images)
     return True
 
@@ -99,14 +96,15 @@ async def _take(ctx: Ctx, row: TicketResolution, text: str, images: list[NewAtta
     ticket = await ctx.tx.tickets.get(row.ticket_id)
     if row.state == resolution.ASKED and not images and text.strip().lower() in SKIP_WORDS:
         await resolution.skip(ctx.tx, ticket, row, ctx.person, ctx.now, ctx.origin)
-        ctx.say(ctx.t("resolution.skipped", number=ticket.number))
-        first = True
+        ctx.say(ctx.t("resolution.skipped", number=ticket.number, photos=row.photos))
+        answered = True
     else:
-        first = await resolution.give(ctx.tx, ticket, row, ctx.person, text, images, ctx.now, ctx.origin)
+        answered = await resolution.give(ctx.tx, ticket, row, ctx.person, text, images, ctx.now, ctx.origin)
         ctx.say(ctx.t("resolution.taken", number=ticket.number) if text.strip() else
-                ctx.t("resolution.photos_taken", number=ticket.number, count=row.photos))
+                ctx.t("resolution.photos_taken", number=ticket.number, count=row.photos,
+                      more=row.state == resolution.ASKED))
     ctx.changed(f"ticket:{ticket.id}")
-    if first:
+    if answered:
         await ask_confirmer(ctx, ticket, ctx.person, prefer=ctx.platform)
 
 
@@ -137,7 +135,7 @@ def note_block(deps: Deps, locale: str, row: TicketResolution | None,
         return None
     name = resolver.name if resolver else deps.t(locale, "ticket.nobody")
     if row.state == resolution.ASKED:
-        return Markdown(deps.t(locale, "resolution.card.waiting", name=name))
+        return Markdown(deps.t(locale, "resolution.card.waiting", name=name, photos=row.photos))
     if row.state == resolution.GIVEN:
         return Markdown(deps.t(locale, "resolution.card.note", note=row.note or "", photos=row.photos))
     return Markdown(deps.t(locale, "resolution.card.none", skipped=row.state == resolution.SKIPPED,

@@ -47,9 +47,13 @@ async def test_the_customer_groups_ticket_card_has_only_the_customers_buttons(gr
     resolve = buttons(answer["card"]["data"])["已解决"]
     answer = await edge.click("ou_zhao", "oc_dm_zhao", dm.message_id, resolve)
     assert set(buttons(group.body)) == {"确认解决", "未解决"}
-    # The customer is asked in their direct chat, in the customer's form too.
+    # Asked what was done, the assignee answers in the same chat (issue 16) ...
+    await edge.say("ou_zhao", "oc_dm_zhao", "重做了防水层", chat_type="p2p", at_bot=False)
+    # ... and the customer is asked in their direct chat, in the customer's form, with it.
     asked = [m for m in edge.cards("ou_liu") if m.body["header"]["title"]["content"].startswith("工单 T-1")]
     assert set(buttons(asked[-1].body)) == {"确认解决", "未解决"}
+    assert "📝 处理说明：重做了防水层" in card_texts(asked[-1].body)
+    assert "📝 处理说明：重做了防水层" in card_texts(group.body)
     # A team button pressed on the customer group's card (forged, or from an old card) does
     # nothing there.
     answer = await edge.click("ou_zhao", P1_CUSTOMERS, group.message_id,

@@ -43,12 +43,13 @@ async def test_photos_then_words_make_the_note_the_reporter_reads(console):
     assert await cards(console, "dm", "u-li") == []
     await send(console, "u-zhao", SITE, attachments=[{"kind": "image", "ref": "/media/fix1.jpg"},
                                                      {"kind": "image", "ref": "/media/fix2.jpg"}])
-    assert "共 2 张" in await console.last_text(SITE)
-    [ask] = await cards(console, "dm", "u-li")                       # asked once the photos came
-    assert "📝 处理说明：（未写文字） · 照片 2 张" in card_text(ask["body"])
+    assert "共 2 张）。再回复一句做了什么" in await console.last_text(SITE)
+    assert await cards(console, "dm", "u-li") == []                  # photos alone: words may follow
+    card = next(m for m in await console.bot_messages(SITE) if m["id"] == card["id"])
+    assert "📝 处理说明：等待 赵质检 补充（已收到照片 2 张）" in card_text(card["body"])
     await console.say("u-zhao", SITE, "更换了防水层，闭水试验 24 小时无渗漏")   # the words follow
     await console.say("u-zhao", SITE, "明天再去看看")                  # the note is in: chatter again
-    [ask] = await cards(console, "dm", "u-li")                       # redrawn, not asked again
+    [ask] = await cards(console, "dm", "u-li")                       # asked once, with all of it
     text = card_text(ask["body"])
     assert "📝 处理说明：更换了防水层，闭水试验 24 小时无渗漏 · 照片 2 张" in text
     assert "明天再去看看" not in text
@@ -73,6 +74,18 @@ async def test_resolve_by_text_with_the_note_inline(console):
     await console.say("u-zhao", SITE, "解决 T-1 再说一遍")                # resolved already
     assert await console.last_text(SITE) == "工单已是已解决状态"
     assert (await rows(console))[0].note == "更换了防水层"
+
+
+async def test_photos_then_skip_send_the_photos_alone(console):
+    card = await report(console)
+    await console.press("u-zhao", SITE, card, "已解决")
+    await send(console, "u-zhao", SITE, attachments=[{"kind": "image", "ref": "/media/fix1.jpg"}])
+    await console.say("u-zhao", SITE, "跳过")
+    assert await console.last_text(SITE) == "好的，工单 T-1 不填写处理说明，只附照片。"
+    [ask] = await cards(console, "dm", "u-li")
+    assert "📝 处理说明：（未写文字） · 照片 1 张" in card_text(ask["body"])
+    await send(console, "u-zhao", SITE, attachments=[{"kind": "image", "ref": "/media/fix2.jpg"}])
+    assert (await rows(console))[0].photos == 2                      # a late photo still joins
 
 
 async def test_skip_and_a_text_resolve_without_a_note(console):

@@ -61,14 +61,18 @@ async def live_a_ticket(dingtalk, clock) -> list[tuple[str, dict[str, int]]]:  #
     clock.advance(minutes=30)
     await dingtalk.press("zhao01", with_button(dingtalk.group_messages(), "已解决"), "已解决")
     steps.append(("resolve", counts(dingtalk.fake)))
-    clock.advance(minutes=10)
-    await dingtalk.press("li01", with_button(dingtalk.fake.messages_for("li01"), "确认解决"), "确认解决",
-                         chat=LI_DM, group=False, session=False)
+    clock.advance(minutes=2)
+    await dingtalk.say("zhao01", "更换了防水层，闭水试验无渗漏")     # what was done, asked for
+    steps.append(("note", counts(dingtalk.fake)))
+    clock.advance(minutes=8)
+    ask = with_button(dingtalk.fake.messages_for("li01"), "确认解决")
+    assert "处理说明：更换了防水层，闭水试验无渗漏" in ask["text"]   # read before confirming
+    await dingtalk.press("li01", ask, "确认解决", chat=LI_DM, group=False, session=False)
     steps.append(("confirm", counts(dingtalk.fake)))
     survey = with_button(dingtalk.fake.messages_for("li01"), "5 很满意")
     await dingtalk.press("li01", survey, "5 很满意", chat=LI_DM, group=False, session=False)
     steps.append(("rate", counts(dingtalk.fake)))
-    print("\nDingTalk ticket life:", " ".join(f"{step}={c}" for step, c in steps[-1:]))
+    print("\nDingTalk ticket life:", " ".join(f"{step}={c}" for step, c in steps))
     for chat, m in dingtalk.fake.timeline:
         print("  ", chat[:14], m["kind"], m["text"][:70].replace("\n", " "), list(m["buttons"]))
     return steps

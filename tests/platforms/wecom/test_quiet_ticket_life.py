@@ -5,6 +5,8 @@ change is one short line, not a fresh copy of the card. The group (appchat, neve
 gets the card once and then short lines."""
 from __future__ import annotations
 
+import json
+
 from tests.platforms.console.test_http_edges import PNG
 from tests.platforms.wecom.conftest import deliver, message_xml
 
@@ -75,8 +77,21 @@ async def test_one_ticket_life_posts_each_card_once_then_short_lines(wecom, fake
     # The assignee presses 已解决 on the copy he has (his press brings a fresh code).
     await press(wecom, fake, "ZhaoZhiJian", latest_with(fake, "ZhaoZhiJian", "已解决"), "已解决")
     await deliver(wecom_app)
-    clock.advance(minutes=10)
-    await press(wecom, fake, "LiGongZhang", latest_with(fake, "LiGongZhang", "确认解决"), "确认解决")
+    asked = [b["text"]["content"] for b in fake.sent() if b["touser"] == "ZhaoZhiJian" and b["msgtype"] == "text"]
+    assert "做了什么" in asked[-1]
+    # What was done: a photo, then the words (his next messages in his chat with the app).
+    clock.advance(minutes=1)
+    fixed = fake.receive_file(PNG, "fixed.png")
+    await wecom.post(message_xml("ZhaoZhiJian", "image", clock(), 8100000000000000002,
+                                 f"<PicUrl><![CDATA[{fake.base_url}/fixed.png]]></PicUrl>"
+                                 f"<MediaId><![CDATA[{fixed}]]></MediaId>"))
+    await deliver(wecom_app)
+    await wecom.text("ZhaoZhiJian", "更换了防水层，闭水试验无渗漏")
+    await deliver(wecom_app)
+    clock.advance(minutes=9)
+    ask = latest_with(fake, "LiGongZhang", "确认解决")
+    assert "更换了防水层，闭水试验无渗漏 · 照片 1 张" in json.dumps(ask, ensure_ascii=False)
+    await press(wecom, fake, "LiGongZhang", ask, "确认解决")
     await deliver(wecom_app)
     survey = [c for c in cards_to(fake, "LiGongZhang") if "打分" in c["main_title"]["title"]][-1]
     await press(wecom, fake, "LiGongZhang", survey, "5 很满意")
