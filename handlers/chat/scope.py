@@ -36,7 +36,8 @@ _MAX_ID = 2**31 - 1
 _CUSTOMER_COMMANDS = frozenset({"help", "report", "report_typo", "mine", "ticket", "rate", "progress",
                                 "complete", "log", "receivables", "members", "bind",
                                 "recommend",    # the NPS answer (推荐 9) is the customer's own
-                                "accept"})      # 验收 通过/不通过 YS-n: the supervisor's sign-off
+                                "accept",       # 验收 通过/不通过 YS-n: the supervisor's sign-off
+                                "confirm"})     # 确认: the answer to 绑定's question (handlers/admin/rebind.py)
 # Answered only in a customer contact's own direct chat: it lists all of one's projects.
 _DIRECT_ONLY = frozenset({"whoami"})
 # Commands whose first word is a ticket number.
@@ -47,7 +48,8 @@ _OWN_CODE_READING = frozenset({"report", "report_typo", "progress", "complete", 
 # Buttons that work in a customer-facing chat.
 _CUSTOMER_ACTIONS = frozenset({"ticket.confirm", "ticket.reopen", "ticket.rate", "ticket.report_in",
                                "capture.file", "capture.dismiss", "progress.confirm", "progress.cancel",
-                               "nps.rate", "site.accept_pass", "site.accept_fail"})
+                               "nps.rate", "site.accept_pass", "site.accept_fail",
+                               "admin.rebind", "admin.rebind_cancel"})   # 绑定 asks first there too
 
 
 @dataclass(frozen=True)
