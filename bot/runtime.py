@@ -20,6 +20,8 @@ from typing import AsyncIterator, Callable
 from aiohttp import web
 
 from bot import keys
+from bot.connection_lease import HeldConnection
+from domain.store.lease import lease_for
 from bot.console.adapter import ConsoleAdapter
 from bot.delivery.integrations import integration_adapters
 from bot.delivery.ports import Adapter
@@ -52,6 +54,8 @@ from handlers.chat.ports import GroupMaker
 from handlers.registry import build_actions, build_card_views, build_jobs, build_report_filer, build_router
 
 ROLES = ("all", "web", "worker")
+# The platform connections this process runs (Feishu ws, DingTalk stream), by platform.
+CONNECTIONS: web.AppKey[dict[str, HeldConnection]] = web.AppKey("connections")
 WORKER_POLL_SECONDS = 0.05     # how often a worker process looks for new events and rows
 
 
@@ -110,10 +114,28 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             app[keys.INBOUND], app[keys.INBOX], app[keys.JOBS] = pipeline, consumer, runner
             writer.start()
             stack.push_async_callback(writer.stop)
+            if role != "worker":   # the process that stores events holds the connections
+                app[CONNECTIONS] = await _hold_connections(stack, edges, store)
             if background:   # tests drive the consumer, the worker and the jobs themselves
                 await _background(stack, role, consumer, worker, runner, settings, sending, observer)
             yield
     return run
+
+
+async def _hold_connections(stack: AsyncExitStack, edges: list[Edge], store: Store) -> dict[str, HeldConnection]:
+    """Platforms that connect out (Feishu's long connection, DingTalk's stream): each held by
+    one replica at a time (bot/connection_lease.py). Closed before the edges stop."""
+    held: dict[str, HeldConnection] = {}
+    for edge in edges:
+        connect = getattr(edge, "connection", lambda: None)()
+        if connect is None:
+            continue
+        name = f"sitebot:{edge.platform}:connection"
+        held[edge.platform] = connection = HeldConnection(
+            f"{edge.platform} connection", lease_for(store.engine, store.dialect, name), connect)
+        connection.start()
+        stack.push_async_callback(connection.stop)
+    return held
 
 
 def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:

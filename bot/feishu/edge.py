@@ -21,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from typing import Any
+from functools import partial
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
@@ -57,7 +58,7 @@ class FeishuEdge:
 
     def __init__(self, settings: Settings) -> None:
         self.config = FeishuConfig.from_settings(settings.platforms.get(PLATFORM, {}))
-        if not (self.config.verification_token or self.config.encrypt_key):
+        if self.config.mode == "http" and not (self.config.verification_token or self.config.encrypt_key):
             raise ConfigError("feishu: set SITEBOT_FEISHU_VERIFICATION_TOKEN or "
                               "SITEBOT_FEISHU_ENCRYPT_KEY, or anyone could post events")
         self.answering = ANSWERING
@@ -90,36 +91,50 @@ class FeishuEdge:
             return _refuse(request, refused)
         if payload.get("type") == "url_verification":
             return web.json_response({"challenge": payload.get("challenge", "")})
-        header = payload.get("header") if isinstance(payload.get("header"), dict) else {}
-        if header.get("app_id") != self.config.app_id:
-            log.warning("feishu callback for app %r ignored (we are %r)", header.get("app_id"),
-                        self.config.app_id)
-            return web.json_response({})
         try:
-            event = events.to_neutral(payload, await self.api.bot_open_id())
-        except events.Unreadable as error:
-            log.warning("feishu event %s ignored: %s", header.get("event_id"), error)
-            return web.json_response({})
-        if event is None:
-            log.info("feishu event %s (%s) not for us", header.get("event_id"), header.get("event_type"))
-            return web.json_response({})
-        inbound = request.app[keys.INBOUND]
-        try:
-            event = screened(event)
+            return web.json_response(await self.take(payload, started))
         except Refused as refused:
             return _refuse(request, refused)
-        try:
-            if not isinstance(event, CardClick):
-                await inbound.accept(event)
-                return web.json_response({})
-            token = events.callback_token(payload)
-            ack = await inbound.handle_now(event, self.answering, started=started, inline_card=True,
-                                           on_late=lambda late: self._update_late(event, token, late))
         except Busy as busy:
             # Feishu delivers an event again when the answer is not a 200.
             return web.json_response({"msg": "busy, retry"}, status=503,
                                      headers={"Retry-After": str(busy.retry_after)})
-        return web.json_response(await self._answer(ack) if ack is not None else {})
+
+    async def take(self, payload: dict[str, Any], started: float) -> dict[str, Any]:
+        """An authentic event's plaintext, from a callback (verified above) or the long
+        connection (authenticated when it connected, bot/feishu/ws.py): stored, or for a card
+        press handled within the deadline; the answer for Feishu ({} or the press's toast and
+        card). Raises Refused (unacceptable) and Busy (not stored: Feishu must deliver again)."""
+        header = payload.get("header") if isinstance(payload.get("header"), dict) else {}
+        if header.get("app_id") != self.config.app_id:
+            log.warning("feishu callback for app %r ignored (we are %r)", header.get("app_id"),
+                        self.config.app_id)
+            return {}
+        try:
+            event = events.to_neutral(payload, await self.api.bot_open_id())
+        except events.Unreadable as error:
+            log.warning("feishu event %s ignored: %s", header.get("event_id"), error)
+            return {}
+        if event is None:
+            log.info("feishu event %s (%s) not for us", header.get("event_id"), header.get("event_type"))
+            return {}
+        event = screened(event)
+        inbound = self._app[keys.INBOUND]
+        if not isinstance(event, CardClick):
+            await inbound.accept(event)
+            return {}
+        token = events.callback_token(payload)
+        ack = await inbound.handle_now(event, self.answering, started=started, inline_card=True,
+                                       on_late=lambda late: self._update_late(event, token, late))
+        return await self._answer(ack) if ack is not None else {}
+
+    def connection(self) -> Callable[[], Awaitable[None]] | None:
+        """With SITEBOT_FEISHU_MODE=ws: what keeps the long connection (run while this replica
+        holds its lease, bot/connection_lease.py); events from it take `take` as callbacks do."""
+        if self.config.mode != "ws":
+            return None
+        from bot.feishu.ws import long_connection
+        return partial(long_connection, self.config, self.take)
 
     def handling(self) -> Handling:
         """Stored events: photos are fetched from the message they came with ("om_…/img_…"),

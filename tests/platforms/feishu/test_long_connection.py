@@ -1,0 +1,137 @@
+"""SITEBOT_FEISHU_MODE=ws end to end: sitebot opens lark-oapi's long connection to the fake
+Feishu (endpoint request, then pbbp2 frames over a WebSocket), events and card presses come
+down it and take the callbacks' path (dedupe, inbox before the answer, dispatcher, outbox)."""
+from __future__ import annotations
+
+import pytest
+
+from bot import keys
+from bot.app import create_app
+from bot.runtime import CONNECTIONS
+from domain.enums import Audience
+from domain.store.models import ChatBinding, Identity
+from tests.platforms.feishu.conftest import OPEN_IDS, SITE, feishu_settings
+from tests.platforms.feishu.driver import APP_ID, APP_SECRET, BOT, buttons, card_texts, click_event, message_event
+from tests.platforms.feishu.fake_long_connection import FakeFeishuLongConnection
+
+REPORT = "报修 5号楼3层卫生间渗水，比较急"
+
+
+@pytest.fixture
+async def fake_ws(clock):  # noqa: ANN001, ANN201
+    fake = FakeFeishuLongConnection(APP_ID, APP_SECRET, clock=clock)
+    fake.chats |= {SITE}
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def start_ws_app(db_url, clock, aiohttp_client, fake, *, people: bool = True, **extra):  # noqa: ANN001, ANN201
+    """The app in ws mode: no verification token, no encrypt key, no public URL."""
+    settings = feishu_settings(db_url, fake, mode="ws", verification_token="", encrypt_key="", **extra)
+    app = create_app(settings, clock=clock, demo=True, run_worker=False)
+    await aiohttp_client(app)
+    if people:
+        async with app[keys.STORE].transaction() as tx:
+            for name, open_id in OPEN_IDS.items():
+                person = (await tx.people.by_name(name))[0]
+                tx.add(Identity(person_id=person.id, platform="feishu", external_id=open_id,
+                                alt_ids={}, display_name=name, created_at=clock()))
+            project = await tx.projects.by_code("P-001")
+            tx.add(ChatBinding(platform="feishu", chat_id=SITE, project_id=project.id,
+                               audience=Audience.INTERNAL.value, title="P-001 项目部群", created_at=clock()))
+    return app
+
+
+def report_event(message_id: str | None = None) -> dict:
+    return message_event("ou_li", SITE, {"text": f"@_user_1 {REPORT}"}, message_id=message_id,
+                         mentions=[("@_user_1", BOT, "sitebot")])
+
+
+async def handled(app) -> None:  # noqa: ANN001
+    await app[keys.INBOX].drain()
+    await app[keys.WORKER].drain()
+
+
+async def test_a_message_over_the_long_connection_is_stored_before_its_answer_and_handled_once(
+        db_url, clock, fake_ws, aiohttp_client):  # noqa: ANN001
+    app = await start_ws_app(db_url, clock, aiohttp_client, fake_ws)
+    await fake_ws.wait_connected()
+    assert fake_ws.endpoint_requests[0] == {"AppID": APP_ID, "AppSecret": APP_SECRET}
+    event = report_event()
+    fake_ws.receive(event["event"]["message"]["message_id"], SITE, "ou_li")
+    answer = await fake_ws.push(event)
+    assert answer == {"code": 200, "data": None}
+    assert await app[keys.INBOX].drain() == 1    # on disk when Feishu got its answer
+    await handled(app)
+    [card] = [m for m in fake_ws.sent(SITE) if m.msg_type == "interactive"]
+    assert card.body["header"]["title"]["content"] == "工单 T-1 · 5号楼3层卫生间渗水"
+    # Feishu delivers again (a lost answer): the same message is one ticket, not two.
+    assert (await fake_ws.push(event))["code"] == 200
+    await handled(app)
+    assert len([m for m in fake_ws.sent(SITE) if m.msg_type == "interactive"]) == 1
+
+
+async def test_a_full_inbox_answers_500_so_feishu_delivers_again(db_url, clock, fake_ws, aiohttp_client):  # noqa: ANN001
+    app = await start_ws_app(db_url, clock, aiohttp_client, fake_ws)
+    await fake_ws.wait_connected()
+    event = report_event()
+    fake_ws.receive(event["event"]["message"]["message_id"], SITE, "ou_li")
+    writer = app[keys.INBOUND].writer
+    writer.max_waiting = 0
+    assert (await fake_ws.push(event))["code"] == 500
+    assert await app[keys.INBOX].drain() == 0    # nothing stored, nothing acknowledged
+    writer.max_waiting = 5000
+    assert (await fake_ws.push(event))["code"] == 200
+    await handled(app)
+    assert [m for m in fake_ws.sent(SITE) if m.msg_type == "interactive"]
+
+
+@pytest.mark.parametrize("kind", ["card", "event"])
+async def test_a_card_press_over_the_long_connection_is_answered_with_toast_and_card(
+        db_url, clock, fake_ws, aiohttp_client, kind):  # noqa: ANN001
+    """lark-oapi 1.7.5 drops "card" frames unanswered (error 200340 for the presser); both
+    kinds of frame reach the dispatcher here, and the answer carries the new card."""
+    app = await start_ws_app(db_url, clock, aiohttp_client, fake_ws)
+    await fake_ws.wait_connected()
+    event = report_event()
+    fake_ws.receive(event["event"]["message"]["message_id"], SITE, "ou_li")
+    await fake_ws.push(event)
+    await handled(app)
+    [card] = [m for m in fake_ws.sent(SITE) if m.msg_type == "interactive"]
+    press = click_event("ou_zhao", SITE, card.message_id, buttons(card.body)["接单"])
+    answer = await fake_ws.push(press, kind=kind)
+    assert answer["code"] == 200
+    assert answer["data"]["toast"] == {"type": "success", "content": "已接单"}
+    assert "处理中 · 赵质检" in card_texts(answer["data"]["card"]["data"])
+
+
+async def test_a_payload_split_over_frames_is_put_together(db_url, clock, fake_ws, aiohttp_client):  # noqa: ANN001
+    app = await start_ws_app(db_url, clock, aiohttp_client, fake_ws)
+    await fake_ws.wait_connected()
+    event = report_event()
+    fake_ws.receive(event["event"]["message"]["message_id"], SITE, "ou_li")
+    assert (await fake_ws.push(event, parts=3))["code"] == 200
+    await handled(app)
+    assert [m for m in fake_ws.sent(SITE) if m.msg_type == "interactive"]
+
+
+async def test_reconnects_when_feishu_drops_the_connection(db_url, clock, fake_ws, aiohttp_client):  # noqa: ANN001
+    app = await start_ws_app(db_url, clock, aiohttp_client, fake_ws)
+    await fake_ws.wait_connected()
+    await fake_ws.drop()
+    await fake_ws.wait_connected(2)
+    event = report_event()
+    fake_ws.receive(event["event"]["message"]["message_id"], SITE, "ou_li")
+    assert (await fake_ws.push(event))["code"] == 200
+    assert app[CONNECTIONS]["feishu"].holding.is_set()
+
+
+async def test_ws_mode_needs_no_token_and_http_mode_still_does(db_url, fake_ws):  # noqa: ANN001
+    from bot.config_error import ConfigError
+    from bot.feishu.edge import FeishuEdge
+    FeishuEdge(feishu_settings(db_url, fake_ws, mode="ws", verification_token="", encrypt_key=""))
+    with pytest.raises(ConfigError):
+        FeishuEdge(feishu_settings(db_url, fake_ws, verification_token="", encrypt_key=""))
+    with pytest.raises(ConfigError, match="http or ws"):
+        FeishuEdge(feishu_settings(db_url, fake_ws, mode="socket"))
