@@ -116,7 +116,8 @@ class DingTalkApi:
                                  group: str | None, user: str | None) -> None:
         body: dict[str, Any] = {
             "cardTemplateId": self.config.card_template_id, "outTrackId": out_track_id,
-            "cardData": {"cardParamMap": params}, "callbackType": "HTTP",
+            "cardData": {"cardParamMap": params},
+            "callbackType": "STREAM" if self.config.mode == "stream" else "HTTP",
             "callbackRouteKey": self.config.card_route_key}
         if group is not None:
             body.update(openSpaceId=f"dtv1.card//IM_GROUP.{group}",

@@ -17,6 +17,7 @@ ENV_KEYS: dict[str, str] = {
     "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX": "session_webhook_prefix",
     "SITEBOT_DINGTALK_CARD_TEMPLATE_ID": "card_template_id",
     "SITEBOT_DINGTALK_CARD_ROUTE_KEY": "card_route_key",
+    "SITEBOT_DINGTALK_MODE": "mode",
 }
 
 
@@ -26,7 +27,7 @@ ENV = {"app_key": "SITEBOT_DINGTALK_APP_KEY", "app_secret": "SITEBOT_DINGTALK_AP
        "base_url": "SITEBOT_DINGTALK_BASE_URL", "oapi_url": "SITEBOT_DINGTALK_OAPI_URL",
        "session_webhook_prefix": "SITEBOT_DINGTALK_SESSION_WEBHOOK_PREFIX",
        "card_template_id": "SITEBOT_DINGTALK_CARD_TEMPLATE_ID",
-       "card_route_key": "SITEBOT_DINGTALK_CARD_ROUTE_KEY"}
+       "card_route_key": "SITEBOT_DINGTALK_CARD_ROUTE_KEY", "mode": "SITEBOT_DINGTALK_MODE"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class DingTalkConfig:
     # Interactive cards (card.dingtalk.com template, HTTP callbacks); empty = actionCard fallback.
     card_template_id: str = ""
     card_route_key: str = "sitebot"
+    # "http": robot and card callbacks to /webhooks/dingtalk…; "stream": DingTalk's Stream
+    # mode, a connection sitebot opens (bot/dingtalk/stream.py), no public URL needed
+    mode: str = "http"
 
     @property
     def interactive(self) -> bool:
@@ -70,7 +74,10 @@ class DingTalkConfig:
                 raise ConfigError(f"dingtalk.{key} ({ENV[key]}): expected an http(s) URL, got {url!r}")
             urls[key] = url.rstrip("/") if key in ("base_url", "oapi_url") else url
         route_key = str(section.get("card_route_key") or cls.card_route_key).strip()
-        return cls(app_key=values["app_key"], app_secret=values["app_secret"],
+        mode = str(section.get("mode") or "http").strip().lower()
+        if mode not in ("http", "stream"):
+            raise ConfigError(f"dingtalk.mode ({ENV['mode']}): expected http or stream, got {mode!r}")
+        return cls(mode=mode, app_key=values["app_key"], app_secret=values["app_secret"],
                    corp_id=values["corp_id"], robot_code=robot_code,
                    card_template_id=str(section.get("card_template_id") or "").strip(),
                    card_route_key=route_key, **urls)

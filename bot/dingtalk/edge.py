@@ -18,6 +18,8 @@ import hmac
 import json
 import logging
 from datetime import datetime, timedelta, timezone
+from functools import partial
+from typing import Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
@@ -54,6 +56,7 @@ class DingTalkEdge:
         self.session: aiohttp.ClientSession | None = None
         self.api: DingTalkApi | None = None
         self.adapter: DingTalkAdapter | None = None
+        self._app: web.Application | None = None
 
     def install_routes(self, app: web.Application) -> None:
         app.router.add_post("/webhooks/dingtalk", self.robot_callback)
@@ -61,11 +64,12 @@ class DingTalkEdge:
             app.router.add_post("/webhooks/dingtalk/card/{token}", self.card_pressed)
 
     async def start(self, app: web.Application) -> Adapter:
+        self._app = app
         clock = app[keys.CLOCK]
         self.session = aiohttp.ClientSession()
         self.api = DingTalkApi(self.config, self.session, clock)
         self.adapter = DingTalkAdapter(self.api, self.config, clock, self.public_url)
-        if self.config.interactive:
+        if self.config.interactive and self.config.mode == "http":   # stream: presses come over it
             url = f"{self.public_url}/webhooks/dingtalk/card/{self.card_token}"
             try:
                 await self.api.register_card_callback(url)
@@ -135,31 +139,54 @@ class DingTalkEdge:
             log.warning("dingtalk: card callback with a wrong path token from %s", request.remote)
             raise web.HTTPNotFound()
         body = await _read_json(request)
-        now = request.app[keys.CLOCK]()
         try:
-            pressed = events.parse_card_press(body, int(now.timestamp()) // 60)
+            return web.json_response(await self.take_card_press(body, started))
         except Refused as error:
             raise web.HTTPBadRequest(text=str(error)) from None
-        inbound = request.app[keys.INBOUND]
+        except Busy as busy:
+            return web.json_response({"msg": "busy, retry"}, status=503,
+                                     headers={"Retry-After": str(busy.retry_after)})
+
+    async def take_card_press(self, body: object, started: float) -> dict:
+        """An interactive card's press, from its HTTP callback or the stream: handled within
+        the deadline; the answer ({} or the pressed card's new parameters). Raises Refused
+        and Busy."""
+        now = self._app[keys.CLOCK]()
+        pressed = events.parse_card_press(body, int(now.timestamp()) // 60)
+        inbound = self._app[keys.INBOUND]
         # The callback does not say which chat the card is in; our record of the post does.
         posted = await inbound.where_card_was_posted(PLATFORM, pressed.out_track_id)
         if posted is None:
-            raise web.HTTPBadRequest(text="unknown card")
+            raise Refused("unknown card")
         kind, target = posted
         chat = target if kind == "chat" else events.dm_chat(target)
         conversation = Conversation(PLATFORM, chat, is_group=events.user_of_chat(chat) is None)
         click = CardClick(PLATFORM, pressed.event_id, Actor(PLATFORM, pressed.user_id), conversation,
                           pressed.action, pressed.value, message_id=pressed.out_track_id)
-        try:
-            ack = await inbound.handle_now(click, CARD, started=started, inline_card=True,
-                                           on_late=lambda late: self._update_late(click, late))
-        except Busy as busy:
-            return web.json_response({"msg": "busy, retry"}, status=503,
-                                     headers={"Retry-After": str(busy.retry_after)})
+        ack = await inbound.handle_now(click, CARD, started=started, inline_card=True,
+                                       on_late=lambda late: self._update_late(click, late))
         answer: dict = {}
         if ack is not None and ack.card is not None:
             answer["cardData"] = {"cardParamMap": cards.card_params(ack.card, self.public_url)}
-        return web.json_response(answer)
+        return answer
+
+    async def take_message(self, body: object, started: float) -> dict:
+        """A robot message from the stream, which authenticated when it connected (no
+        per-message signature to bind): stored, its sessionWebhook kept. Raises Refused and Busy."""
+        incoming = events.parse(body, self.config)
+        if incoming.event is not None:
+            await self._app[keys.INBOUND].accept(incoming.event)
+        self._remember_session(incoming)
+        return {}
+
+    def connection(self) -> Callable[[], Awaitable[None]] | None:
+        """With SITEBOT_DINGTALK_MODE=stream: what keeps the stream (run while this replica
+        holds its lease, bot/connection_lease.py)."""
+        if self.config.mode != "stream":
+            return None
+        from bot.dingtalk.stream import stream_connection
+        return partial(stream_connection, self.config, self.take_message,
+                       self.take_card_press if self.config.interactive else None)
 
     async def _update_late(self, click: CardClick, ack: Ack) -> None:
         """A press that finished after we answered: its card is updated through the API."""
