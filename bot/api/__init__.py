@@ -20,7 +20,8 @@ def install(app: web.Application, limiter: RateLimiter | None = None) -> None:
 
 
 def _spec(request: web.Request) -> dict:
-    return document(ENDPOINTS, request.app[keys.SETTINGS].base_url.rstrip("/") + V1)
+    # Paths hold /api/v1 already (they are the routes), so the server is the site itself.
+    return document(ENDPOINTS, request.app[keys.SETTINGS].base_url.rstrip("/"))
 
 
 async def _openapi(request: web.Request) -> web.Response:

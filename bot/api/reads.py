@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.api.endpoint import ApiProblem, Call, decode_cursor, encode_cursor
+from domain.inputs import record_id
 from domain.store.repos.api_reads import ApiReads, Filters
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
@@ -82,8 +83,9 @@ def lister(resource: str) -> Any:
 def reader(resource: str) -> Any:
     async def run(call: Call) -> tuple[int, dict[str, Any]]:
         ident = call.path["id"]
-        row = await ApiReads(call.tx.session).one(resource, int(ident)) if ident.isdigit() else None
-        project_id = row.id if resource == "projects" else getattr(row, "project_id", None)
+        number = record_id(ident) if ident.isdigit() else None   # beyond any id: unknown, not a 500
+        row = await ApiReads(call.tx.session).one(resource, number) if number else None
+        project_id = getattr(row, "id" if resource == "projects" else "project_id", None)
         if row is None or not call.allows_project(project_id):
             raise ApiProblem(404, f"{resource[:-1].capitalize()} not found", f"No {resource[:-1]} {ident} "
                                                                              "this token may see.")
@@ -95,10 +97,11 @@ async def customer_contacts(call: Call) -> tuple[int, dict[str, Any]]:
     reads = ApiReads(call.tx.session)
     ident = call.path["id"]
     filters = Filters(call.project_ids)
-    visible = [c.id for c in await reads.page("customers", filters, int(ident) - 1, 1)] if ident.isdigit() else []
-    if not visible or visible[0] != int(ident):
+    number = record_id(ident) if ident.isdigit() else None
+    visible = [c.id for c in await reads.page("customers", filters, number - 1, 1)] if number else []
+    if not visible or visible[0] != number:
         raise ApiProblem(404, "Customer not found", f"No customer {ident} this token may see.")
-    contacts = await reads.contacts_of(int(ident))
+    contacts = await reads.contacts_of(number)
     return 200, {"items": [{"id": c.id, "customer_id": c.customer_id, "name": c.name, "title": c.title,
                             "phone": c.phone, "email": c.email, "wants_digest": c.wants_digest}
                            for c in contacts], "next_cursor": None}

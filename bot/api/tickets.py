@@ -10,6 +10,7 @@ from bot.api.endpoint import ApiProblem, Call
 from bot.api.payments import api_ctx
 from bot.api.reads import shown
 from domain.enums import Category, Severity, TicketStatus
+from domain.inputs import record_id
 from domain.store.models import Ticket
 from domain.tickets import notes
 from handlers.chat.contract import Text
@@ -59,7 +60,8 @@ async def resolve(call: Call) -> tuple[int, dict[str, Any]]:
 
 async def _ticket(call: Call) -> Ticket:
     ident = call.path["id"].strip().upper().removeprefix("T-")
-    ticket = await call.tx.tickets.get(int(ident)) if ident.isdigit() and len(ident) < 12 else None
+    number = record_id(ident) if ident.isdigit() else None
+    ticket = await call.tx.tickets.get(number) if number else None
     if ticket is None or not call.allows_project(ticket.project_id):
         raise ApiProblem(404, "Ticket not found", f"No ticket {call.path['id']} this token may see.")
     return ticket

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.api.endpoint import ApiProblem, Call
 from bot.api.reads import plain
+from domain.inputs import record_id
 from domain.integrations import webhooks
 from domain.store.models.webhooks import WebhookSubscription
 from domain.store.repos.webhooks import WebhooksRepo
@@ -64,7 +65,8 @@ def _mine(call: Call, subscription: WebhookSubscription) -> bool:
 
 
 async def _own(call: Call, ident: str) -> WebhookSubscription:
-    found = await WebhooksRepo(call.tx.session).get(int(ident)) if ident.isdigit() else None
+    number = record_id(ident) if ident.isdigit() else None
+    found = await WebhooksRepo(call.tx.session).get(number) if number else None
     if found is None or found.removed_at is not None or not _mine(call, found):
         raise ApiProblem(404, "Webhook not found", f"No webhook subscription {ident} this token may see.")
     return found
