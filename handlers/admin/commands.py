@@ -9,6 +9,7 @@ from domain.errors import InvalidInput
 from domain.store.models import Person
 from handlers.chat.cards import Card, Markdown
 from handlers.chat.context import Ctx
+from handlers.admin import rebind
 from handlers.chat.roles import parse_role
 
 _CODE = re.compile(r"^P-\d+$", re.IGNORECASE)
@@ -31,6 +32,10 @@ async def bind(ctx: Ctx, args: str) -> None:
             return
     project = await people.project_by_code(ctx.tx, words[0])
     conv = ctx.event.conversation
+    bound = await ctx.tx.projects.binding(conv.platform, conv.chat_id)
+    if bound is not None and bound.project_id != project.id:
+        await rebind.ask(ctx, bound, project, audience)   # moving a chat: asked first (issue 16)
+        return
     await people.bind_chat(ctx.tx, ctx.person, project, conv.platform, conv.chat_id, audience,
                            conv.title, ctx.now)
     ctx.say(ctx.t("bind.done", code=project.code, name=project.name,

@@ -15,6 +15,7 @@ from domain.store.models.integrations import ApiIdempotency, ApiToken  # noqa: F
 from domain.store.models.webhooks import WebhookEvent, WebhookSubscription  # noqa: F401 - outbound webhooks
 from domain.store.models.site import AcceptanceRecord, SiteInspection  # noqa: F401 - site capture (issue 17)
 from domain.store.models.resolutions import TicketResolution  # noqa: F401 - resolution notes (issue 16)
+from domain.store.models.confirmations import ChatConfirmation  # noqa: F401 - questions before big effects (issue 16)
 
 __all__ = [
     "ReportDraft",

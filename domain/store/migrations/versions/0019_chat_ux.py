@@ -1,5 +1,6 @@
 """Chat UX (issue 16): what was done about a ticket — the resolver's note and photo count per
-resolution, and the ask for it while it is open.
+resolution, and the ask for it while it is open; questions asked before a big effect (绑定 of a
+chat bound to another project), answered once.
 
 Revision ID: 0019
 Revises: 0018
@@ -32,9 +33,27 @@ def upgrade() -> None:
     )
     op.create_index("ix_ticket_resolutions_ticket_id", "ticket_resolutions", ["ticket_id"])
     op.create_index("ix_ticket_resolutions_resolver_state", "ticket_resolutions", ["resolver_id", "state"])
+    op.create_table(
+        "chat_confirmations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("platform", sa.String(length=20), nullable=False),
+        sa.Column("chat_id", sa.String(length=128), nullable=False),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.JSON(), nullable=False),
+        sa.Column("asked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("answer_by", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("settled", sa.String(length=10), nullable=True),
+        sa.Column("settled_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["person_id"], ["persons.id"], name=op.f("fk_chat_confirmations_person_id_persons")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_confirmations")),
+    )
+    op.create_index("ix_chat_confirmations_asked", "chat_confirmations", ["person_id", "platform", "chat_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_chat_confirmations_asked", table_name="chat_confirmations")
+    op.drop_table("chat_confirmations")
     op.drop_index("ix_ticket_resolutions_resolver_state", table_name="ticket_resolutions")
     op.drop_index("ix_ticket_resolutions_ticket_id", table_name="ticket_resolutions")
     op.drop_table("ticket_resolutions")

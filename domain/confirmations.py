@@ -1,0 +1,45 @@
+"""Questions asked before a big effect (issue 16), answered once: by the card's 确认 / 取消 or
+by typing 确认 in the chat the question was asked in. The effect itself is the caller's; this
+keeps the question and settles it exactly once (a second press, or the platform delivering
+the press again, finds it settled)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from domain.store.models.confirmations import ChatConfirmation
+from domain.store.repos.confirmations import confirmations_repo
+from domain.store.uow import Tx
+
+ANSWER_WITHIN = timedelta(days=1)
+
+
+async def ask(tx: Tx, person_id: int, platform: str, chat_id: str, kind: str, value: dict[str, Any],
+              now: datetime) -> ChatConfirmation:
+    """A new question; an older open one of the same kind in this chat is dropped (the newest
+    is what 确认 means)."""
+    for old in await confirmations_repo(tx).open_in(person_id, platform, chat_id, now):
+        if old.kind == kind:
+            old.settled, old.settled_at = "replaced", now
+    row = ChatConfirmation(person_id=person_id, platform=platform, chat_id=chat_id, kind=kind,
+                           value=value, asked_at=now, answer_by=now + ANSWER_WITHIN)
+    tx.add(row)
+    await tx.flush()
+    return row
+
+
+async def latest_open(tx: Tx, person_id: int, platform: str, chat_id: str,
+                      now: datetime) -> ChatConfirmation | None:
+    found = await confirmations_repo(tx).open_in(person_id, platform, chat_id, now)
+    return found[0] if found else None
+
+
+async def settle(tx: Tx, confirmation_id: int, outcome: str, now: datetime) -> bool:
+    """Settle it (row locked). False when it is gone or was settled before: nothing more
+    happens (a second press, two people or devices at once)."""
+    row = await confirmations_repo(tx).locked(confirmation_id)
+    if row is None or row.settled is not None:
+        return False
+    row.settled, row.settled_at = outcome, now
+    await tx.flush()
+    return True
