@@ -1,0 +1,136 @@
+"""Exactly one replica holds the platform connection (issue 19): two app instances on one
+PostgreSQL, both in Feishu ws mode against one fake Feishu; one holds the long connection, and
+when its lease session dies (its process killed, its database link cut) the other connects.
+SQLite has one process, which always holds (tests/platforms/feishu/test_long_connection.py)."""
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from sqlalchemy import text
+
+from bot import keys
+from bot.runtime import CONNECTIONS
+from domain.store.engine import make_engine
+from domain.store.lease import AdvisoryLease
+from tests.conftest import PG_URL
+from tests.platforms.feishu.conftest import SITE
+from tests.platforms.feishu.driver import APP_ID, APP_SECRET, BOT, message_event
+from tests.platforms.feishu.fake_long_connection import FakeFeishuLongConnection
+from tests.platforms.feishu.test_long_connection import start_ws_app
+
+pytestmark = pytest.mark.skipif(not PG_URL, reason="replicas share a PostgreSQL database")
+WAIT = 60.0   # generous: a failure shows as a timeout, never as a slow pass
+
+
+@pytest.fixture
+async def fake_ws(clock):  # noqa: ANN001, ANN201
+    fake = FakeFeishuLongConnection(APP_ID, APP_SECRET, clock=clock)
+    fake.chats |= {SITE}
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+async def until(condition, timeout: float = WAIT) -> None:  # noqa: ANN001
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def lease_sessions(db_url: str) -> list[int]:
+    """Backends holding the Feishu connection's lease now (a bigint advisory key shows in
+    pg_locks as its high and low 32 bits)."""
+    engine = make_engine(db_url)
+    key = AdvisoryLease(engine, "sitebot:feishu:connection").key
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(text(
+                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+                " AND classid::bigint = :high AND objid::bigint = :low"),
+                {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF})
+            return [row.pid for row in rows]
+    finally:
+        await engine.dispose()
+
+
+async def terminate(db_url: str, pid: int) -> None:
+    engine = make_engine(db_url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        await engine.dispose()
+
+
+def report(sender: str = "ou_li") -> dict:
+    return message_event(sender, SITE, {"text": "@_user_1 报修 5号楼3层卫生间渗水"},
+                         mentions=[("@_user_1", BOT, "sitebot")])
+
+
+async def test_one_replica_holds_and_the_other_takes_over_when_its_session_dies(
+        db_url, clock, fake_ws, aiohttp_client):  # noqa: ANN001
+    first = await start_ws_app(db_url, clock, aiohttp_client, fake_ws)
+    await fake_ws.wait_connected()
+    second = await start_ws_app(db_url, clock, aiohttp_client, fake_ws, people=False)
+    apps = [first, second]
+    held = [app[CONNECTIONS]["feishu"] for app in apps]
+    await until(lambda: sum(h.holding.is_set() for h in held) == 1)
+    holder = next(i for i, h in enumerate(held) if h.holding.is_set())
+    other = 1 - holder
+    await asyncio.sleep(3 * held[other].retry_seconds)   # the other keeps trying, in vain
+    assert not held[other].holding.is_set() and fake_ws.connects == 1 and len(fake_ws.sockets) == 1
+    [pid] = await lease_sessions(db_url)
+
+    await terminate(db_url, pid)   # what kill -9 of the holder does to its session
+    await until(lambda: held[other].holding.is_set() and not held[holder].holding.is_set())
+    await fake_ws.wait_connected(2)
+    await until(lambda: len(fake_ws.sockets) == 1)   # the old holder closed its connection
+    event = report()
+    fake_ws.receive(event["event"]["message"]["message_id"], SITE, "ou_li")
+    assert (await fake_ws.push(event))["code"] == 200
+    assert await apps[other][keys.INBOX].drain() == 1
+    # The old holder tries again, and waits: the lease is the other's now.
+    await asyncio.sleep(3 * held[holder].retry_seconds)
+    assert not held[holder].holding.is_set() and len(await lease_sessions(db_url)) == 1
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_a_replica_killed_with_sigkill_is_replaced_within_seconds(
+        db_url, clock, fake_ws, aiohttp_client, tmp_path):  # noqa: ANN001
+    """A real `sitebot serve` holds the connection; kill -9; the in-process replica connects."""
+    env = {**os.environ, "SITEBOT_DATABASE_URL": db_url, "SITEBOT_PORT": str(free_port()),
+           "SITEBOT_MEDIA_DIR": str(tmp_path / "media"), "SITEBOT_FEISHU_APP_ID": APP_ID,
+           "SITEBOT_FEISHU_APP_SECRET": APP_SECRET, "SITEBOT_FEISHU_MODE": "ws",
+           "SITEBOT_FEISHU_BASE_URL": fake_ws.base_url, "SITEBOT_LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "serve"], env=env,
+                               stdout=subprocess.DEVNULL)
+    try:
+        await fake_ws.wait_connected(timeout=120)
+        replica = await start_ws_app(db_url, clock, aiohttp_client, fake_ws, people=False)
+        held = replica[CONNECTIONS]["feishu"]
+        await asyncio.sleep(3 * held.retry_seconds)
+        assert not held.holding.is_set() and fake_ws.connects == 1
+        killed = time.monotonic()
+        os.kill(process.pid, signal.SIGKILL)
+        await fake_ws.wait_connected(2)
+        takeover = time.monotonic() - killed
+        assert held.holding.is_set()
+        print(f"takeover after kill -9: {takeover:.2f} s")   # the figure in docs/operations.md
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
