@@ -92,7 +92,9 @@ def figure(panels: Sequence[Panel], width: float = 6.4, height: float = 2.6) -> 
 
 
 def draw(ax: Any, panel: Panel) -> None:
-    ax.set_title(panel.title, fontsize=11, loc="left")
+    # y given: matplotlib otherwise works out where each title goes from every tick label's
+    # extent (to clear top ticks these axes do not have), a fifth of the drawing time.
+    ax.set_title(panel.title, fontsize=11, loc="left", y=1.0)
     ax.spines[["top", "right"]].set_visible(False)
     positions = list(range(len(panel.labels)))
     bars = [s for s in panel.series if s.kind == "bar"]
@@ -132,5 +134,6 @@ def png(panels: Sequence[Panel]) -> bytes | None:
     if not panels or not available():
         return None
     buffer = io.BytesIO()
-    figure(panels).savefig(buffer, format="png")
+    # zlib's fastest level: a chart of flat colours compresses nearly as well, in a fifth of the time.
+    figure(panels).savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
