@@ -74,7 +74,10 @@ async def _retry(args: argparse.Namespace, store: "Store", settings: "Settings",
             print(t("outbox.retry.bad_since", value=args.since, timezone=str(settings.timezone)),
                   file=sys.stderr)
             return 2
-    known = [p.name for p in PLATFORMS] + ["console"]
+    from domain.store.repos.webhook_hook import PLATFORM as WEBHOOK
+    from handlers.chat.email import EMAIL
+
+    known = [p.name for p in PLATFORMS] + ["console", WEBHOOK, EMAIL]   # chats and the other channels
     if args.platform is not None and args.platform not in known:
         print(t("outbox.retry.bad_platform", value=args.platform, known=", ".join(known)), file=sys.stderr)
         return 2

@@ -11,6 +11,8 @@ from sqlalchemy import select
 
 from bot import keys
 from bot.app import create_app
+from bot.cli import _parser
+from bot.outbox_cli import run as run_outbox
 from domain.customers.io import ImportRefused, import_file
 from domain.store.models import Contact, OutboxMessage
 from handlers.chat.email import EMAIL
@@ -131,6 +133,12 @@ async def test_smtp_4xx_is_tried_again_and_5xx_fails_with_the_servers_words(cons
     assert row.status == "failed" and row.attempts == 1
     assert "550 5.1.1 <he@jiaoyu.example>: mailbox unavailable" in row.last_error
     assert len(smtp.to(HE)) == 1
+    # The mailbox is fixed: the admin sends the failed e-mails again, as for any channel.
+    smtp.answer = None
+    args = _parser().parse_args(["outbox", "retry", "--platform", EMAIL])
+    assert await run_outbox(args, console.app[keys.STORE], console.app[keys.SETTINGS], clock()) == 0
+    await console.deliver()
+    assert len(smtp.to(HE)) == 2 and "已过约定付款日 3 天" in bodies(smtp.to(HE)[-1])[0]
 
 
 async def test_opting_in_needs_an_address_and_a_clear_answer(console, tmp_path):
