@@ -16,10 +16,10 @@ ANSWER_WITHIN = timedelta(days=1)
 
 async def ask(tx: Tx, person_id: int, platform: str, chat_id: str, kind: str, value: dict[str, Any],
               now: datetime) -> ChatConfirmation:
-    """A new question; an older open one of the same kind in this chat is dropped (the newest
-    is what 确认 means)."""
+    """A new question; an older open one of the same kind and subject (`value["subject"]`, e.g.
+    the change it is about) in this chat is dropped: the newest is what 确认 means."""
     for old in await confirmations_repo(tx).open_in(person_id, platform, chat_id, now):
-        if old.kind == kind:
+        if old.kind == kind and old.value.get("subject") == value.get("subject"):
             old.settled, old.settled_at = "replaced", now
     row = ChatConfirmation(person_id=person_id, platform=platform, chat_id=chat_id, kind=kind,
                            value=value, asked_at=now, answer_by=now + ANSWER_WITHIN)

@@ -1,7 +1,7 @@
 """Change requests (变更) and their approval chain: commands, the live approval card, reminders."""
 from __future__ import annotations
 
-from handlers.changes import buttons, commands
+from handlers.changes import buttons, commands, end_date
 from handlers.changes.cards import change_card
 from handlers.changes.jobs import change_jobs
 from handlers.chat.area import Area, command
@@ -21,6 +21,8 @@ def area() -> Area:
             "change.approve": buttons.on_approve,
             "change.reject": buttons.on_reject,
             "change.withdraw": buttons.on_withdraw,
+            "change.approve_sure": end_date.on_sure,        # 同意 that moves the end date, asked first
+            "change.approve_cancel": end_date.on_cancel,
         },
         card_views={"change": change_card},
         jobs=change_jobs,

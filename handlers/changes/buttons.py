@@ -5,12 +5,14 @@ from __future__ import annotations
 from domain.changes import service
 from domain.changes.service import number
 from domain.errors import InvalidInput
-from handlers.changes.decisions import decide, role_names, withdraw
+from handlers.changes import end_date
+from handlers.changes.decisions import role_names, withdraw
 from handlers.chat.context import Ctx
 
 
 async def on_approve(ctx: Ctx, value: dict) -> None:
-    await decide(ctx, _button_id(value), _button_step(value), True, None)
+    """同意: at once, or asked first when it moves the project's end date (end_date.py)."""
+    await end_date.approve(ctx, _button_id(value), _button_step(value), None)
 
 
 async def on_reject(ctx: Ctx, value: dict) -> None:

@@ -9,6 +9,7 @@ from domain.changes.service import NewChange, number
 from domain.errors import InvalidInput
 from domain.store.models import Project
 from handlers.changes.cards import change_card, change_list_card
+from handlers.changes import end_date
 from handlers.changes.decisions import (decide, post_to_group, role_names,
                                         send_to_current_approver, withdraw)
 from handlers.changes.parse import parse_change, reason_text
@@ -74,7 +75,7 @@ async def approve_cmd(ctx: Ctx, args: str) -> None:
     if _chatter(ctx, args):
         return
     change_id = _change_id(args, usage="change.approve_usage")
-    await decide(ctx, change_id, None, True, reason_text(_NUMBER.sub("", args, count=1)))
+    await end_date.approve(ctx, change_id, None, reason_text(_NUMBER.sub("", args, count=1)))
 
 
 async def reject_cmd(ctx: Ctx, args: str) -> None:

@@ -28,6 +28,11 @@ async def contract_value(app, code: str = "P-001") -> Decimal:  # noqa: ANN001
         return (await tx.changes.contract_for(project.id)).value
 
 
+async def project_end(app, code: str = "P-001"):  # noqa: ANN001, ANN201
+    async with app[keys.STORE].transaction() as tx:
+        return (await tx.projects.by_code(code)).planned_end_date
+
+
 async def test_schedule_change_card_goes_to_the_dept_head(console):
     await console.say("u-chen", SITE, SCHEDULE)
     card = (await console.last_bot(SITE))["body"]
@@ -49,7 +54,18 @@ async def test_approval_updates_every_copy_tells_everyone_and_moves_milestones(c
     dm = await console.last_bot("dm", user="u-zhou")
     clock.advance(minutes=5)
     out = await console.press("u-zhou", "dm", dm, "同意")
+    # It moves the project's end date: asked first, with the dates before and after (issue 16).
+    ask = await console.last_bot("dm", user="u-zhou")
+    assert ask["body"]["title"] == "确认同意 C-1？"
+    end = await project_end(console.app)
+    assert (f"P-001 的计划竣工日期将从 **{end}** 改为 **{end + timedelta(days=15)}**（+15 天）"
+            in card_text(ask["body"]))
+    assert await audit_actions(console.app) == ["change.raise"] and await milestone_dates(console.app) == before
+    out = await console.press("u-zhou", "dm", ask, "确认同意")
     assert out["toast"] == {"text": "已同意 C-1", "kind": "success"}
+    assert await project_end(console.app) == end + timedelta(days=15)
+    again = await console.press("u-zhou", "dm", ask, "确认同意")
+    assert again["toast"]["text"] == "这个确认已经处理过了"
     for chat, user in ((SITE, "u-admin"), ("dm", "u-zhou")):
         copy = next(m for m in await cards(console, chat, user) if m["body"]["card_key"] == "change:1")
         assert copy["version"] == 2, chat                      # redrawn in place

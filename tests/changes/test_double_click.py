@@ -48,7 +48,11 @@ async def test_two_devices_approving_at_once_decide_once(console):
 
 async def test_approve_and_withdraw_at_once_one_wins(console):
     await console.say("u-chen", SITE, "变更 工期调整 +15天 原因：甲方要求增加地下室防水")
-    results = await press_together(console, [("u-zhou", "change.approve", {"change": 1, "step": 1}),
+    # It moves the end date: 同意 asks first; the race is 确认同意 against 撤回.
+    await console.click("u-zhou", "dm", "cm-0", "change.approve", {"change": 1, "step": 1})
+    ask = await console.last_bot("dm", "u-zhou")
+    sure = next(a["value"] for a in ask["body"]["actions"] if a["label"] == "确认同意")
+    results = await press_together(console, [("u-zhou", "change.approve_sure", sure),
                                              ("u-chen", "change.withdraw", {"change": 1})])
     kinds = sorted(r["toast"]["kind"] for r in results)
     assert kinds == ["success", "warning"], results
