@@ -25,6 +25,8 @@ import sqlite3
 import time
 from typing import Any, Callable, Sequence
 
+from domain.store.write_turns import WriteTurns, takes_write_lock, turns_for
+
 SQLITE_BUSY = 5
 _FIRST_WAIT, _MAX_WAIT = 0.001, 0.05
 
@@ -32,7 +34,7 @@ _FIRST_WAIT, _MAX_WAIT = 0.001, 0.05
 async def connect(database: str, timeout: float) -> "InlineConnection":
     # timeout=0: SQLite's own busy handler (a sleep inside the call) stays off; see _patiently.
     conn = sqlite3.connect(database, timeout=0, check_same_thread=False, isolation_level=None)
-    return InlineConnection(conn, timeout)
+    return InlineConnection(conn, timeout, turns_for(database))
 
 
 async def _patiently(timeout: float, call: Callable[[], Any], *, awaited: bool = False) -> Any:
@@ -79,6 +81,9 @@ class InlineCursor:
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> "InlineCursor":
         args = (sql,) if parameters is None else (sql, parameters)
+        if takes_write_lock(sql):   # in turn with this process's other transactions
+            await self._connection.turns.begin(self._connection.timeout, lambda: self._cursor.execute(*args))
+            return self
         await _patiently(self._connection.timeout, lambda: self._cursor.execute(*args))
         return self
 
@@ -142,9 +147,9 @@ class _CursorRequest:
 
 
 class InlineConnection:
-    def __init__(self, conn: sqlite3.Connection, timeout: float) -> None:
+    def __init__(self, conn: sqlite3.Connection, timeout: float, turns: WriteTurns) -> None:
         self._conn: sqlite3.Connection | None = conn
-        self.timeout = timeout
+        self.timeout, self.turns = timeout, turns
         self._tx = _Now()
 
     @property
@@ -169,11 +174,15 @@ class InlineConnection:
             return
         loop = asyncio.get_running_loop()
         # The WAL is written and synced here: on a thread, so the loop does not wait on the disk.
-        await _patiently(self.timeout, lambda: loop.run_in_executor(None, conn.commit), awaited=True)
+        try:
+            await _patiently(self.timeout, lambda: loop.run_in_executor(None, conn.commit), awaited=True)
+        finally:
+            self.turns.released()
 
     async def rollback(self) -> None:
         if self._conn is not None and self._conn.in_transaction:
             self._conn.rollback()
+            self.turns.released()
 
     async def create_function(self, *args: Any, **kw: Any) -> None:
         self._conn.create_function(*args, **kw)

@@ -64,3 +64,37 @@ async def test_a_failed_statement_rolls_back_and_the_connection_goes_on(tmp_path
         assert rows == ["a", "c"]
     finally:
         await engine.dispose()
+
+
+async def test_a_transaction_waiting_for_the_lock_goes_before_one_that_began_after_it(tmp_path) -> None:
+    """domain/store/write_turns.py: the inbox consumer ending a transaction and beginning the
+    next at once must not take the lock again ahead of the delivery worker waiting for it."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}"
+    busy, patient = make_engine(url), make_engine(url)
+    try:
+        async with busy.begin() as conn:
+            await conn.execute(text("CREATE TABLE notes (id INTEGER PRIMARY KEY, who TEXT)"))
+        held = await busy.connect()
+        await held.begin()
+        await held.execute(text("INSERT INTO notes (who) VALUES ('first')"))
+
+        async def wait_and_write() -> None:
+            async with patient.begin() as conn:
+                await conn.execute(text("INSERT INTO notes (who) VALUES ('waited')"))
+
+        waiting = asyncio.create_task(wait_and_write())
+        for _ in range(5):
+            await asyncio.sleep(0.01)
+        assert not waiting.done()
+        await held.commit()
+        await held.begin()               # at once, as a backlog's next transaction would
+        await held.execute(text("INSERT INTO notes (who) VALUES ('next')"))
+        await held.commit()
+        await held.close()
+        await asyncio.wait_for(waiting, 10)
+        async with patient.connect() as conn:
+            rows = (await conn.execute(text("SELECT who FROM notes ORDER BY id"))).scalars().all()
+        assert rows == ["first", "waited", "next"]
+    finally:
+        await busy.dispose()
+        await patient.dispose()
