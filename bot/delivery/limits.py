@@ -123,12 +123,13 @@ class RateLimits:
             pace = self._paces[key] = _Pace(count, period)
         return pace
 
-    def take(self, specs: list[LimitSpec]) -> tuple[float, Slot | None]:
+    def take(self, specs: list[LimitSpec], paced: bool = True) -> tuple[float, Slot | None]:
         """A place in every window and (0, the slot), or no place anywhere and (seconds to
-        wait before asking again, None)."""
+        wait before asking again, None). `paced=False`: the windows alone, not the pacing (a
+        message that cannot wait: it goes as soon as the limit itself allows)."""
         now = self.clock()
         windows = [self._window(*spec) for spec in specs]
-        paces = [pace for pace in (self._pace(*spec) for spec in specs) if pace is not None]
+        paces = [pace for pace in (self._pace(*spec) for spec in specs) if pace is not None] if paced else []
         wait = max([window.wait(now) for window in windows] + [pace.wait(now) for pace in paces],
                    default=0.0)
         if wait > 0:

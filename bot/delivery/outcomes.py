@@ -3,20 +3,22 @@ transaction for every row sent, failed or put back since the last write (a trans
 row would cost more than the sends and cap delivery near 100 a second)."""
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from typing import Any, AsyncIterator, Callable
 
 from bot.delivery.ports import DeliveryError, RateLimited
 from bot.settings import DeliverySettings
 from domain.store.models import OutboxMessage
 from domain.store.repos.outbox import FAILED, OUTAGE, PENDING, PERMANENT, SENT
-from domain.store.uow import Store
+from domain.store.uow import Store, Tx
 
 log = logging.getLogger(__name__)
 BUSY_RETRY = timedelta(seconds=5)   # a row not tried because the database was busy: due again after
+UNKNOWN_OUTCOME = "outcome unknown: the sending process stopped before the platform answered; not sent again"
 
 
 @dataclass
@@ -40,6 +42,19 @@ class Outcomes:
         if row.card_key:
             self.posts.append((row, message_id, handle))
         self.answered.add(row.platform)
+
+    def unknown(self, row: OutboxMessage) -> None:
+        """A row handed to a platform that keeps no key for repeats (bot/delivery/handover.py)
+        by a process that stopped before it learnt the outcome: most likely the platform has it,
+        and sent again it could reach the chat twice. Recorded as sent, the message id unknown
+        (a live card's later changes are posted as new lines), and logged."""
+        log.warning("outbox row %s (%s %s) was being sent when its process stopped; %s keeps no "
+                    "key to drop a copy, so it is not sent again (recorded as sent, outcome unknown)",
+                    row.id, row.platform, row.target_id, row.platform)
+        self._change(row, status=SENT, sent_at=row.sent_at, platform_message_id=None,
+                     last_error=UNKNOWN_OUTCOME)
+        if row.card_key and row.op == "send":
+            self.posts.append((row, f"unknown:{row.id}", {}))
 
     def updated(self, row: OutboxMessage, message_id: str) -> None:
         """A card redrawn in place (its post was recorded when the card was first sent)."""
@@ -87,16 +102,25 @@ class Outcomes:
     async def write(self, store: Store, token: str) -> None:
         """Everything gathered so far, in one transaction; kept for the next write if the
         database does not take it (StoreBusy propagates)."""
-        if not self.changes:
-            return
+        if self.changes:
+            async with self.writing(store, token):
+                pass
+
+    @contextlib.asynccontextmanager
+    async def writing(self, store: Store, token: str) -> AsyncIterator[Tx]:
+        """A transaction that first writes everything gathered so far, for the caller to go
+        on in (the worker claims the next rows in it: on SQLite, one wait for the write lock
+        per pass instead of two). If it does not commit, what was gathered is kept."""
         changes, posts = self.changes, self.posts
         self.changes, self.posts = [], []     # sends finishing meanwhile gather for the next write
         now = self.clock()
         try:
             async with store.transaction() as tx:
-                await tx.outbox.settle(changes, token)
+                if changes:
+                    await tx.outbox.settle(changes, token)
                 for row, message_id, handle in posts:
                     tx.outbox.record_post(row, message_id, now, handle)
+                yield tx
         except BaseException:
             self.changes, self.posts = changes + self.changes, posts + self.posts
             raise

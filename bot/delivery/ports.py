@@ -57,3 +57,7 @@ class Adapter(Protocol):
     # Optional: def limits(self, target: Target) -> list[tuple[str, int, float]]
     # (limit key, max messages, in any window of this many seconds): the worker never sends
     # more than that to the scope, deferring rows instead.
+    # Optional: def dedupes(self, target: Target, body: Text | Card | File, op: str) -> bool
+    # whether the platform drops this send ("send" or "update") when it comes again under the
+    # same key; when it does not, the worker marks the row before sending and never sends it
+    # again after a crash (bot/delivery/handover.py). Without the method: it does.

@@ -8,27 +8,30 @@ from datetime import datetime
 
 import aiohttp
 
+from bot.delivery.handover import HandOver
 from bot.delivery.outcomes import BUSY_RETRY, Outcomes
 from bot.delivery.ports import Adapter, DeliveryError, PermanentError, PostRef, TransientError
 from domain.errors import StoreBusy
 from domain.store.models import OutboxMessage
 from domain.store.uow import Store
 from handlers.chat.cards import Card
-from handlers.chat.contract import Target, payload_to_body
+from handlers.chat.contract import File, Target, Text, payload_to_body
 
 log = logging.getLogger(__name__)
 
 
 async def send_row(adapters: dict[str, Adapter], store: Store, outcomes: Outcomes,
-                   row: OutboxMessage) -> datetime | None:
+                   row: OutboxMessage, handover: HandOver) -> datetime | None:
     """Sends one row and notes the outcome. Returns when the rest of its chat may go on if it
-    must wait (tried and to be tried again), else None."""
+    must wait (tried and to be tried again, or no longer ours), else None."""
     adapter = adapters.get(row.platform)
     try:
         if adapter is None:
             raise PermanentError(f"platform {row.platform!r} is not configured")
         body = payload_to_body(row.payload)
         target = Target(row.platform, row.target_type, row.target_id)
+        if not dedupes(adapter, target, body, row.op) and not await handover.mark(row):
+            return outcomes.clock()   # another process claimed it since: it decides
         if row.op == "update":
             outcomes.updated(row, await _update(adapter, store, row, target, body))
             return None
@@ -48,6 +51,13 @@ async def send_row(adapters: dict[str, Adapter], store: Store, outcomes: Outcome
         return outcomes.tried(row, PermanentError(f"{type(error).__name__}: {error}"))
     outcomes.sent(row, sent.message_id, sent.handle)
     return None
+
+
+def dedupes(adapter: Adapter, target: Target, body: Text | Card | File, op: str) -> bool:
+    """Whether the platform drops this send when it comes again under the same key (adapters
+    that do not say: yes)."""
+    says = getattr(adapter, "dedupes", None)
+    return True if says is None else bool(says(target, body, op))
 
 
 async def _update(adapter: Adapter, store: Store, row: OutboxMessage, target: Target, body) -> str:  # noqa: ANN001

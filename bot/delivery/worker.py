@@ -16,19 +16,20 @@ pass and wait for it; a row whose window is full is put back, due when it will f
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Callable, Collection
 
+from bot.delivery.handover import HandOver
 from bot.delivery.limits import LimitSpec, RateLimits, Slot
 from bot.delivery.monitor import OutboxMonitor
 from bot.delivery.outcomes import BUSY_RETRY, Outcomes
 from bot.delivery.ports import Adapter
 from bot.delivery.recovery import OutageRecovery
 from bot.delivery.sending import send_row
+from bot.delivery.shared_queue import SharedQueue
 from bot.observe import NO_OBSERVER
 from bot.settings import DeliverySettings
 from domain.errors import StoreBusy
@@ -55,6 +56,7 @@ class DeliveryWorker:
         self.token = uuid.uuid4().hex
         self.rate = RateLimits(lambda: clock().timestamp())
         self.outcomes = Outcomes(settings, clock)
+        self.handover = HandOver(store, clock, self.token)
         mine = [name for name in adapters if name not in self.leave_to_others]
         self.recovery = OutageRecovery(store, settings, clock, mine, self.leave_to_others)
         self.monitor = OutboxMonitor(store, settings, clock, self.leave_to_others)
@@ -65,9 +67,9 @@ class DeliveryWorker:
         self._slots: dict[str, asyncio.Semaphore] = defaultdict(lambda: asyncio.Semaphore(settings.concurrency))
         self._tasks: set[asyncio.Task] = set()
         self._held: Counter[str] = Counter()   # claimed rows not yet sent or put back, by platform
-        # A platform's sends queue for its shared windows in the order they came (asyncio.Lock
-        # is first come, first served), instead of all waking whenever a place frees up.
-        self._queues = {name: asyncio.Lock() for name, specs in self._shared.items() if specs}
+        # A platform's sends queue for its shared windows in the order they came, instead of all
+        # waking whenever a place frees up; as many as fit go in one turn (shared_queue.py).
+        self._queues = {name: SharedQueue(self.rate) for name, specs in self._shared.items() if specs}
         self.observer = NO_OBSERVER   # the composition root's metrics (bot/observe.py)
 
     def poke(self) -> None:
@@ -121,13 +123,16 @@ class DeliveryWorker:
                 return
 
     async def _step(self, hold: float) -> int:
+        """Records what became of the rows sent since the last pass and claims the next ones,
+        in one transaction; then the outage and monitoring upkeep."""
         try:
-            await self.outcomes.write(self.store, self.token)
+            claimed = await self._claim_and_start(hold)
         except StoreBusy as error:   # kept; the claims last long enough for the next try
             log.warning("%d outbox rows not yet recorded (%s)", len(self.outcomes), error)
+            claimed = 0
         await self.recovery.upkeep(*self.outcomes.take_news())
         await self.monitor.report()
-        return await self._claim_and_start(hold)
+        return claimed
 
     async def _idle_wait(self) -> float:
         """Until the next deferred row is due, but at most `idle_seconds`."""
@@ -157,6 +162,7 @@ class DeliveryWorker:
     async def _claim_and_start(self, hold: float) -> int:
         room = self.settings.batch_size - sum(self._held.values())
         if room <= 0:
+            await self.outcomes.write(self.store, self.token)
             return 0
         # The claim's COMMIT may finish on SQLite's thread after a stop cancelled us: shielded,
         # its rows are always known, and a stop puts them back at once (not when claims expire).
@@ -183,7 +189,7 @@ class DeliveryWorker:
         now = self.clock()
         rows: list[OutboxMessage] = []
         shared = {name: specs for name, specs in self._shared.items() if specs}
-        async with self.store.transaction() as tx:
+        async with self.outcomes.writing(self.store, self.token) as tx:
             for platform, specs in shared.items():
                 fits = min(room - len(rows), self.rate.room(specs, CLAIM_AHEAD) - self._held[platform])
                 if fits > 0:
@@ -223,6 +229,11 @@ class DeliveryWorker:
         try:
             while left:
                 row = left[0]
+                if row.sent_at is not None:   # handed over by a process that then stopped
+                    left.pop(0)
+                    self._held[row.platform] -= 1
+                    self.outcomes.unknown(row)
+                    continue
                 slot, wait = await self._place(row, 0.0 if row.card_key else deadline - loop.time())
                 if slot is None:
                     self.observer.deferred(row.platform)
@@ -234,7 +245,8 @@ class DeliveryWorker:
                     async with self._slots[row.platform]:
                         # A send handed to the platform is seen through even when we stop, so
                         # its outcome is recorded (cut off, the row would wait for its claim).
-                        sending = asyncio.ensure_future(send_row(self.adapters, self.store, self.outcomes, row))
+                        sending = asyncio.ensure_future(send_row(self.adapters, self.store, self.outcomes, row,
+                                                           self.handover))
                         try:
                             retry_at = await asyncio.shield(sending)
                         except asyncio.CancelledError:
@@ -265,14 +277,19 @@ class DeliveryWorker:
             if loop.time() + wait > until:
                 return None, wait
             await asyncio.sleep(wait)
-        async with self._queues.get(row.platform) or contextlib.nullcontext():
-            while True:
-                wait, slot = self.rate.take(specs)
-                if slot is not None:
-                    return slot, 0.0
-                if loop.time() + wait > until:
-                    return None, wait
-                await asyncio.sleep(wait)
+        # A live card is never held (see _deliver_in_order), so it is not paced either: it
+        # goes when the platform's windows allow, else back to the outbox.
+        paced = not row.card_key
+        queue = self._queues.get(row.platform)
+        if queue is not None:
+            return await queue.place(specs, until, paced)
+        while True:
+            wait, slot = self.rate.take(specs, paced)
+            if slot is not None:
+                return slot, 0.0
+            if loop.time() + wait > until:
+                return None, wait
+            await asyncio.sleep(wait)
 
     def _put_back(self, rows: list[OutboxMessage], at: datetime) -> None:
         self.outcomes.put_back(rows, at)

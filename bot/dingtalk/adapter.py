@@ -50,6 +50,12 @@ class DingTalkAdapter:
         count, period = PER_CHAT
         return [(scope, count, period)]
 
+    def dedupes(self, target: Target, body: Text | Card | File, op: str) -> bool:
+        """Only an interactive card (its outTrackId) is dropped when sent again; a robot message
+        or file, or a fallback card's new line, would reach the chat twice (the worker marks
+        those before sending: bot/delivery/handover.py)."""
+        return isinstance(body, Card) and self._interactive(body)
+
     async def send(self, target: Target, body: Text | Card | File, *, idempotency_key: str,
                    reply_to: str | None) -> Sent:
         if isinstance(body, File):   # a sessionWebhook cannot carry files: the robot OpenAPI

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any, Collection
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import Row, and_, bindparam, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,8 +72,9 @@ class OutboxRepo(OutboxFailures):
 
     async def claim_due(self, now: datetime, limit: int, token: str, claim_seconds: int,
                         skip_platforms: Collection[str] = (),
-                        platforms: Collection[str] | None = None) -> list[OutboxMessage]:
-        """Mark up to `limit` due rows as ours, keeping each chat's messages in order.
+                        platforms: Collection[str] | None = None) -> list[Row]:
+        """Mark up to `limit` due rows as ours, keeping each chat's messages in order; returns
+        them as Core rows with OutboxMessage's columns.
 
         A chat's rows are claimed only by whoever takes its oldest unfinished row (its head),
         and only while they are due one after another: so a deferred message is never
@@ -109,9 +110,11 @@ class OutboxRepo(OutboxFailures):
             .values(status=SENDING, claim_token=token,
                     claimed_until=now + timedelta(seconds=claim_seconds))
             .execution_options(synchronize_session=False))
-        return list(await self.session.scalars(
-            select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.claim_token == token)
-            .order_by(OutboxMessage.id).execution_options(populate_existing=True)))
+        # Core rows (the table's columns as read-only attributes), not ORM objects: the worker
+        # only reads them, and loading hundreds a second into the session costs more than the send.
+        table = OutboxMessage.__table__
+        return list(await self.session.execute(
+            select(table).where(table.c.id.in_(ids), table.c.claim_token == token).order_by(table.c.id)))
 
     async def _due_chats(self, now: datetime, scan: int, skip_platforms: Collection[str],
                          platforms: Collection[str] | None) -> list[tuple[str, str, str]]:
@@ -220,6 +223,17 @@ class OutboxRepo(OutboxFailures):
 
     async def get_post(self, post_id: int) -> CardPost | None:
         return await self.session.get(CardPost, post_id)
+
+    async def hand_over(self, ids: list[int], now: datetime, token: str) -> set[int]:
+        """Write-ahead for a send the platform could not recognise if it came again
+        (bot/delivery/handover.py): `sent_at` on claimed rows that are still ours, while they
+        stay `sending`. Returns the ids marked (the others are no longer ours: not to be sent)."""
+        table = OutboxMessage.__table__
+        marked = await self.session.execute(
+            update(table).where(table.c.id.in_(ids), table.c.claim_token == token,
+                                table.c.status == SENDING)
+            .values(sent_at=now).returning(table.c.id))
+        return set(marked.scalars())
 
     async def settle(self, changes: list[dict[str, Any]], token: str) -> None:
         """Write back what became of claimed rows: each change has `id` and every column of
