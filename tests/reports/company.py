@@ -161,4 +161,6 @@ async def delivery_story(console: ConsoleDriver, clock) -> None:  # noqa: ANN001
     at(clock, "2026-10-21 10:00")
     await say(console, "林经理", "变更 工期调整 +15天 原因：图纸变更", SITE2)
     at(clock, "2026-10-22 10:00")
-    assert "已同意" in await say(console, "周主管", "同意 C-2")
+    assert "确认同意 C-2" in await say(console, "周主管", "同意 C-2")   # it moves the end date: asked first
+    out = await console.press("周主管", DM, await console.last_bot(DM, "周主管"), "确认同意")
+    assert out["toast"]["text"] == "已同意 C-2"
