@@ -22,6 +22,8 @@ def area() -> Area:
         actions={
             "project.guide": buttons.on_guide,
             "project.plan": buttons.on_plan,
+            "project.stoppage_sure": stoppage.on_sure,       # 停工 that moves the end, asked first
+            "project.stoppage_cancel": stoppage.on_cancel,
         },
         card_views={"project": project_card},
     )

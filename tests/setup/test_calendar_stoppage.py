@@ -10,6 +10,7 @@ import pytest
 from bot import keys
 from bot.settings import load_settings
 from domain.tickets.calendar import official_years, parse_calendar
+from tests.console_driver import card_text
 from tests.setup.conftest import ADMIN
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -54,6 +55,17 @@ async def test_stoppage_moves_the_plan_and_the_sla_clock(blank):
         assert ticket.accept_due_at.astimezone(SH) == datetime(2026, 11, 23, 14, 30, tzinfo=SH)
 
     await blank.say("陈经理", "site", "停工 P-001 11-23 至 11-25 原因：暴雨预警，政府通知停工")
+    # It moves the planned end: asked first (issue 16), nothing written until 确认.
+    ask = await blank.last_bot("site", "陈经理")
+    assert ask["body"]["title"] == "确认 P-001 停工？"
+    assert "计划竣工日期将从 **2027-12-31** 改为 **2028-01-03**，1 个未完成节点随之顺延" in card_text(ask["body"])
+    async with blank.app[keys.STORE].transaction() as tx:
+        assert (await tx.projects.by_code("P-001")).planned_end_date == date(2027, 12, 31)
+        assert (await tx.tickets.get(1)).accept_due_at.astimezone(SH) == datetime(2026, 11, 23, 14, 30, tzinfo=SH)
+    out = await blank.press("李工长", "site", ask, "确认")                       # not the asker
+    assert out["toast"]["text"] == "无权限：只有发出「停工」的人可以确认"
+    out = await blank.press("陈经理", "site", ask, "确认")
+    assert out["toast"]["text"] == "已记录停工"
     said = await blank.last_text("site", "陈经理")
     assert said.splitlines()[0] == "已记录 P-001 停工 2026-11-23 至 2026-11-25（新增 3 天）：暴雨预警，政府通知停工"
     assert "• 计划顺延：主体结构封顶 2027-03-25 → 2027-03-28" in said
@@ -66,6 +78,8 @@ async def test_stoppage_moves_the_plan_and_the_sla_clock(blank):
         assert ticket.accept_due_at.astimezone(SH) == datetime(2026, 11, 26, 0, 30, tzinfo=SH)
         milestones = await tx.projects.milestones(1)
         assert milestones[1].planned_start == date(2026, 12, 4)
+    again = await blank.press("陈经理", "site", ask, "确认")                     # a second press
+    assert again["toast"]["text"] == "这个确认已经处理过了"
     await blank.say("陈经理", "site", "停工 P-001 11-24 原因：又下雨")
     assert await blank.last_text("site", "陈经理") == "2026-11-24 至 2026-11-24 已经记为停工了。"
     await blank.say("陈经理", "site", "停工 P-001 11-27 至 11-26 原因：x")

@@ -83,6 +83,7 @@ async def test_a_company_set_up_from_chat_runs_a_whole_day(blank, clock):
     # A schedule change, approved by the department head, moves the rest of the plan.
     await blank.say("陈经理", SITE, "变更 工期调整 +15天 原因：甲方要求增加地下室防水")
     await blank.say("周主管", DM, "同意 C-1")
+    await blank.press("周主管", DM, await blank.last_bot(DM, "周主管"), "确认同意")   # it moves the end date
     await blank.say("陈经理", DM, "节点 P-001")
     plan = await blank.last_text(DM, "陈经理")
     assert "主体结构封顶 · 2027-04-09" in plan and "竣工验收 · 2028-01-04" in plan

@@ -30,6 +30,7 @@ async def test_customer_group_told_at_once_and_in_the_digest(blank, clock):
     # A change of +20 days, approved: the customer group is told what moved, not why or by whom.
     await blank.say("陈经理", SITE, "变更 工期调整 +20天 原因：内部排产冲突，成本另计")
     await blank.say("周主管", DM, "同意 C-1")
+    await blank.press("周主管", DM, await blank.last_bot(DM, "周主管"), "确认同意")   # it moves the end date
     told = (await owner_texts(blank))[before + 1:]
     assert len(told) == 1, told
     news = told[0]
