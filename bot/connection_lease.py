@@ -21,10 +21,22 @@ import asyncio
 import logging
 from typing import Awaitable, Callable, Protocol
 
+from aiohttp import web
+
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0       # how often a replica without the lease tries for it
 CHECK_SECONDS = 1.0       # how often the holder checks that its lease session is still there
 FAILED_BACKOFF_MAX = 60.0  # a connection that keeps failing (wrong secret) is retried this rarely
+# The platform connections this process runs (Feishu ws, DingTalk stream), by platform.
+CONNECTIONS: web.AppKey[dict[str, "HeldConnection"]] = web.AppKey("connections")
+
+
+Counted = Callable[[str], None]   # a frame's outcome, for /metrics
+
+
+def outcome(code: int) -> str:
+    """A frame's answer code as /metrics counts callbacks (sitebot_inbound_events_total)."""
+    return "accepted" if code == 200 else "busy" if code >= 500 else "refused"
 
 
 class Lease(Protocol):

@@ -14,6 +14,7 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
 from bot import keys
+from bot.connection_lease import CONNECTIONS
 from bot.delivery.monitor import outbox_counts
 from bot.delivery.ports import Adapter, PermanentError, PostRef, RateLimited, Sent, TransientError
 from bot.observe import Observer
@@ -47,6 +48,8 @@ class PrometheusObserver:
         self.outbox_pending = Gauge("sitebot_outbox_pending", "Outbox rows waiting to be sent", registry=r)
         self.outbox_oldest = Gauge("sitebot_outbox_oldest_pending_seconds", "How long the oldest "
                                    "waiting outbox row has waited (0 when none)", registry=r)
+        self.connection_held = Gauge("sitebot_connection_held", "1 while this process holds the "
+                                     "platform's connection (Feishu ws, DingTalk stream)", ["platform"], registry=r)
         self.outbox_failed = Gauge("sitebot_outbox_failed", "Outbox rows failed, by why (outage_waiting, "
                                    "outage_expired, permanent)", ["failure"], registry=r)
 
@@ -149,6 +152,8 @@ async def metrics(request: web.Request) -> web.Response:
         for failure, value in (("outage_waiting", counts.failed_outage), ("outage_expired", counts.failed_expired),
                                ("permanent", counts.failed_permanent)):
             observer.outbox_failed.labels(failure).set(value)
+    for platform, held in app.get(CONNECTIONS, {}).items():
+        observer.connection_held.labels(platform).set(1 if held.holding.is_set() else 0)
     return web.Response(body=generate_latest(observer.registry),
                         headers={"Content-Type": CONTENT_TYPE_LATEST})
 

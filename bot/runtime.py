@@ -20,7 +20,7 @@ from typing import AsyncIterator, Callable
 from aiohttp import web
 
 from bot import keys
-from bot.connection_lease import HeldConnection
+from bot.connection_lease import CONNECTIONS, HeldConnection
 from domain.store.lease import lease_for
 from bot.console.adapter import ConsoleAdapter
 from bot.delivery.integrations import integration_adapters
@@ -54,8 +54,7 @@ from handlers.chat.ports import GroupMaker
 from handlers.registry import build_actions, build_card_views, build_jobs, build_report_filer, build_router
 
 ROLES = ("all", "web", "worker")
-# The platform connections this process runs (Feishu ws, DingTalk stream), by platform.
-CONNECTIONS: web.AppKey[dict[str, HeldConnection]] = web.AppKey("connections")
+__all__ = ["CONNECTIONS", "ROLES", "runtime"]
 WORKER_POLL_SECONDS = 0.05     # how often a worker process looks for new events and rows
 
 

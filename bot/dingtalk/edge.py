@@ -186,7 +186,8 @@ class DingTalkEdge:
             return None
         from bot.dingtalk.stream import stream_connection
         return partial(stream_connection, self.config, self.take_message,
-                       self.take_card_press if self.config.interactive else None)
+                       self.take_card_press if self.config.interactive else None,
+                       lambda outcome: self._app[keys.METRICS].inbound(PLATFORM, outcome))
 
     async def _update_late(self, click: CardClick, ack: Ack) -> None:
         """A press that finished after we answered: its card is updated through the API."""

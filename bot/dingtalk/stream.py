@@ -18,6 +18,7 @@ import importlib
 import logging
 from typing import Any, Awaitable, Callable
 
+from bot.connection_lease import Counted, outcome
 from bot.dingtalk.config import DingTalkConfig
 from bot.inbound import Busy, Refused
 
@@ -27,17 +28,24 @@ Answer = Callable[[Any], Awaitable[tuple[int, Any]]]
 OK, BAD_REQUEST, FAILED = 200, 400, 500   # dingtalk_stream.AckMessage's codes
 
 
-async def stream_connection(config: DingTalkConfig, take_message: Take, take_card: Take | None) -> None:
-    """Keeps the stream (the SDK reconnects) until cancelled."""
+async def stream_connection(config: DingTalkConfig, take_message: Take, take_card: Take | None,
+                            counted: Counted) -> None:
+    """Keeps the stream (the SDK reconnects) until cancelled. `counted(outcome)`: each
+    frame's outcome for /metrics, as callbacks are counted."""
     module = await asyncio.to_thread(importlib.import_module, "bot.dingtalk.stream_client")
-    client = module.StreamConnection(config, answerer(take_message),
-                                     answerer(take_card) if take_card is not None else None)
+    client = module.StreamConnection(config, answerer(take_message, counted),
+                                     answerer(take_card, counted) if take_card is not None else None)
     await client.start()
 
 
-def answerer(take: Take) -> Answer:
+def answerer(take: Take, counted: Counted) -> Answer:
     """A frame's data -> (ack code, ack response)."""
     async def answer(data: Any) -> tuple[int, Any]:
+        code, response = await taken(data)
+        counted(outcome(code))
+        return code, response
+
+    async def taken(data: Any) -> tuple[int, Any]:
         started = asyncio.get_running_loop().time()
         try:
             return OK, await take(data, started)

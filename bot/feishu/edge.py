@@ -134,7 +134,8 @@ class FeishuEdge:
         if self.config.mode != "ws":
             return None
         from bot.feishu.ws import long_connection
-        return partial(long_connection, self.config, self.take)
+        return partial(long_connection, self.config, self.take,
+                       lambda outcome: self._app[keys.METRICS].inbound(PLATFORM, outcome))
 
     def handling(self) -> Handling:
         """Stored events: photos are fetched from the message they came with ("om_…/img_…"),

@@ -19,6 +19,7 @@ import json
 import logging
 from typing import Any, Awaitable, Callable
 
+from bot.connection_lease import Counted, outcome
 from bot.feishu.config import FeishuConfig
 from bot.inbound import Busy, Refused
 
@@ -27,16 +28,22 @@ Take = Callable[[dict[str, Any], float], Awaitable[dict[str, Any]]]
 FAILED = 500   # what lark-oapi answers for an event its handler could not take
 
 
-async def long_connection(config: FeishuConfig, take: Take) -> None:
-    """Keeps the connection (reconnecting as Feishu's client config says) until cancelled."""
+async def long_connection(config: FeishuConfig, take: Take, counted: Counted) -> None:
+    """Keeps the connection (reconnecting as Feishu's client config says) until cancelled.
+    `counted(outcome)`: each frame's outcome for /metrics, as callbacks are counted."""
     module = await asyncio.to_thread(importlib.import_module, "bot.feishu.ws_client")
-    client = module.LongConnection(config, answerer(take))
+    client = module.LongConnection(config, answerer(take, counted))
     await client.run()
 
 
-def answerer(take: Take) -> Callable[[bytes], Awaitable[tuple[int, dict[str, Any]]]]:
+def answerer(take: Take, counted: Counted) -> Callable[[bytes], Awaitable[tuple[int, dict[str, Any]]]]:
     """A frame's payload -> (code, answer data) for the frame sent back."""
     async def answer(raw: bytes) -> tuple[int, dict[str, Any]]:
+        code, data = await taken(raw)
+        counted(outcome(code))
+        return code, data
+
+    async def taken(raw: bytes) -> tuple[int, dict[str, Any]]:
         started = asyncio.get_running_loop().time()
         try:
             payload = json.loads(raw)

@@ -135,3 +135,16 @@ async def test_ws_mode_needs_no_token_and_http_mode_still_does(db_url, fake_ws):
         FeishuEdge(feishu_settings(db_url, fake_ws, verification_token="", encrypt_key=""))
     with pytest.raises(ConfigError, match="http or ws"):
         FeishuEdge(feishu_settings(db_url, fake_ws, mode="socket"))
+
+
+async def test_metrics_count_the_frames_and_show_that_this_process_holds_the_connection(
+        db_url, clock, fake_ws, aiohttp_client):  # noqa: ANN001
+    settings = feishu_settings(db_url, fake_ws, mode="ws", verification_token="", encrypt_key="")
+    client = await aiohttp_client(create_app(settings, clock=clock, demo=True, run_worker=False))
+    await fake_ws.wait_connected()
+    assert (await fake_ws.push(report_event()))["code"] == 200
+    assert (await fake_ws.push(b"not json"))["code"] == 400
+    scraped = await (await client.get("/metrics")).text()
+    assert 'sitebot_inbound_events_total{outcome="accepted",platform="feishu"} 1.0' in scraped
+    assert 'sitebot_inbound_events_total{outcome="refused",platform="feishu"} 1.0' in scraped
+    assert 'sitebot_connection_held{platform="feishu"} 1.0' in scraped
