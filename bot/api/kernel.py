@@ -89,6 +89,8 @@ async def _authorised(request: web.Request, endpoint: Endpoint,
                          scope=endpoint.scope)
     if call.person is None or not call.person.active:
         raise ApiProblem(403, "Not allowed", "The person this token acts as is not active.")
+    if not _clean([call.path, call.query]):
+        raise ApiProblem(400, "Bad characters", _UNCLEAN)
     call.body = await _body(request, endpoint)
     idem_key = request.headers.get("Idempotency-Key") if endpoint.method == "POST" else None
     repo = IntegrationsRepo(tx.session)
@@ -141,11 +143,34 @@ async def _body(request: web.Request, endpoint: Endpoint) -> dict[str, Any] | No
         body = await request.json()
     except (ValueError, UnicodeDecodeError):
         raise ApiProblem(400, "Body is not JSON", "Send a JSON object with Content-Type: application/json.")
+    if not _clean(body):
+        raise ApiProblem(422, "Invalid body", _UNCLEAN)
     errors = sorted(jsonschema.Draft202012Validator(endpoint.body).iter_errors(body), key=str)
     if errors:
         raise ApiProblem(422, "Invalid body", "; ".join(
             f"{'/'.join(map(str, e.absolute_path)) or 'body'}: {e.message}" for e in errors[:5]))
     return body
+
+
+_UNCLEAN = "Text may not hold NUL characters or broken Unicode (lone surrogates)."
+
+
+def _clean(value: Any) -> bool:
+    """No NUL and no lone surrogate in any string: PostgreSQL refuses the one, UTF-8 the other,
+    and either would otherwise end as a 500 deep in a query (schemathesis found it)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return False
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return True
+    if isinstance(value, dict):
+        return all(_clean(k) and _clean(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_clean(v) for v in value)
+    return True
 
 
 def _json(status: int, body: dict[str, Any], headers: dict[str, str] | None = None) -> web.Response:

@@ -53,3 +53,19 @@ async def test_every_documented_operation_holds_to_the_document(api):
     base_url = str(api.client.make_url("/")).rstrip("/")
     failures = await asyncio.to_thread(fuzz, spec, base_url, secret)
     assert not failures, "\n\n".join(failures)
+
+
+async def test_nul_and_broken_unicode_are_refused_not_a_500(api):
+    """What the fuzzer found on PostgreSQL: a NUL in a filter reached the query (PostgreSQL
+    refuses NUL in text) and came back as a 500."""
+    secret = await api.token("fuzz", "--scope", ",".join(SCOPES))
+    headers = {"Authorization": f"Bearer {secret}", "Content-Type": "application/json"}
+    response = await api.client.get("/api/v1/payment-milestones?project=%00", headers=headers)
+    assert response.status == 400 and (await response.json(content_type=None))["title"] == "Bad characters"
+    for raw in ('{"project": "P-001", "text": "漏水\\u0000"}', '{"project": "P-001", "text": "\\ud800"}'):
+        response = await api.client.post("/api/v1/tickets", data=raw, headers=headers)
+        body = await response.json(content_type=None)
+        assert response.status == 422 and body["title"] == "Invalid body", body
+        assert response.headers["Content-Type"].startswith("application/problem+json")
+    _, tickets = await api.call("GET", "/api/v1/tickets", secret)
+    assert tickets["items"] == []
