@@ -148,3 +148,20 @@ async def test_metrics_count_the_frames_and_show_that_this_process_holds_the_con
     assert 'sitebot_inbound_events_total{outcome="accepted",platform="feishu"} 1.0' in scraped
     assert 'sitebot_inbound_events_total{outcome="refused",platform="feishu"} 1.0' in scraped
     assert 'sitebot_connection_held{platform="feishu"} 1.0' in scraped
+
+
+async def test_the_web_side_holds_the_connection_and_the_worker_never_does(
+        db_url, clock, fake_ws, aiohttp_client):  # noqa: ANN001
+    """`serve --web` replicas and one `sitebot work`: events stored by the web side, handled by
+    the worker from the shared inbox."""
+    settings = feishu_settings(db_url, fake_ws, mode="ws", verification_token="", encrypt_key="")
+    web_side = create_app(settings, clock=clock, demo=True, run_worker=False, role="web")
+    await aiohttp_client(web_side)
+    worker = create_app(settings, clock=clock, run_worker=False, role="worker")
+    await aiohttp_client(worker)
+    assert CONNECTIONS not in worker and web_side[CONNECTIONS]["feishu"] is not None
+    await fake_ws.wait_connected()
+    event = message_event("ou_stranger", SITE, {"text": "@_user_1 帮助"}, mentions=[("@_user_1", BOT, "sitebot")])
+    assert (await fake_ws.push(event))["code"] == 200
+    assert await worker[keys.INBOX].drain() == 1
+    assert fake_ws.connects == 1
