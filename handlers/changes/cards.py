@@ -81,7 +81,7 @@ def _attachments(t, items: list[dict[str, Any]]) -> list:  # noqa: ANN001
     if not items:
         return []
     names = [i.get("name") or t(f"change.attachment.{i.get('kind', 'file')}") for i in items]
-    out: list = [Markdown(t("change.attachments", count=len(items), names="、".join(names)))]
+    out: list = [Markdown(t("change.attachments", count=len(items), names=t("list.join", items=names)))]
     out += [Image(i["ref"], i.get("name") or "") for i in items if i.get("kind") == "image" and i.get("ref")]
     return out
 

@@ -44,17 +44,17 @@ async def build_project_card(tx: Tx, deps: Deps, project: Project, locale: str) 
     weights = sum(m.weight for m in milestones)
     items = [
         Field(t("setup.card.customer"), customer.name if customer else "-"),
-        Field(t("setup.card.manager"), "、".join(p.name for p in pms) or "-"),
+        Field(t("setup.card.manager"), t("list.join", items=[p.name for p in pms]) or "-"),
         Field(t("setup.card.start"), day(project.start_date)),
         Field(t("setup.card.end"), day(project.planned_end_date)),
         Field(t("setup.card.address"), project.address or "-", short=False),
         Field(t("setup.card.plan"), t("setup.card.plan_value", count=len(milestones), weights=weights)
               if milestones else "-"),
-        Field(t("setup.card.contract"), "、".join(f"{c.number} {format_money(c.value)}" for c in contracts)
+        Field(t("setup.card.contract"), t("list.join", items=[f"{c.number} {format_money(c.value)}" for c in contracts])
               or (t("setup.card.expected", amount=format_money(project.amount)) if project.amount else "-")),
         Field(t("setup.card.schedule"), t("setup.card.schedule_value", count=len(schedule))
               if schedule else "-"),
-        Field(t("setup.card.groups"), "、".join(t(f"audience.{a}") for a in sorted(audiences)) or "-"),
+        Field(t("setup.card.groups"), t("list.join", items=[t(f"audience.{a}") for a in sorted(audiences)]) or "-"),
         Field(t("setup.card.digest"), project.digest_time or t("setup.card.digest_default",
                                                                time=deps.progress.digest_time.strftime("%H:%M"))),
         Field(t("setup.card.calendar"), t("setup.card.business_hours") if calendar.get("business_hours")

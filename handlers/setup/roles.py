@@ -47,8 +47,8 @@ async def _list(ctx: Ctx) -> None:
     held = await org_roles.holders(ctx.tx, ctx.person)
     none = ctx.t("roles.nobody")
     lines = [ctx.t("roles.line", role=ctx.t(f"role.{h.role.value}"),
-                   people="、".join(p.name for p in h.people) or none) for h in held]
+                   people=ctx.t("list.join", items=[p.name for p in h.people]) or none) for h in held]
     admins = await setup_repo(ctx.tx).admins()
     lines.append(ctx.t("roles.line", role=ctx.t("roles.admin"),
-                       people="、".join(p.name for p in admins) or none))
+                       people=ctx.t("list.join", items=[p.name for p in admins]) or none))
     ctx.show(Card(ctx.t("roles.title"), "blue", (Markdown("\n".join(lines)), Note(ctx.t("roles.note")))))
