@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bot.connection_check import check_connections
 from bot.credentials import check_tokens
 from bot.platforms import PLATFORMS
 from bot.settings import Settings
@@ -72,6 +73,12 @@ async def check(settings: Settings) -> int:
             print(f"{result.platform}: enabled; ok: credentials accepted (token fetched)")
         else:
             print(f"{result.platform}: enabled; PROBLEM: no token: {result.problem}")
+            problems += 1
+    for connection in await check_connections(settings):   # SITEBOT_FEISHU_MODE=ws, DINGTALK_MODE=stream
+        if connection.ok:
+            print(f"{connection.platform}: ok: {connection.mode} connection offered (none opened)")
+        else:
+            print(f"{connection.platform}: PROBLEM: {connection.mode} mode: {connection.problem}")
             problems += 1
     print("all good" if not problems else f"{problems} problem(s)")
     return 1 if problems else 0

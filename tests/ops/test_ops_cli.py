@@ -123,3 +123,32 @@ async def test_restore_refuses_a_file_that_is_no_database(db_url, tmp_path):
 async def test_backup_points_postgresql_to_pg_dump(db_url, tmp_path):
     code, out = await sitebot("backup", str(tmp_path / "x.db"), env={"SITEBOT_DATABASE_URL": db_url})
     assert code == 2 and "pg_dump" in out
+
+
+async def test_check_asks_for_the_long_connection_and_the_stream_without_opening_them(db_url, clock):
+    from tests.platforms.dingtalk.fake_stream import FakeDingTalkStream
+    from tests.platforms.feishu.fake_long_connection import FakeFeishuLongConnection
+    feishu = await FakeFeishuLongConnection(APP_ID, APP_SECRET, clock=clock).start()
+    dingtalk = await FakeDingTalkStream(clock, DT_KEY, DT_SECRET).start()
+    try:
+        code, out = await sitebot("check", env={
+            "SITEBOT_DATABASE_URL": db_url, **feishu_env(feishu), "SITEBOT_FEISHU_MODE": "ws",
+            **dingtalk_env(dingtalk), "SITEBOT_DINGTALK_MODE": "stream"})
+        assert code == 0, out
+        assert "feishu: ok: ws connection offered (none opened)" in out
+        assert "dingtalk: ok: stream connection offered (none opened)" in out
+        assert feishu.endpoint_requests == [{"AppID": APP_ID, "AppSecret": APP_SECRET}]
+        assert dingtalk.open_requests[0]["clientId"] == DT_KEY
+        assert feishu.connects == 0 and dingtalk.connects == 0
+    finally:
+        await feishu.stop()
+        await dingtalk.stop()
+
+
+async def test_check_says_when_the_platform_offers_no_connection_though_the_secret_works(db_url, fake):
+    """The plain fake Feishu has no long-connection endpoint, like an app Feishu gives none."""
+    code, out = await sitebot("check", env={"SITEBOT_DATABASE_URL": db_url, **feishu_env(fake),
+                                            "SITEBOT_FEISHU_MODE": "ws"})
+    assert code == 1, out
+    assert "feishu: enabled; ok: credentials accepted" in out
+    assert "feishu: PROBLEM: ws mode: no long connection offered" in out
