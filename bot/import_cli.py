@@ -54,6 +54,7 @@ async def run(args: argparse.Namespace, store: "Store", settings: "Settings", no
 
 async def _import(args: argparse.Namespace, store: "Store", t, now: datetime) -> int:  # noqa: ANN001
     from domain.imports import apply as importing
+    from bot.platforms import ACCOUNT_PLATFORMS
     from domain.imports.rows import read
     from handlers.imports.wording import change_line, problem_line
     from handlers.imports.words import role_word
@@ -61,7 +62,7 @@ async def _import(args: argparse.Namespace, store: "Store", t, now: datetime) ->
     if not args.file.is_file():
         print(t("customer.io.no_file", path=str(args.file)), file=sys.stderr)
         return 1
-    parsed = read(args.file.read_bytes(), role_word, args.kind)
+    parsed = read(args.file.read_bytes(), role_word, args.kind, platforms=ACCOUNT_PLATFORMS)
     async with store.transaction() as tx:
         context = importing.Context(await _actor(tx, args.actor), await _project(tx, args.project), now, "cli")
         outcome = await importing.preview(tx, parsed, context)

@@ -22,3 +22,7 @@ PLATFORMS: tuple[Platform, ...] = (
     Platform("wecom", "corp_id", "bot.wecom.edge:WeComEdge", "bot.wecom.config"),
     Platform("dingtalk", "app_key", "bot.dingtalk.edge:DingTalkEdge", "bot.dingtalk.config"),
 )
+
+# Every name a person's account may carry ("wecom:ZhangSan" in an imported sheet): the
+# platforms above and the web console.
+ACCOUNT_PLATFORMS: frozenset[str] = frozenset(p.name for p in PLATFORMS) | {"console"}

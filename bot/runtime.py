@@ -35,7 +35,7 @@ from bot.observe import Observer, Observers
 from bot.jobs import JobSpec, start_scheduler
 from bot.metrics import CountingAdapter
 from bot.paths import TEMPLATES_DIR
-from bot.platforms import PLATFORMS
+from bot.platforms import ACCOUNT_PLATFORMS, PLATFORMS
 from bot.settings import Settings
 from domain.capture.classifier import shared as report_classifier
 from domain.demo import seed_demo
@@ -146,7 +146,7 @@ def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:
                 capture=settings.capture, filer=build_report_filer(),
                 group_makers={name: adapter for name, adapter in adapters.items()
                               if isinstance(adapter, GroupMaker)},
-                files=FileStore.under(Path(settings.media_dir)))
+                files=FileStore.under(Path(settings.media_dir)), platforms=ACCOUNT_PLATFORMS)
 
 
 async def _background(stack: AsyncExitStack, role: str, consumer: InboxConsumer,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from domain.customers import io as customer_io
 from domain.enums import PaymentKind, Role
@@ -68,7 +68,9 @@ class Parsed:
     problems: list[Problem]
 
 
-def parse(kind_name: str, sheet: Sheet, role_word: RoleWord) -> Parsed:
+def parse(kind_name: str, sheet: Sheet, role_word: RoleWord, *, platforms: Collection[str]) -> Parsed:
+    """`platforms`: the names an account (`wecom:ZhangSan`) may start with, as the composition
+    root knows them (bot/platforms.py), not a list of our own here."""
     kind = KINDS[kind_name]
     keys, problem = header_map(kind, sheet.rows[0])
     if problem is not None:
@@ -81,7 +83,7 @@ def parse(kind_name: str, sheet: Sheet, role_word: RoleWord) -> Parsed:
         if all(cells.text(v) == "" for v in values.values()):
             continue   # a blank line is not a mistake
         try:
-            records.append(_READERS[kind.name](number, values, role_word))
+            records.append(_READERS[kind.name](number, values, role_word, platforms))
         except cells.BadCell as bad:
             problems.append(Problem(number, bad.key, bad.params))
     if not records and not problems:
@@ -109,7 +111,7 @@ def _project(values: dict[str, Any]) -> str | None:
     return f"P-{int(digits):03d}"
 
 
-def _plan(row: int, values: dict[str, Any], role_word: RoleWord) -> PlanRow:
+def _plan(row: int, values: dict[str, Any], role_word: RoleWord, platforms: Collection[str]) -> PlanRow:
     name = _required(values, "name", PLAN)
     start, end = cells.day(values.get("start"), "计划开始"), cells.day(values.get("end"), "计划完成")
     if start and end and end < start:
@@ -117,7 +119,8 @@ def _plan(row: int, values: dict[str, Any], role_word: RoleWord) -> PlanRow:
     return PlanRow(row, _project(values), name, start, end, cells.whole(values.get("weight"), "权重", 0, 100))
 
 
-def _contract(row: int, values: dict[str, Any], role_word: RoleWord) -> ContractRow:
+def _contract(row: int, values: dict[str, Any], role_word: RoleWord,
+              platforms: Collection[str]) -> ContractRow:
     number = _required(values, "number", CONTRACT, 50)
     value = cells.money(values.get("value"), "合同金额")
     signed = cells.day(values.get("signed"), "签订日期")
@@ -139,7 +142,7 @@ def _contract(row: int, values: dict[str, Any], role_word: RoleWord) -> Contract
     return ContractRow(row, _project(values), number, value, signed, payment)
 
 
-def _person(row: int, values: dict[str, Any], role_word: RoleWord) -> PersonRow:
+def _person(row: int, values: dict[str, Any], role_word: RoleWord, platforms: Collection[str]) -> PersonRow:
     name = _required(values, "name", PEOPLE)
     word = _required(values, "role", PEOPLE, 20)
     role = role_word(word)
@@ -150,7 +153,7 @@ def _person(row: int, values: dict[str, Any], role_word: RoleWord) -> PersonRow:
     account = cells.text(values.get("account")) or None
     if account is not None:
         platform, _, user = account.partition(":")
-        if platform not in ("feishu", "wecom", "dingtalk", "console") or not user or len(user) > 128:
+        if platform not in platforms or not user or len(user) > 128:
             raise cells.BadCell("imports.cell.bad_account", value=account[:40])
     return PersonRow(row, name, role, project, account)
 
@@ -170,7 +173,8 @@ def _customers(sheet: Sheet, keys: list[str | None]) -> Parsed:
 
 
 
-def read(data: bytes, role_word: RoleWord, kind_name: str | None = None) -> Parsed:
+def read(data: bytes, role_word: RoleWord, kind_name: str | None = None, *,
+         platforms: Collection[str]) -> Parsed:
     """The file's records and problems. `kind_name` None: told by the data sheet's title or,
     failing that, by which sheet's header it has (`kind` stays None when neither tells; the
     problem then says so). A file that cannot be read at all gives only the problems that
@@ -189,7 +193,7 @@ def read(data: bytes, role_word: RoleWord, kind_name: str | None = None) -> Pars
     if len(sheet.rows) - 1 > KINDS[kind_name].max_rows:
         return Parsed(KINDS[kind_name], [], [Problem(0, "imports.file.too_many_rows",
                                                      {"limit": KINDS[kind_name].max_rows})])
-    return parse(kind_name, sheet, role_word)
+    return parse(kind_name, sheet, role_word, platforms=platforms)
 
 
 def detect(sheet: Sheet) -> str | None:

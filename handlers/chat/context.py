@@ -55,6 +55,9 @@ class Deps:
     # filing, wired by handlers/registry.py; None in a bare Deps: nothing can be filed).
     capture: CaptureRules = field(default_factory=CaptureRules)
     filer: ReportFiler | None = None
+    # The names an account may start with ("wecom:ZhangSan"), from bot/platforms.py: the
+    # domain (a spreadsheet's rows) is told them, it does not keep its own list.
+    platforms: frozenset[str] = frozenset({"console"})
 
     def t(self, locale: str, key: str, **params: Any) -> str:
         return self.catalog.t(locale, key, **params)

@@ -97,7 +97,7 @@ async def import_card(tx: Tx, deps: Deps, ident: str, locale: str) -> Card | Non
     if data is None or sender is None:
         return None
     project = await tx.projects.by_code(key.project) if key.project else None
-    parsed = read(data, role_word, key.kind)
+    parsed = read(data, role_word, key.kind, platforms=deps.platforms)
     # A view is not told the time; the dry run's writes are undone, so the time it would
     # stamp them with changes nothing shown.
     outcome = await importing.preview(tx, parsed, importing.Context(sender, project, datetime.now(timezone.utc)))

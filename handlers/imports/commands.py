@@ -62,7 +62,7 @@ async def _received(ctx: Ctx, attachment: Attachment) -> None:
         if ctx.message.addressed and not ctx.event.conversation.is_group:
             ctx.say(ctx.t("imports.not_sheet", name=name))
         return
-    parsed = read(data, role_word)
+    parsed = read(data, role_word, platforms=ctx.deps.platforms)
     unreadable = parsed.kind is None or (not parsed.records and parsed.problems)
     if unreadable and not ctx.message.addressed:
         return   # a spreadsheet shared in a group that is none of ours: not for the bot
@@ -83,7 +83,7 @@ async def on_confirm(ctx: Ctx, value: dict) -> None:
         ctx.toast(ctx.t("imports.gone"), "warning")
         return
     project = await ctx.tx.projects.by_code(key.project) if key.project else None
-    parsed = read(data, role_word, key.kind)
+    parsed = read(data, role_word, key.kind, platforms=ctx.deps.platforms)
     try:
         async with ctx.tx.savepoint():
             claimed = await ctx.tx.inbound.claim(STATE, key.file, "import", ctx.now)

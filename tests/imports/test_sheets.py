@@ -5,12 +5,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from domain.imports.rows import read
+from bot.platforms import ACCOUNT_PLATFORMS
+from domain.imports.rows import Parsed, read as read_rows
 from domain.imports.schema import KINDS, PLAN
 from domain.imports.template import workbook_bytes
 from domain.imports.workbook import MAX_FILE_BYTES
 from handlers.setup.words import role_word
 from tests.imports.sheets import filled, xlsx, zip_bomb
+
+ACCOUNTS = frozenset({"feishu", "wecom", "dingtalk", "console"})   # what bot/platforms.py passes
+
+
+def read(data: bytes, role_word, kind: str | None = None) -> Parsed:  # noqa: ANN001
+    return read_rows(data, role_word, kind, platforms=ACCOUNTS)
 
 PLAN_HEADER = PLAN.headers()
 
@@ -72,6 +79,17 @@ def test_people_roles_scope_and_accounts():
     assert keys(parsed) == [(4, "imports.cell.bad_role"), (5, "imports.cell.bad_account")]
     assert [(r.name, r.role.value, r.project) for r in parsed.records] == [
         ("陈经理", "project_manager", "P-001"), ("钱会计", "finance", "*")]
+
+
+def test_account_platforms_are_the_ones_passed_in():
+    """The names an account may start with come from the composition root (bot/platforms.py),
+    not from a list of the sheet reader's own."""
+    data = filled("people", [["新人", "施工员", "P-001", "wecom:ZhangSan"], ["老李", "施工员", "P-001", "qq:1"]])
+    assert keys(read_rows(data, role_word, platforms={"wecom"})) == [(3, "imports.cell.bad_account")]
+    assert keys(read_rows(data, role_word, platforms={"wecom", "qq"})) == []
+    assert keys(read_rows(data, role_word, platforms={"console"})) == [(2, "imports.cell.bad_account"),
+                                                                      (3, "imports.cell.bad_account")]
+    assert "dingtalk" in ACCOUNT_PLATFORMS and "console" in ACCOUNT_PLATFORMS
 
 
 def test_missing_and_unknown_columns_refuse_the_header_whole():
