@@ -45,11 +45,11 @@ async def until(condition, timeout: float = WAIT) -> None:  # noqa: ANN001
         await asyncio.sleep(0.05)
 
 
-async def lease_sessions(db_url: str) -> list[int]:
-    """Backends holding the Feishu connection's lease now (a bigint advisory key shows in
+async def lease_sessions(db_url: str, platform: str = "feishu") -> list[int]:
+    """Backends holding the platform connection's lease now (a bigint advisory key shows in
     pg_locks as its high and low 32 bits)."""
     engine = make_engine(db_url)
-    key = AdvisoryLease(engine, "sitebot:feishu:connection").key
+    key = AdvisoryLease(engine, f"sitebot:{platform}:connection").key
     try:
         async with engine.connect() as conn:
             rows = await conn.execute(text(
@@ -134,3 +134,26 @@ async def test_a_replica_killed_with_sigkill_is_replaced_within_seconds(
         if process.poll() is None:
             process.kill()
         process.wait()
+
+
+async def test_the_dingtalk_stream_is_handed_over_the_same_way(db_url, clock, aiohttp_client):  # noqa: ANN001
+    from tests.platforms.dingtalk.conftest import start
+    from tests.platforms.dingtalk.driver import APP_KEY as DT_KEY
+    from tests.platforms.dingtalk.driver import APP_SECRET as DT_SECRET
+    from tests.platforms.dingtalk.fake_stream import ROBOT_TOPIC, FakeDingTalkStream
+    gateway = await FakeDingTalkStream(clock, DT_KEY, DT_SECRET).start()
+    try:
+        first = await start(db_url, clock, aiohttp_client, gateway, mode="stream")
+        await gateway.wait_connected()
+        second = await start(db_url, clock, aiohttp_client, gateway, mode="stream", people=False)
+        held = [driver.app[CONNECTIONS]["dingtalk"] for driver in (first, second)]
+        assert held[0].holding.is_set() and not held[1].holding.is_set()
+        [pid] = await lease_sessions(db_url, "dingtalk")
+        await terminate(db_url, pid)
+        await until(lambda: held[1].holding.is_set() and not held[0].holding.is_set())
+        await gateway.wait_connected(2)
+        await until(lambda: len(gateway.sockets) == 1)
+        assert (await gateway.push(ROBOT_TOPIC, second.payload("li01", "帮助")))["code"] == 200
+        assert await second.app[keys.INBOX].drain() == 1
+    finally:
+        await gateway.stop()
