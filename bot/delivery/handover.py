@@ -10,9 +10,9 @@ worker first notes in the row that it is handing it over (`sent_at` set while th
 its outcome unknown (bot/delivery/outcomes.py). Why not simply record each such send right after
 it: the platform has the message from the moment the request arrives, before we can commit
 anything, so that would only narrow the window in which a crash doubles it; the mark closes it.
-What it costs: a crash in the few milliseconds between the mark's commit and the request
-reaching the platform leaves a message recorded as sent that never arrived (logged, never
-silent); a crash anywhere else costs nothing either way.
+What it costs: a crash between the mark's commit and the request reaching the platform (a
+millisecond or two; tens in a worker busy with a backlog) leaves a message recorded as sent that
+never arrived (logged with its row and chat, never silent). docs/delivery.md says why that side.
 
 Marks are committed together (group commit): the sends in flight at once share one transaction.
 """

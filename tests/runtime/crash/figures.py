@@ -49,16 +49,16 @@ async def wait_for_replies(db_url: str, edges: list[Edge], acked: dict[str, list
             for edge in edges:
                 await edge.refresh(db_url)
             return ""
-        in_hand = await _in_hand(db_url)
-        idle = idle + 1 if not any(in_hand.values()) else 0
+        in_hand_now = await in_hand(db_url)
+        idle = idle + 1 if not any(in_hand_now.values()) else 0
         if idle >= 2:
             return ""
         if time.monotonic() > started + limit:
-            return f"still in hand after {limit:.0f} s: {in_hand}"
+            return f"still in hand after {limit:.0f} s: {in_hand_now}"
         await asyncio.sleep(0.5)
 
 
-async def _in_hand(db_url: str) -> dict[str, int]:
+async def in_hand(db_url: str) -> dict[str, int]:
     """Events sitebot stored but has not handled, and messages it has not sent yet."""
     engine = make_engine(db_url)
     inbox = await Inbox.open(engine, db_url)
