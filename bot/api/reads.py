@@ -103,7 +103,8 @@ async def customer_contacts(call: Call) -> tuple[int, dict[str, Any]]:
         raise ApiProblem(404, "Customer not found", f"No customer {ident} this token may see.")
     contacts = await reads.contacts_of(number)
     return 200, {"items": [{"id": c.id, "customer_id": c.customer_id, "name": c.name, "title": c.title,
-                            "phone": c.phone, "email": c.email, "wants_digest": c.wants_digest}
+                            "phone": c.phone, "email": c.email, "wants_digest": c.wants_digest,
+                            "wants_email": c.wants_email}
                            for c in contacts], "next_cursor": None}
 
 

@@ -27,7 +27,7 @@ TICKET = obj(id=INT, number=STR, project_id=INT, title=STR, description=STR, cat
 CHANGE = obj(id=INT, project_id=INT, kind=STR, status=STR, reason=nullable(STR), created_at=TIME)
 CUSTOMER = obj(id=INT, name=STR, type=STR, grade=STR, created_at=TIME)
 CONTACT = obj(id=INT, customer_id=INT, name=STR, title=nullable(STR), phone=nullable(STR),
-              email=nullable(STR), wants_digest=BOOL)
+              email=nullable(STR), wants_digest=BOOL, wants_email=BOOL)
 CONTRACT = obj(id=INT, project_id=INT, number=STR, title=STR, value=MONEY, signed_on=DATE)
 PAYMENT_MILESTONE = obj(id=INT, contract_id=INT, project_id=INT, name=STR, kind=STR, amount=MONEY,
                         due_date=DATE, status=STR, settled_on=DATE)

@@ -17,6 +17,7 @@ from domain.customers.io import ImportRefused, import_file
 from domain.store.models import Contact, OutboxMessage
 from handlers.chat.email import EMAIL
 from handlers.progress.jobs import scan_digests
+from tests.api.conftest import Api
 from tests.api.smtp_server import SmtpServer, bodies
 from tests.conftest import make_settings
 from tests.console_driver import ConsoleDriver
@@ -141,7 +142,7 @@ async def test_smtp_4xx_is_tried_again_and_5xx_fails_with_the_servers_words(cons
     assert len(smtp.to(HE)) == 2 and "已过约定付款日 3 天" in bodies(smtp.to(HE)[-1])[0]
 
 
-async def test_opting_in_needs_an_address_and_a_clear_answer(console, tmp_path):
+async def test_opting_in_needs_an_address_and_a_clear_answer(console, tmp_path, capsys):
     bad = [HEADER, "星河置业有限公司,开发商类,A,,,,,刘总,业主代表,,,,是",
            "临江市教育局,政府类,A,,,,,何监理,,,he@jiaoyu.example,,也许"]
     with pytest.raises(ImportRefused) as refused:
@@ -155,6 +156,12 @@ async def test_opting_in_needs_an_address_and_a_clear_answer(console, tmp_path):
     await opt_in(console, tmp_path, [HEADER.rsplit(",", 1)[0], CONTACTS[1].rsplit(",", 1)[0]])
     async with console.app[keys.STORE].transaction() as tx:
         assert all(c.wants_email for c in await tx.session.scalars(select(Contact)))
+    # An ERP reads the choice through the API.
+    api = Api(console.client, capsys)
+    crm = await api.token("CRM", "--scope", "customers:read")
+    _, customers = await api.call("GET", "/api/v1/customers", crm)
+    _, contacts = await api.call("GET", f"/api/v1/customers/{customers['items'][0]['id']}/contacts", crm)
+    assert [(c["name"], c["email"], c["wants_email"]) for c in contacts["items"]] == [("刘总", LIU, True)]
 
 
 async def test_without_an_smtp_server_email_rows_wait_as_not_configured(db_url, clock, aiohttp_client, tmp_path):
