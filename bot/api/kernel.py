@@ -11,14 +11,13 @@ import uuid
 from functools import partial
 from typing import Any
 
-import jsonschema
 from aiohttp import web
 
 from bot import keys
 from bot.api.endpoint import ApiProblem, Call, Endpoint
 from bot.api.limits import RateLimiter
 from domain.errors import Conflict, DomainError, InvalidInput, InvalidTransition, NotAllowed, NotFound
-from domain.integrations.tokens import token_for_secret
+from domain.integrations.tokens import acting_person, token_for_secret
 from domain.store.repos.integrations import IntegrationsRepo
 from handlers.chat.outbox_writer import queue_reply
 
@@ -63,6 +62,7 @@ async def _serve(request: web.Request, endpoint: Endpoint) -> web.Response:
             error.headers["Retry-After"] = f"{wait:.0f}"
             raise error
         person = await tx.people.get(token.person_id)   # checked in _authorised, after the scope
+        person = acting_person(token, person) if person is not None else None
         call = Call(tx, dispatcher.deps, token, person, now, dict(request.match_info), dict(request.query),
                     None, uuid.uuid4().hex)
         try:
@@ -145,6 +145,7 @@ async def _body(request: web.Request, endpoint: Endpoint) -> dict[str, Any] | No
         raise ApiProblem(400, "Body is not JSON", "Send a JSON object with Content-Type: application/json.")
     if not _clean(body):
         raise ApiProblem(422, "Invalid body", _UNCLEAN)
+    import jsonschema   # here, at the first call with a body: 2 MiB a server without API calls need not hold
     errors = sorted(jsonschema.Draft202012Validator(endpoint.body).iter_errors(body), key=str)
     if errors:
         raise ApiProblem(422, "Invalid body", "; ".join(

@@ -3,9 +3,11 @@ hash; each names its scopes and, when limited, its projects.
 
 A token acts as a person, so what it does goes through the same services and the same role
 checks as chat, and the audit log names who. By default that is a person of its own named like
-the token, holding the org-wide roles its write scopes need (payments:write → 财务, …), so it
-shows up honestly in `角色`; `--as NAME` makes it act as an existing person instead (then it can
-do no more than that person could in chat)."""
+the token, which holds, while one of its calls runs, the org-wide roles its write scopes need
+(payments:write → 财务, …) and no role at all in the database: stored, 部门主管 or 总部客服 would
+make it an approver of others' changes, an escalation step or a report recipient that nobody
+reads. `--as NAME` makes it act as an existing person instead (then it can do no more than that
+person could in chat)."""
 from __future__ import annotations
 
 import hashlib
@@ -75,13 +77,13 @@ async def create_token(tx: Tx, name: str, scopes: list[str], project_codes: list
     if act_as:
         person = await find_person_by_name(tx, act_as)
     else:
-        roles = sorted({_ROLES_FOR[s].value for s in scopes if s in _ROLES_FOR})
-        person = Person(name=name, org_roles=roles, created_at=now)
+        person = Person(name=name, org_roles=[], created_at=now)   # its roles: acting_person
         tx.add(person)
         await tx.flush()
     secret = PREFIX + secrets.token_urlsafe(32)   # 256 bits: a hash without salt is enough
     token = ApiToken(name=name, secret_hash=hash_secret(secret), prefix=secret[:10], scopes=scopes,
-                     project_ids=sorted(project_ids), person_id=person.id, created_at=now)
+                     project_ids=sorted(project_ids), person_id=person.id, own_person=not act_as,
+                     created_at=now)
     repo.add(token)
     await repo.flush()
     tx.audit.append(at=now, actor_id=None, platform="cli", action="api.token.create",
@@ -89,6 +91,23 @@ async def create_token(tx: Tx, name: str, scopes: list[str], project_codes: list
                     data={"name": name, "scopes": scopes, "projects": project_codes,
                           "acts_as": person.name})
     return Created(token, secret)
+
+
+def scope_roles(scopes: list[str]) -> list[str]:
+    """The org-wide roles a token's own person acts with."""
+    return sorted({_ROLES_FOR[s].value for s in scopes if s in _ROLES_FOR})
+
+
+def acting_person(token: ApiToken, person: Person) -> Person:
+    """Who a call acts as: the person itself for `--as`; for the token's own person a copy that
+    holds the roles of the token's write scopes — never added to the session, so the roles are
+    this call's alone."""
+    if not token.own_person:
+        return person
+    return Person(id=person.id, name=person.name, phone=person.phone, email=person.email,
+                  locale=person.locale, is_admin=person.is_admin, superior_id=person.superior_id,
+                  org_roles=sorted(set(scope_roles(list(token.scopes))) | set(person.org_roles or ())),
+                  active=person.active, created_at=person.created_at)
 
 
 async def revoke_token(tx: Tx, name: str, now: datetime) -> bool:

@@ -28,6 +28,10 @@ class ApiToken(Base):
     created_at: Mapped[datetime]
     revoked_at: Mapped[datetime | None]
     last_used_at: Mapped[datetime | None]
+    # True: `person_id` is the token's own person, made with it (not `--as` someone). It holds
+    # no role in the database; each call lends it the roles its write scopes need
+    # (domain/integrations/tokens.py: acting_person), so it is never a role's holder elsewhere.
+    own_person: Mapped[bool] = mapped_column(default=False)
 
 
 class ApiIdempotency(Base):
