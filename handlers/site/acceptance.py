@@ -4,11 +4,10 @@
   card, with 通过 / 不通过, to the project's customer contacts (监理, the owner's contact) directly;
 - 通过 decides it at once; 不通过 needs a reason: `验收 不通过 YS-n <原因>` (the button says so);
   `验收 通过 YS-n` works as text too;
-- once decided, every copy of the card says who decided and when, and the record goes as a PDF
-  file into the chat it was asked in."""
+- once decided, every copy of the card says who decided and when; the record follows as a PDF
+  file into the chat it was asked in (handlers/site/jobs.py)."""
 from __future__ import annotations
 
-import asyncio
 import re
 
 from domain.access import Action, require
@@ -16,12 +15,10 @@ from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.inputs import record_id
 from domain.site import acceptance
 from domain.store.models.site import AcceptanceRecord
-from domain.tickets.records import NewAttachment, Origin
+from domain.tickets.records import NewAttachment
 from handlers.chat.context import Ctx
-from handlers.chat.contract import FILE_MAX, File, Target
 from handlers.chat.scope import project_for
 from handlers.site.cards import acceptance_card, acceptance_key
-from handlers.site.pdf import acceptance_pdf
 
 _DECISION = re.compile(r"^\s*(通过|不通过|pass|fail)\s+(?:YS-?)?(\d+)\s*(.*)$", re.IGNORECASE | re.DOTALL)
 
@@ -83,19 +80,3 @@ async def _decide(ctx: Ctx, record: AcceptanceRecord, passed: bool, reason: str)
     ctx.toast(ctx.t("site.accept.decided", number=record.number, word=word), "success")
     if not ctx.is_click:
         ctx.say(ctx.t("site.accept.decided", number=record.number, word=word))
-    await _send_pdf(ctx, record)
-
-
-async def _send_pdf(ctx: Ctx, record: AcceptanceRecord) -> None:
-    """The record as a PDF into the chat it was asked in (and the decider's, if elsewhere)."""
-    project = await ctx.tx.projects.get(record.project_id)
-    requester = await ctx.tx.people.get(record.requester_id)
-    t = lambda key, **p: ctx.deps.t(ctx.deps.default_locale, key, **p)  # noqa: E731
-    data = await asyncio.to_thread(acceptance_pdf, t, ctx.deps.local, record, project, requester, ctx.person)
-    origin = Origin(record.platform, record.chat_id)
-    if data is None or len(data) > FILE_MAX:
-        ctx.say(ctx.t("site.accept.no_pdf"))
-        return
-    file = File(ctx.t("site.accept.file_name", number=record.number, subject=record.subject[:40]), data)
-    if origin.platform and origin.chat_id:
-        ctx.post(Target(origin.platform, "chat", origin.chat_id), file, "acceptance_pdf", ctx.locale)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from handlers.chat.area import Area, command
 from handlers.site import acceptance, inspections
 from handlers.site.cards import acceptance_view
+from handlers.site.jobs import site_jobs
 from handlers.site.recalls import on_recalled
 
 
@@ -16,5 +17,6 @@ def area() -> Area:
         ),
         actions={"site.accept_pass": acceptance.on_pass, "site.accept_fail": acceptance.on_fail},
         card_views={"acceptance": acceptance_view},
+        jobs=site_jobs,
         on_recalled=on_recalled,
     )

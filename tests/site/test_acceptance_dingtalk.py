@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot import keys
+from handlers.site.jobs import send_pdfs
 from tests.platforms.dingtalk.conftest import fake_dingtalk, start  # noqa: F401 - fixture used here
 from tests.site.test_acceptance_feishu import ASK, cjk_font  # noqa: F401 - fixture used here
 
@@ -26,6 +27,8 @@ async def test_the_owner_passes_it_on_dingtalk_and_the_pdf_goes_to_the_group(din
     assert "验收单 YS-1 · 隐蔽工程 · 5层顶板钢筋" in card["text"]
     dingtalk.clock.advance(seconds=3)
     await dingtalk.press(LIU, card, "通过", group=False)
+    assert await send_pdfs(dingtalk.app[keys.JOBS]) == 1     # the PDF job's pass
+    await dingtalk.deliver()
     [pdf] = [m for m in dingtalk.group_messages() if m["kind"] == "sampleFile"]
     assert pdf["text"] == "验收单-YS-1-5层顶板钢筋.pdf" and pdf["file_type"] == "pdf"
     name, data = fake_dingtalk.media[pdf["media_id"]]

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot import keys
 from domain.store.models import AuditEntry, Identity
+from handlers.site.jobs import send_pdfs
 from tests.platforms.feishu.conftest import SITE
 from tests.platforms.feishu.driver import buttons, card_texts
 
@@ -40,6 +41,13 @@ def _texts(feishu, receive_id: str) -> list[str]:
     return [m.body.get("text", "") for m in feishu.fake.sent(receive_id) if m.msg_type == "text"]
 
 
+async def _pdfs(feishu) -> int:
+    """A pass of the job that sends decided records as PDFs (handlers/site/jobs.py)."""
+    sent = await send_pdfs(feishu.app[keys.JOBS])
+    await feishu.deliver()
+    return sent
+
+
 async def _audit(feishu) -> list[str]:
     async with feishu.app[keys.STORE].transaction() as tx:
         return list(await tx.session.scalars(select(AuditEntry.action).where(
@@ -65,6 +73,8 @@ async def test_the_supervisor_passes_it_from_the_card_and_the_pdf_goes_to_the_gr
         text = card_texts(card.body if card is to_liu else answer["card"]["data"])
         assert "✅ **通过** · 何监理" in text
     assert buttons(to_liu.body) == {}
+    assert feishu.fake.sent_files(SITE) == []              # drawn off the press, by the job
+    assert await _pdfs(feishu) == 1 and await _pdfs(feishu) == 0
     [(name, data)] = feishu.fake.sent_files(SITE)
     assert name == "验收单-YS-1-5层顶板钢筋.pdf" and data.startswith(b"%PDF")
     async with feishu.app[keys.STORE].transaction() as tx:
@@ -94,6 +104,7 @@ async def test_a_failure_needs_its_reason_and_goes_on_the_record(feishu, cjk_fon
         record = await tx.site.acceptance(1)
     assert (record.status, record.reason) == ("failed", "保护层不足，垫块缺失")
     assert "原因：保护层不足，垫块缺失" in card_texts(to_liu.body)
+    assert await _pdfs(feishu) == 1
     assert len(feishu.fake.sent_files(SITE)) == 1
     assert await _audit(feishu) == ["acceptance.requested", "acceptance.failed"]
 

@@ -57,6 +57,12 @@ class SiteRepo:
             AcceptanceRecord.project_id == project_id)
             .order_by(AcceptanceRecord.created_at.desc(), AcceptanceRecord.id.desc()).limit(limit)))
 
+    async def decided_since(self, since: datetime, limit: int = 200) -> list[AcceptanceRecord]:
+        """Acceptance records decided since `since`, oldest decision first (their PDFs)."""
+        return list(await self.session.scalars(select(AcceptanceRecord).where(
+            AcceptanceRecord.decided_at >= since).order_by(AcceptanceRecord.decided_at,
+                                                           AcceptanceRecord.id).limit(limit)))
+
     async def latest_acceptance_by(self, person_id: int, platform: str, chat_id: str,
                                    since: datetime) -> AcceptanceRecord | None:
         return await self.session.scalar(select(AcceptanceRecord).where(
