@@ -50,6 +50,18 @@ def add_item(inspection: SiteInspection, text: str, ok: bool, attachments: list[
         inspection.finding_ticket_ids = [*inspection.finding_ticket_ids, ticket_id]
 
 
+def add_photos(inspection: SiteInspection, attachments: list[NewAttachment]) -> None:
+    """Photos (and a location, if it has none yet) sent right after; the last item counts them."""
+    photos = _photos(attachments)
+    inspection.attachments = [*inspection.attachments, *photos]
+    location = next((a.meta for a in attachments if a.kind == "location"), None)
+    if location is not None and inspection.location is None:
+        inspection.location = location
+    if inspection.items and photos:
+        last = {**inspection.items[-1], "photos": inspection.items[-1].get("photos", 0) + len(photos)}
+        inspection.items = [*inspection.items[:-1], last]
+
+
 def close(inspection: SiteInspection, now: datetime) -> None:
     inspection.closed_at = now
 

@@ -160,3 +160,23 @@ def _period(ctx: Ctx, span: str) -> tuple[datetime, datetime]:
         start = day.replace(day=1)
         return start, (start + timedelta(days=32)).replace(day=1)
     raise InvalidInput("site.inspect.list_usage")
+
+
+async def photos_after(ctx: Ctx, attachments: list[NewAttachment]) -> bool:
+    """Photos or a location sent on their own right after starting an inspection or after an
+    item that passed join the inspection (True: taken care of). After a failed item they are
+    left to the ticket it opened (the tickets fallback adds them there, as after 报修)."""
+    inspection = await inspections.open_one(ctx.tx, ctx.person, ctx.origin, ctx.now)
+    if inspection is None or not attachments:
+        return False
+    items = inspection.items or []
+    if items and not items[-1].get("ok"):
+        return False
+    last = datetime.fromisoformat(items[-1]["at"]) if items else inspection.at
+    if ctx.now - last > timedelta(minutes=ctx.deps.rules.attach_window_minutes):
+        return False
+    inspections.add_photos(inspection, attachments)
+    ctx.say(ctx.t("site.inspect.photos_added", number=inspection.number,
+                  images=sum(a.kind == "image" for a in attachments),
+                  location=any(a.kind == "location" for a in attachments)))
+    return True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from bot import keys
 from domain.store.models.site import SiteInspection
+from tests.capture.photos import send_photo
 from tests.platforms.feishu.conftest import SITE
 from tests.platforms.feishu.driver import card_texts
 
@@ -71,3 +72,18 @@ async def test_bad_inspection_input_gets_a_clear_answer_and_writes_nothing(feish
     await _say(feishu, "巡检 合格")                     # an empty item
     assert _texts(feishu)[-1].startswith("请写明检查项")
     assert (await _inspection(feishu)).items == []
+
+
+async def test_photos_right_after_join_the_inspection_and_after_a_failure_its_ticket(feishu):
+    await _say(feishu, "巡检 5号楼外架")
+    feishu.clock.advance(seconds=3)
+    await send_photo(feishu, "ou_li", SITE)
+    assert _texts(feishu)[-1] == "📷 1 张照片已加到巡检 XJ-1"
+    inspection = await _inspection(feishu)
+    assert [a["ref"][:7] for a in inspection.attachments] == ["/media/"]   # our own copy
+    await _say(feishu, "巡检 不合格 3层临边缺护栏")
+    feishu.clock.advance(seconds=3)
+    await send_photo(feishu, "ou_li", SITE)
+    async with feishu.app[keys.STORE].transaction() as tx:
+        assert [a.kind for a in await tx.tickets.attachments(1)] == ["image"]   # on the ticket
+    assert len((await _inspection(feishu)).attachments) == 1
