@@ -175,6 +175,9 @@ async def photos_after(ctx: Ctx, attachments: list[NewAttachment]) -> bool:
     last = datetime.fromisoformat(items[-1]["at"]) if items else inspection.at
     if ctx.now - last > timedelta(minutes=ctx.deps.rules.attach_window_minutes):
         return False
+    conv = ctx.event.conversation
+    if await ctx.tx.tickets.latest_reported_in(ctx.person.id, ctx.platform, conv.chat_id, last) is not None:
+        return False   # a report made since: the photos are for it
     inspections.add_photos(inspection, attachments)
     ctx.say(ctx.t("site.inspect.photos_added", number=inspection.number,
                   images=sum(a.kind == "image" for a in attachments),

@@ -87,3 +87,13 @@ async def test_photos_right_after_join_the_inspection_and_after_a_failure_its_ti
     async with feishu.app[keys.STORE].transaction() as tx:
         assert [a.kind for a in await tx.tickets.attachments(1)] == ["image"]   # on the ticket
     assert len((await _inspection(feishu)).attachments) == 1
+
+
+async def test_photos_after_a_report_made_during_an_inspection_go_to_the_report(feishu):
+    await _say(feishu, "巡检 5号楼外架")
+    await _say(feishu, "报修 2层楼梯间照明不亮")
+    feishu.clock.advance(seconds=3)
+    await send_photo(feishu, "ou_li", SITE)
+    async with feishu.app[keys.STORE].transaction() as tx:
+        assert [a.kind for a in await tx.tickets.attachments(1)] == ["image"]
+    assert (await _inspection(feishu)).attachments == []
