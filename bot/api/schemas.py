@@ -98,7 +98,9 @@ TICKET_IN = {
 NOTE_IN = {"type": "object", "additionalProperties": False, "required": ["text"], "properties": {
     "text": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
     "author": {"type": "string", "maxLength": 100, "description": "who wrote it (default: the token's name)"}}}
-RESOLVE_IN = {"type": "object", "additionalProperties": False, "properties": {}}
+RESOLVE_IN = {"type": "object", "additionalProperties": False, "properties": {
+    "note": {"type": "string", "maxLength": 2000,
+             "description": "what was done (shown on the card the confirmer answers); default none"}}}
 CHANGE_IN = {
     "type": "object", "additionalProperties": False, "required": ["project", "kind", "reason"],
     "properties": {

@@ -40,7 +40,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "Add a note to a ticket's timeline (its assignee is told)", tickets.comment, s.TICKET,
              status=201, body=s.NOTE_IN, tag="tickets"),
     Endpoint("POST", f"{V1}/tickets/{{id}}/resolve", "resolve_ticket", "tickets:write",
-             "Mark a ticket resolved — exactly what the 已解决 button does (the confirmer is asked)",
+             "Mark a ticket resolved, with what was done — exactly what 解决 T-12 … does (the confirmer is asked)",
              tickets.resolve, s.TICKET, status=201, body=s.RESOLVE_IN, tag="tickets"),
     _list("changes", "changes:read", s.CHANGE, "Change requests", "changes", PROJECT, STATUS, SINCE),
     _one("changes", "changes:read", s.CHANGE, "One change request", "changes"),

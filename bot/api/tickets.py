@@ -1,7 +1,7 @@
 """Ticket writes of /api/v1 (scope tickets:write): open one from an outside form or app,
 comment on one, resolve one. Each runs the code chat runs — 报修's file_report (the card in the
-project's groups, the assignee told, the SLA clock), the 已解决 button's handler (the confirmer
-asked with the live card) — so only the answer differs: JSON instead of a card here."""
+project's groups, the assignee told, the SLA clock), `解决 T-12 …` (the note on the card, the
+confirmer asked with it) — so only the answer differs: JSON instead of a card here."""
 from __future__ import annotations
 
 from typing import Any
@@ -14,8 +14,10 @@ from domain.inputs import record_id
 from domain.store.models import Ticket
 from domain.tickets import notes
 from handlers.chat.contract import Text
-from handlers.tickets.buttons import on_resolve
+from handlers.tickets import resolution
 from handlers.tickets.filing import file_report
+
+SKIP = "skip"   # one of resolution.SKIP_WORDS: "no note"
 
 
 async def create(call: Call) -> tuple[int, dict[str, Any]]:
@@ -50,10 +52,17 @@ async def comment(call: Call) -> tuple[int, dict[str, Any]]:
 
 
 async def resolve(call: Call) -> tuple[int, dict[str, Any]]:
-    """201 when resolved now; 200 when it was resolved before (a retry, or someone in chat)."""
+    """What `解决 T-12 <what was done>` does in chat (handlers/tickets/resolution.py): resolved,
+    the note on the card, the confirmer asked with it. Without a note, the ask chat would wait
+    for is answered 跳过 at once (a system cannot answer later), so the confirmer is asked now.
+    201 when resolved now; 200 when it was resolved before (a retry, or someone in chat)."""
     ticket = await _ticket(call)
     before = ticket.status
-    await on_resolve(api_ctx(call), {"ticket": ticket.id})
+    note = ((call.body or {}).get("note") or "").strip()
+    ctx = api_ctx(call)
+    await resolution.command(ctx, f"{ticket.id} {note}".strip())
+    if not note:
+        await resolution.take_note(ctx, SKIP)
     ticket = await call.tx.tickets.get(ticket.id)
     return (200 if before == TicketStatus.RESOLVED else 201), shown("tickets", ticket)
 

@@ -12,7 +12,7 @@ from domain.store.models import AuditEntry, ChangeRequest, OutboxMessage, Ticket
 from tests.api.conftest import Api
 from tests.api.test_webhooks import subscribe
 from tests.api.webhook_receiver import Receiver
-from tests.console_driver import ConsoleDriver
+from tests.console_driver import ConsoleDriver, card_text
 from tests.platforms.feishu.conftest import SITE, fake, feishu  # noqa: F401 - fixtures
 from tests.platforms.feishu.driver import buttons, card_texts
 
@@ -133,20 +133,37 @@ async def test_comment_and_resolve_a_ticket_reported_in_chat(api, feishu, receiv
     console = ConsoleDriver(feishu.client)
     assert await console.last_text("dm", user="u-zhao") == (
         "工单 T-1「5号楼3层卫生间渗水」有新留言（客服小刘）：业主下午三点在家，可上门")
-    # Resolve: what the 已解决 button does (its own handler runs) — the card redrawn everywhere.
-    response, body = await api.call("POST", "/api/v1/tickets/1/resolve", oa, json={})
+    # Resolve with what was done: what `解决 T-1 …` does in chat — the cards redrawn with the
+    # note, the reporter asked to confirm at once.
+    done = "更换了防水层，闭水试验24小时无渗漏"
+    response, body = await api.call("POST", "/api/v1/tickets/1/resolve", oa, json={"note": done})
     assert response.status == 201 and body["status"] == "resolved", body
     await feishu.deliver()
-    assert group_card.versions and "已解决" in card_texts(group_card.body)
-    again, body = await api.call("POST", "/api/v1/tickets/1/resolve", oa, json={})
+    assert "已解决" in card_texts(group_card.body) and done in card_texts(group_card.body)
+    versions = len(group_card.versions)
+    *_, asked, confirm_card = await console.bot_messages("dm", user="u-li")
+    assert asked["body"]["text"] == "工单 T-1「5号楼3层卫生间渗水」已由 OA 标记为已解决，请确认："
+    assert "确认解决" in [a["label"] for a in confirm_card["body"]["actions"]]
+    assert done in card_text(confirm_card["body"])
+    again, body = await api.call("POST", "/api/v1/tickets/1/resolve", oa, json={"note": done})
     assert again.status == 200 and body["status"] == "resolved"
     await feishu.deliver()
-    assert len(group_card.versions) == 1                              # the retry changed nothing
-    assert [b["type"] for _, b in receiver.verified(secret)] == ["ticket.resolved"]
-    # The note is in the timeline and the audit log, under the API's person.
+    assert len(group_card.versions) == versions                        # the retry changed nothing
+    assert (await console.bot_messages("dm", user="u-li"))[-1]["id"] == confirm_card["id"]
+    # Without a note: the ask chat would wait on is answered 跳过 at once; the reporter is asked now.
+    await feishu.say("ou_li", SITE, "报修 2号楼外墙脚手架松动")
+    response, body = await api.call("POST", "/api/v1/tickets/T-2/resolve", oa, json={})
+    assert response.status == 201 and body["status"] == "resolved", body
+    await feishu.deliver()
+    *_, asked, _ = await console.bot_messages("dm", user="u-li")
+    assert asked["body"]["text"].startswith("工单 T-2「")
+    assert [b["type"] for _, b in receiver.verified(secret)] == ["ticket.resolved", "ticket.resolved"]
+    # The note and the resolution are in the timeline (and the audit log), under the API's person.
     async with api.app[keys.STORE].transaction() as tx:
-        events = [e.kind for e in await tx.tickets.events(1)]
-    assert events[-2:] == ["noted", "resolved"]
+        one = [e.kind for e in await tx.tickets.events(1)]
+        two = [e.kind for e in await tx.tickets.events(2)]
+    assert one[-3:] == ["noted", "resolved", "resolution_note"], one
+    assert two[-2:] == ["resolved", "resolution_skipped"], two
 
 
 async def test_a_change_raised_by_the_api_starts_its_approval_chain(api, feishu, receiver):  # noqa: F811
