@@ -14,6 +14,7 @@ from domain.inputs import record_id
 from domain.store.models import Person, Ticket
 from domain.store.models.resolutions import TicketResolution
 from domain.store.repos.resolutions import resolutions_repo
+from domain.store.uow import Tx
 from domain.tickets import resolution, service
 from domain.tickets.records import SCHEDULER, NewAttachment, Policy
 from handlers.chat.answer import Answer
@@ -142,7 +143,7 @@ def note_block(deps: Deps, locale: str, row: TicketResolution | None,
                            name=name))
 
 
-async def card_block(tx, deps: Deps, locale: str, ticket: Ticket) -> Markdown | None:  # noqa: ANN001
+async def card_block(tx: Tx, deps: Deps, locale: str, ticket: Ticket) -> Markdown | None:
     """For the ticket card (handlers/tickets/cards.py): only once it is resolved or closed."""
     if ticket.status not in (TicketStatus.RESOLVED, TicketStatus.CLOSED):
         return None
