@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import pytest
 
+from bot.app import create_app
+from tests.conftest import make_settings
+from tests.console_driver import ConsoleDriver
 from tests.reports.company import set_up
-from tests.setup.conftest import blank  # noqa: F401 - the empty-database app
+from tests.setup.conftest import ADMIN
 
 
 @pytest.fixture
-async def company(blank, clock):  # noqa: F811
-    await set_up(blank, clock)
-    return blank
+async def company(db_url, clock, aiohttp_client, tmp_path):
+    """The empty-database app (as tests/setup's `blank`) with a media directory of its own,
+    so what a test finds drawn there is what this app drew (other test runs save photos)."""
+    settings = make_settings(db_url, access={"admins": [f"console:{ADMIN}"]}, media={"dir": str(tmp_path / "media")})
+    console = ConsoleDriver(await aiohttp_client(create_app(settings, clock=clock, demo=False, run_worker=False)))
+    await set_up(console, clock)
+    return console
 
 
 @pytest.fixture

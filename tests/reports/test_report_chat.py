@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import os
 
-from tests.conftest import make_settings
+from bot import keys
 from tests.console_driver import card_text, field
 from tests.reports.company import DM, SITE1, at, money_story
 
-MEDIA = os.path.join(make_settings("sqlite+aiosqlite:///unused").media_dir)
 
-
-def pictures() -> set[str]:
-    return {name for name in os.listdir(MEDIA) if name.endswith(".png")} if os.path.isdir(MEDIA) else set()
+def pictures(console) -> set[str]:
+    """The PNGs in this app's media directory (its own: other test runs save photos too)."""
+    media = console.app[keys.SETTINGS].media_dir
+    return {name for name in os.listdir(media) if name.endswith(".png")} if os.path.isdir(media) else set()
 
 
 async def ask(console, user: str, text: str) -> dict:
@@ -61,7 +61,7 @@ async def test_the_report_card_with_arrows_a_chart_and_the_cockpit_link(company,
 async def test_who_may_not_see_reports_and_bad_input(company, clock):
     await money_story(company, clock)
     at(clock, "2026-11-02 10:00")
-    before = pictures()
+    before = pictures(company)
     for user, text, answer in [
             ("陈经理", "报表 P-002", "无权限"),          # another manager's project
             ("刘总", "报表", "无权限"),                  # a customer contact
@@ -76,7 +76,7 @@ async def test_who_may_not_see_reports_and_bad_input(company, clock):
              "没看懂日期「2026-02-30 至 2026-03-01」，请写成 2026-10-01 至 2026-10-31。")]:
         reply = await ask(company, user, text)
         assert reply["type"] == "text" and reply["text"] == answer, (user, text, reply)
-    assert pictures() == before                                  # nothing drawn for any of them
+    assert pictures(company) == before                                  # nothing drawn for any of them
     # In the owner's group a staff member is told where reports work.
     await company.say("周主管", "owner-1", "报表")
     assert await company.last_text("owner-1", "周主管") == "客户群里不处理「报表」，请在项目部群或私聊中使用。"
