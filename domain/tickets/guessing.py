@@ -8,13 +8,21 @@ order. Measured on tests/data/tickets/ by bench/ticket_categories.py."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+
+@lru_cache(maxsize=64)
+def _lowered(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A configured word list, lower-cased and without repeats, once (every report reads
+    every list: lowering a few hundred words each time was most of the guessing)."""
+    return tuple(dict.fromkeys(w.lower() for w in words if w))
 
 
 def hits(text: str, words: Iterable[str]) -> list[tuple[int, int, str]]:
     """(start, end, word) of every occurrence, lower-cased, in text order."""
     lowered = text.lower()
     found = []
-    for word in {w.lower() for w in words if w}:
+    for word in _lowered(words if isinstance(words, tuple) else tuple(words)):
         start = lowered.find(word)
         while start >= 0:
             found.append((start, start + len(word), word))

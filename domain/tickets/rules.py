@@ -4,6 +4,7 @@ Pure functions over plain values, so they are tested without a database.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -59,9 +60,17 @@ class TicketRules:
     attach_window_minutes: int = 10   # photos sent this soon after a report join that ticket
 
     def calendar_for(self, project_calendar: dict[str, Any] | None, tz: ZoneInfo) -> Calendar:
-        """The config calendar with the project's own hours, holidays and stoppage days."""
-        base = parse_calendar(self.calendar, tz)
-        return parse_calendar(project_calendar or {}, tz, "project.calendar", base)
+        """The config calendar with the project's own hours, holidays and stoppage days.
+        Parsed once for each distinct pair (every report and SLA step asks; a Calendar is
+        immutable)."""
+        key = (_key(self.calendar), _key(project_calendar or {}), tz)
+        found = _CALENDARS.get(key)
+        if found is None:
+            if len(_CALENDARS) >= 256:
+                _CALENDARS.clear()
+            base = parse_calendar(self.calendar, tz)
+            found = _CALENDARS[key] = parse_calendar(project_calendar or {}, tz, "project.calendar", base)
+        return found
 
     def problems(self) -> list[str]:
         """Names of config entries that do not fit the business vocabulary."""
@@ -75,6 +84,15 @@ class TicketRules:
             elif role not in Role.__members__.values():
                 out.append(f"tickets.assignment.{category}: unknown role {role!r}")
         return out
+
+
+# (config calendar, project calendar, zone) -> the parsed Calendar. Keyed by the settings' text:
+# a date and its ISO text read as the same day.
+_CALENDARS: dict[tuple[str, str, ZoneInfo], Calendar] = {}
+
+
+def _key(raw: dict[str, Any]) -> str:
+    return json.dumps(raw, sort_keys=True, default=str)
 
 
 def guess_category(text: str, rules: TicketRules) -> Category:
