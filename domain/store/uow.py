@@ -5,9 +5,10 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
-from sqlalchemy import text
+from sqlalchemy import Table, insert, inspect, text
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -26,10 +27,28 @@ from domain.store.repos.reports import ReportsRepo
 from domain.store.repos.runs import RunsRepo
 from domain.store.repos.site import SiteRepo
 from domain.store.repos.tickets import TicketsRepo
+from domain.store.repos import webhook_hook
 
 
 # A database that did not answer in time (pool time-out, locked, connection lost).
 _BUSY = (PoolTimeout, OperationalError, InterfaceError)
+
+
+# Built once per table (building and keying a statement costs about as much as running it).
+_INSERTS: dict[Table, object] = {}
+
+
+def _default(column: object) -> object:
+    default = column.default
+    if default is None:
+        if column.server_default is not None:
+            raise ValueError(f"Tx.insert: {column} has a server default only")
+        return None
+    if default.is_scalar:
+        return default.arg
+    if default.is_callable:
+        return default.arg(None)   # SQLAlchemy wraps a no-argument callable to take a context
+    raise ValueError(f"Tx.insert: {column}'s default is not a value or a callable")
 
 
 class Tx:
@@ -66,6 +85,32 @@ class Tx:
     async def get(self, model: type, ident: object) -> object | None:
         return await self.session.get(model, ident)
 
+    async def insert(self, entity: object) -> None:
+        """Write a new entity now, with one INSERT … RETURNING its id, and keep it in the
+        session as if it had been loaded: what `add` then `flush` do, without the unit of
+        work's bookkeeping (most of what a flush of one row costs: a report writes its ticket
+        this way). For a table with an integer `id`, no relationships and no server-only
+        defaults; the columns' Python defaults are applied here."""
+        mapper = inspect(type(entity))
+        values = {}
+        for attribute in mapper.column_attrs:
+            key, column = attribute.key, attribute.columns[0]
+            if column.primary_key:
+                continue
+            if key not in entity.__dict__:
+                setattr(entity, key, _default(column))
+            values[key] = getattr(entity, key)
+        statement = _INSERTS.get(mapper.local_table)
+        if statement is None:
+            table = mapper.local_table
+            statement = _INSERTS[table] = insert(table).returning(table.c.id)
+        try:
+            entity.id = (await self.session.execute(statement, values)).scalar_one()
+        except StaleDataError:
+            raise Conflict() from None
+        make_transient_to_detached(entity)
+        self.add(entity)
+
     async def flush(self) -> None:
         """Write pending changes now; a lost optimistic-lock race becomes `Conflict`."""
         try:
@@ -90,10 +135,16 @@ class Tx:
             raise
 
 
+class _Session(Session):
+    """The sessions of Store (what webhook_hook listens to)."""
+
+
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True,
+                                           sync_session_class=_Session)
+        webhook_hook.watch(_Session)   # outbound webhooks are written just before each commit
 
     @property
     def dialect(self) -> str:

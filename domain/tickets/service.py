@@ -55,8 +55,7 @@ async def report(tx: Tx, policy: Policy, reporter: Person, project: Project, tex
                     location=location, created_at=now, updated_at=now)
     sla.start(ticket, now)
     await policy.refresh(tx, ticket)
-    tx.add(ticket)
-    await tx.flush()
+    await tx.insert(ticket)   # one INSERT … RETURNING, not a flush (every report comes here)
     _attach(tx, ticket, attachments, origin, now)
     record(tx, ticket, reporter, "created", now, origin,
            {"category": category.value, "severity": severity.value,

@@ -29,18 +29,23 @@ from domain.store.models.webhooks import WebhookEvent, WebhookSubscription
 PLATFORM = "webhook"       # the outbox rows' platform; the adapter is bot/delivery/webhook.py
 TARGET_TYPE = "endpoint"   # target_id: the subscription's id
 _PENDING = "webhook_entries"
+_SUBSCRIPTIONS = WebhookSubscription.__table__
+_LIVE = (select(_SUBSCRIPTIONS.c.id, _SUBSCRIPTIONS.c.event_types, _SUBSCRIPTIONS.c.project_id)
+         .where(_SUBSCRIPTIONS.c.removed_at.is_(None)))
+
+
+def watch(session_class: type[Session]) -> None:
+    """Announce before each commit of a session of this class (Store, once: a listener added
+    to each session as it noticed an entry cost about as much as the rest of the hook)."""
+    if not event.contains(session_class, "before_commit", _announce):
+        event.listen(session_class, "before_commit", _announce)
 
 
 def notice(session: AsyncSession, entry: AuditEntry) -> None:
     kind = event_type(entry.action, entry.data or {})
     if kind is None:
         return
-    sync = session.sync_session
-    pending = sync.info.get(_PENDING)
-    if pending is None:
-        pending = sync.info[_PENDING] = []
-        event.listen(sync, "before_commit", _announce)
-    pending.append((kind, entry))
+    session.sync_session.info.setdefault(_PENDING, []).append((kind, entry))
 
 
 def outbox_key(msg_id: str, subscription_id: int) -> str:
@@ -66,8 +71,9 @@ def _announce(session: Session) -> None:
     live = [(kind, entry) for kind, entry in pending if entry in session]
     if not live:
         return
-    subscriptions = session.scalars(select(WebhookSubscription).where(
-        WebhookSubscription.removed_at.is_(None))).all()
+    # Plain rows (id, event_types, project_id), not entities: every commit with an event
+    # worth announcing asks, mostly to learn there is nobody.
+    subscriptions = session.connection().execute(_LIVE).all()
     if not subscriptions:
         return
     for kind, entry in live:
