@@ -80,12 +80,17 @@ class Dispatcher:
         answer: nothing was written, the inbox keeps the event and tries again later."""
         now = self.clock()
         fallback = toast_fallback if isinstance(event, CardClick) else None
+        # Alone in its transaction, the event needs no savepoint (two statements and the
+        # session's bookkeeping, for every event): a refusal or a failure undoes the whole
+        # transaction and is written in one of its own.
         try:
             async with self.store.transaction() as tx:
-                ack = await self._event(tx, event, now, inline_card, fallback)
+                ack = await self._attempt(tx, event, now, inline_card, fallback)
         except StoreBusy:
             raise
-        except Exception as error:  # the commit failed (e.g. a conflict): all of it undone
+        except _Refusal as refusal:   # the handler's writes went with the transaction
+            ack = await self._refused_alone(event, now, inline_card, fallback, refusal)
+        except Exception as error:  # the handler or the commit failed (e.g. a conflict)
             ack = await self._failed_alone(event, now, error, fallback)
         self.on_queued()
         return ack
@@ -262,9 +267,21 @@ class Dispatcher:
         toast = row.response.get("toast") if row else None
         return Ack(duplicate=True, toast=Toast(*toast) if toast else None)
 
+    async def _refused_alone(self, event: Inbound, now: datetime, inline_card: bool,
+                             fallback: ToastFallback | None, refusal: "_Refusal") -> Ack:
+        """The refusal of an event handled alone, in a transaction of its own."""
+        try:
+            async with self.store.transaction() as tx:
+                return await self._refuse(tx, event, now, inline_card, fallback, refusal)
+        except StoreBusy:
+            raise
+        except Exception as error:
+            return await self._failed_alone(event, now, error, fallback)
+
     async def _failed_alone(self, event: Inbound, now: datetime, error: Exception,
                             fallback: ToastFallback | None) -> Ack:
-        """The event's transaction failed at its commit: record the failure in one of its own."""
+        """The event's transaction failed (its handler, or its commit): record the failure in
+        one of its own."""
         status, text, toast = failure_answer(self.deps, event, error)
         told = fallback.message(event, toast) if fallback else None
         try:
