@@ -6,7 +6,7 @@ the outbox can hold it until delivery.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 COLOURS = ("blue", "green", "orange", "red", "grey", "purple")
@@ -51,6 +51,19 @@ class Note:
     type: str = "note"
 
 
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` gives for a card, without its deep copies of every string
+    (each card goes to the outbox this way, several per event)."""
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: _plain(getattr(value, name)) for name in fields}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value   # str, numbers, bool, None: nothing to copy
+
+
 Block = Fields | Markdown | Progress | Image | Note
 _BLOCKS = {"fields": Fields, "markdown": Markdown, "progress": Progress, "image": Image, "note": Note}
 
@@ -83,7 +96,7 @@ class Card:
     card_key: str | None = None      # "ticket:12": live cards are updated in place everywhere
 
     def to_payload(self) -> dict[str, Any]:
-        return {"type": "card", **asdict(self)}
+        return {"type": "card", **_plain(self)}
 
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> "Card":
