@@ -34,8 +34,10 @@ def level_label(deps: Deps, locale: str, level: int) -> str:
     return deps.t(locale, key) if deps.catalog.has(key) else deps.t(locale, "escalation.level_n", n=level)
 
 
-async def ticket_card(tx: Tx, deps: Deps, ident: str, locale: str) -> Card | None:
-    return await _ticket_card(tx, deps, ident, locale, customer=False)
+async def ticket_card(tx: Tx, deps: Deps, ident: str, locale: str, *, images: int | None = None) -> Card | None:
+    """`images`: how many photos the ticket has, when the caller knows (a report just filed
+    has the report's own: no need to read them back)."""
+    return await _ticket_card(tx, deps, ident, locale, customer=False, images=images)
 
 
 async def customer_ticket_card(tx: Tx, deps: Deps, ident: str, locale: str) -> Card | None:
@@ -44,7 +46,8 @@ async def customer_ticket_card(tx: Tx, deps: Deps, ident: str, locale: str) -> C
     return await _ticket_card(tx, deps, ident, locale, customer=True)
 
 
-async def _ticket_card(tx: Tx, deps: Deps, ident: str, locale: str, customer: bool) -> Card | None:
+async def _ticket_card(tx: Tx, deps: Deps, ident: str, locale: str, customer: bool,
+                       images: int | None = None) -> Card | None:
     ticket = await tx.tickets.get(int(ident))
     if ticket is None:
         return None
@@ -54,7 +57,8 @@ async def _ticket_card(tx: Tx, deps: Deps, ident: str, locale: str, customer: bo
     project = await tx.projects.get(ticket.project_id)
     assignee = await tx.people.get(ticket.assignee_id) if ticket.assignee_id else None
     reporter = await tx.people.get(ticket.reporter_id)
-    images = sum(a.kind == "image" for a in await tx.tickets.attachments(ticket.id))
+    if images is None:
+        images = sum(a.kind == "image" for a in await tx.tickets.attachments(ticket.id))
     done = await resolution.card_block(tx, deps, locale, ticket)   # what was done (issue 16)
     return build_ticket_card(deps, locale, ticket, f"{project.code} {project.name}", assignee,
                              reporter, images, customer=customer, done=done)

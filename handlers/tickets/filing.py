@@ -35,7 +35,9 @@ async def file_report(ctx: Ctx, project: Project, text: str, attachments: list[N
     ticket = await service.report(ctx.tx, Policy(ctx.deps.rules, ctx.deps.timezone), ctx.person, project,
                                   text, ctx.now, origin, attachments, category=category, severity=severity)
     here = _is_here(ctx, origin)
-    card = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), ctx.locale)
+    # The new ticket's photos are the report's: its cards need not read them back.
+    images = sum(a.kind == "image" for a in attachments)
+    card = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), ctx.locale, images=images)
     if here:
         ctx.show(card)
     else:
@@ -43,10 +45,12 @@ async def file_report(ctx: Ctx, project: Project, text: str, attachments: list[N
     binding = ctx.binding if here else await ctx.tx.projects.binding(origin.platform, origin.chat_id)
     platform = origin.platform or ctx.platform
     # A report from no chat at all (the open API) reaches the internal groups on every platform.
-    await _to_project_groups(ctx, project, ticket, None if platform == NO_CHAT else platform, binding)
+    await _to_project_groups(ctx, project, ticket, None if platform == NO_CHAT else platform, binding,
+                             images)
     if ticket.assignee_id and ticket.assignee_id != ctx.person.id:
         assignee = await ctx.tx.people.get(ticket.assignee_id)
-        dm = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), assignee.locale or ctx.deps.default_locale)
+        dm = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), assignee.locale or ctx.deps.default_locale,
+                               images=images)
         if not await ctx.notify(assignee, dm, key="assignee"):
             ctx.say(ctx.t("report.assignee_unreachable", name=assignee.name))
     return ticket
@@ -58,7 +62,7 @@ def _is_here(ctx: Ctx, origin: Origin) -> bool:
 
 
 async def _to_project_groups(ctx: Ctx, project: Project, ticket: Ticket, platform: str | None,
-                             binding: ChatBinding | None) -> None:
+                             binding: ChatBinding | None, images: int) -> None:
     """A report made outside the project's group (one-to-one with the bot; on WeCom every
     report, as its app callbacks are one-to-one) is also posted to the project's internal
     groups on that platform, as a report in the group would be: the group learns of a safety
@@ -69,5 +73,5 @@ async def _to_project_groups(ctx: Ctx, project: Project, ticket: Ticket, platfor
     locale = ctx.deps.default_locale
     for group in await ctx.tx.projects.bindings(project_id=project.id, platform=platform):
         if group.audience == Audience.INTERNAL.value:
-            card = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), locale)
+            card = await ticket_card(ctx.tx, ctx.deps, str(ticket.id), locale, images=images)
             ctx.post(Target(group.platform, "chat", group.chat_id), card, f"group:{group.chat_id}", locale)
