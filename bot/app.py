@@ -10,8 +10,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import keys
 from bot.api import install as install_api
-from bot.console import routes as console_routes
-from bot.console.hub import ConsoleHub
 from bot.edges import enabled_edges
 from bot.health import TokenCache, healthz, readyz
 from bot.media import MediaStore
@@ -44,7 +42,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
     app.router.add_get("/metrics", metrics)   # bot/metrics.py
     app[keys.MEDIA] = MediaStore(Path(settings.media_dir))
     app[keys.MEDIA].install(app)
-    if settings.console:
+    if settings.console:   # imported only when on (a deployment without it does not load it)
+        from bot.console import routes as console_routes
+        from bot.console.hub import ConsoleHub
         app[keys.HUB] = ConsoleHub()
         console_routes.install(app)
         app.router.add_static("/console/static", TEMPLATES_DIR / "console" / "static")
