@@ -1,14 +1,23 @@
 """Start-up time and memory of `sitebot serve`, beside a bare aiohttp server started the same way.
 
 Each case starts the real command, polls /healthz until it answers 200, and records the time
-from exec to ready and the resident memory (RSS) then. Cases, in turn, `--runs` times each:
+from exec to ready, the CPU time the process used by then (user + system: unlike the wall time
+it hardly moves when other work shares the machine) and the resident memory (RSS) then.
+
+Bytecode: an installed sitebot (`pip install .`, the Docker image) has its modules compiled at
+install time, but this working tree is an editable install and PYTHONDONTWRITEBYTECODE is set
+here, so every start would compile sitebot's modules from source (about 0.1 s of CPU more).
+The runs use a bytecode cache of their own (PYTHONPYCACHEPREFIX in a temporary directory,
+filled by compileall before the first run), as a deployment has; --no-bytecode: without it.
+
+Cases, in turn, `--runs` times each:
 - bare:      a minimal aiohttp app answering /healthz (Python + aiohttp, the floor);
 - restart:   sitebot on an existing SQLite database, no platform, no console (idle);
 - platforms: the same with Feishu, WeCom and DingTalk enabled (their APIs unreachable: start-up
              must not wait for them);
 - demo:      a fresh database (migrations + demo seed, console on), then RSS again after
              `--messages` console reports.
-Usage: python bench/startup.py [--runs 3] [--messages 200]
+Usage: python bench/startup.py [--runs 3] [--messages 200] [--no-bytecode]
 """
 from __future__ import annotations
 
@@ -45,6 +54,12 @@ def rss_mib(pid: int) -> float:
     return float("nan")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system time of the process so far (/proc/<pid>/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -57,14 +72,15 @@ def post(url: str, body: dict) -> None:
     urllib.request.urlopen(request, timeout=10).read()
 
 
-def start(command: list[str], env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen, float]:
+def start(command: list[str], env: dict[str, str], port: int, log: Path) -> tuple[subprocess.Popen, float, float]:
+    """The process, seconds from exec to ready, and its CPU seconds by then."""
     started = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     while True:
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
                 if r.status == 200:
-                    return proc, time.perf_counter() - started
+                    return proc, time.perf_counter() - started, cpu_seconds(proc.pid)
         except OSError:
             if proc.poll() is not None:
                 raise SystemExit(f"{command} exited during start-up:\n{log.read_text()[-2000:]}")
@@ -80,52 +96,73 @@ def stop(proc: subprocess.Popen, log: Path) -> None:
         proc.kill()
 
 
-def one_round(tmp: Path, messages: int) -> dict[str, tuple[float, float]]:
-    out: dict[str, tuple[float, float]] = {}
+def one_round(tmp: Path, messages: int, environ: dict[str, str]) -> dict[str, tuple[float, float, float]]:
+    """case -> (seconds to ready, CPU seconds by then, RSS MiB after half a second idle)."""
+    out: dict[str, tuple[float, float, float]] = {}
     sitebot = [sys.executable, "-m", "bot.cli", "serve"]
-    base = {**os.environ, "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bench.db",
+    base = {**environ, "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/bench.db",
             "SITEBOT_LINK_SECRET": "bench-link-secret-0123456789"}
     cases = [("bare", [sys.executable, "-c", BARE], {}), ("restart", sitebot, {}),
              ("platforms", sitebot, PLATFORMS)]
     for name, command, extra in cases:
         port, log = free_port(), tmp / f"{name}.log"
         env = {**base, **extra, "SITEBOT_PORT": str(port)}
-        proc, ready = start(command + ([str(port)] if name == "bare" else []), env, port, log)
+        proc, ready, cpu = start(command + ([str(port)] if name == "bare" else []), env, port, log)
         time.sleep(0.5)   # idle
-        out[name] = (ready, rss_mib(proc.pid))
+        out[name] = (ready, cpu, rss_mib(proc.pid))
         stop(proc, log)
     port, log = free_port(), tmp / "demo.log"
     env = {**base, "SITEBOT_PORT": str(port),
            "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp}/demo-{time.time_ns()}.db"}
-    proc, ready = start(sitebot + ["--demo"], env, port, log)
-    out["demo"] = (ready, rss_mib(proc.pid))
+    proc, ready, cpu = start(sitebot + ["--demo"], env, port, log)
+    out["demo"] = (ready, cpu, rss_mib(proc.pid))
     for i in range(messages):
         post(f"http://127.0.0.1:{port}/console/api/messages",
              {"user": "u-li", "chat": "p001-site", "text": f"报修 {i}号楼渗水"})
     time.sleep(1)
-    out["demo+reports"] = (float("nan"), rss_mib(proc.pid))
+    out["demo+reports"] = (float("nan"), float("nan"), rss_mib(proc.pid))
     stop(proc, log)
     return out
+
+
+def with_bytecode(environ: dict[str, str], cache: Path) -> dict[str, str]:
+    """The environment with a bytecode cache of the runs' own, filled now (see the docstring)."""
+    environ = {key: value for key, value in environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    environ["PYTHONPYCACHEPREFIX"] = str(cache)
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0",
+                    *(str(root / part) for part in ("bot", "domain", "handlers"))],
+                   check=True, env=environ, stdout=subprocess.DEVNULL)
+    return environ
+
+
+def spread(values: list[float], unit: str, digits: int = 2) -> str:
+    return (f"{statistics.median(values):.{digits}f} {unit} "
+            f"({min(values):.{digits}f}–{max(values):.{digits}f})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--messages", type=int, default=200)
+    parser.add_argument("--no-bytecode", action="store_true",
+                        help="compile sitebot's modules at every start (no bytecode cache)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
+        environ = dict(os.environ) if args.no_bytecode else with_bytecode(dict(os.environ), root / "pycache")
         subprocess.run([sys.executable, "-m", "bot.cli", "db", "upgrade"], check=True,
-                       env={**os.environ, "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{root}/bench.db"},
+                       env={**environ, "SITEBOT_DATABASE_URL": f"sqlite+aiosqlite:///{root}/bench.db"},
                        stdout=subprocess.DEVNULL)
-        rounds = [one_round(root, args.messages) for _ in range(args.runs)]
-    print(f"start-up to /healthz 200, {args.runs} rounds (median, min–max); RSS when ready")
+        rounds = [one_round(root, args.messages, environ) for _ in range(args.runs)]
+    print(f"start-up to /healthz 200, {args.runs} rounds, median (min–max); "
+          f"{'no bytecode cache' if args.no_bytecode else 'with bytecode, as installed'}")
+    print(f"  {'':<13} {'wall to ready':<24} {'CPU to ready':<24} RSS (idle)")
     for name in rounds[0]:
-        times = [r[name][0] for r in rounds]
-        rss = [r[name][1] for r in rounds]
-        when = ("" if times[0] != times[0] else
-                f"{statistics.median(times):5.2f} s ({min(times):.2f}–{max(times):.2f})")
-        print(f"  {name:<13} {when:<26} RSS {statistics.median(rss):6.1f} MiB")
+        times, cpus, rss = ([r[name][i] for r in rounds] for i in range(3))
+        wall = "" if times[0] != times[0] else spread(times, "s")
+        cpu = "" if cpus[0] != cpus[0] else spread(cpus, "s")
+        print(f"  {name:<13} {wall:<24} {cpu:<24} {spread(rss, 'MiB', 1)}")
 
 
 if __name__ == "__main__":
