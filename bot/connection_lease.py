@@ -29,6 +29,8 @@ CHECK_SECONDS = 1.0       # how often the holder checks that its lease session i
 FAILED_BACKOFF_MAX = 60.0  # a connection that keeps failing (wrong secret) is retried this rarely
 # The platform connections this process runs (Feishu ws, DingTalk stream), by platform.
 CONNECTIONS: web.AppKey[dict[str, "HeldConnection"]] = web.AppKey("connections")
+# The platforms' delivery, held the same way (bot/runtime.py): one sending process per database.
+SENDER: web.AppKey["HeldConnection"] = web.AppKey("sender")
 
 
 Counted = Callable[[str], None]   # a frame's outcome, for /metrics
@@ -95,7 +97,7 @@ class HeldConnection:
                 done, _ = await asyncio.wait({task}, timeout=self.check_seconds)
                 if done:
                     error = task.exception()
-                    log.error("%s: the connection ended: %r; trying again", self.name, error)
+                    log.error("%s ended: %r; trying again", self.name, error)
                     return True
                 if not await self.lease.still_held():
                     log.warning("%s: lease lost; closing the connection so another replica "

@@ -20,7 +20,7 @@ from typing import AsyncIterator, Callable
 from aiohttp import web
 
 from bot import keys
-from bot.connection_lease import CONNECTIONS, HeldConnection
+from bot.connection_lease import CONNECTIONS, SENDER, HeldConnection
 from domain.store.lease import lease_for
 from bot.console.adapter import ConsoleAdapter
 from bot.delivery.integrations import integration_adapters
@@ -54,7 +54,7 @@ from handlers.chat.ports import GroupMaker
 from handlers.registry import build_actions, build_card_views, build_jobs, build_report_filer, build_router
 
 ROLES = ("all", "web", "worker")
-__all__ = ["CONNECTIONS", "ROLES", "runtime"]
+__all__ = ["CONNECTIONS", "ROLES", "SENDER", "runtime"]
 WORKER_POLL_SECONDS = 0.05     # how often a worker process looks for new events and rows
 
 
@@ -116,7 +116,7 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             if role != "worker":   # the process that stores events holds the connections
                 app[CONNECTIONS] = await _hold_connections(stack, edges, store)
             if background:   # tests drive the consumer, the worker and the jobs themselves
-                await _background(stack, role, consumer, worker, runner, settings, sending, observer)
+                await _background(app, store, stack, role, consumer, worker, runner, settings, sending, observer)
             yield
     return run
 
@@ -149,16 +149,25 @@ def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:
                 files=FileStore.under(Path(settings.media_dir)), platforms=ACCOUNT_PLATFORMS)
 
 
-async def _background(stack: AsyncExitStack, role: str, consumer: InboxConsumer,
-                      worker: DeliveryWorker, runner: JobRunner, settings: Settings,
-                      sending: dict[str, Adapter], observer: Observer) -> None:
+async def _background(app: web.Application, store: Store, stack: AsyncExitStack, role: str,
+                      consumer: InboxConsumer, worker: DeliveryWorker, runner: JobRunner,
+                      settings: Settings, sending: dict[str, Adapter], observer: Observer) -> None:
     if role != "web":
         consumer.start()
         stack.push_async_callback(consumer.stop)
         jobs = [JobSpec(j.name, partial(j.run, runner), j.seconds) for j in build_jobs()]
         scheduler = start_scheduler(jobs, settings.timezone, observer)
         stack.callback(scheduler.shutdown, wait=False)
-    if sending:
+    if sending and role != "web":
+        # The platforms' sends: one process at a time on one database, so each platform's rate
+        # windows (bot/delivery/limits.py, kept in the sending process) hold across replicas;
+        # another takes over within seconds when it dies (bot/connection_lease.py).
+        sender = HeldConnection("delivery", lease_for(store.engine, store.dialect, "sitebot:delivery"),
+                                worker.run)
+        sender.start()
+        stack.push_async_callback(sender.stop)
+        app[SENDER] = sender
+    elif sending:   # the web side delivers only its own console's rows
         task = asyncio.create_task(worker.run(), name="delivery")
 
         async def stop() -> None:

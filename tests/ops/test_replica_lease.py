@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from bot import keys
+from bot.app import create_app
 from bot.runtime import CONNECTIONS
 from domain.store.engine import make_engine
 from domain.store.lease import AdvisoryLease
@@ -26,6 +27,7 @@ from tests.platforms.feishu.fake_long_connection import FakeFeishuLongConnection
 from tests.platforms.feishu.test_long_connection import start_ws_app
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="replicas share a PostgreSQL database")
+PEOPLE = 120
 WAIT = 60.0   # generous: a failure shows as a timeout, never as a slow pass
 
 
@@ -46,10 +48,15 @@ async def until(condition, timeout: float = WAIT) -> None:  # noqa: ANN001
 
 
 async def lease_sessions(db_url: str, platform: str = "feishu") -> list[int]:
-    """Backends holding the platform connection's lease now (a bigint advisory key shows in
-    pg_locks as its high and low 32 bits)."""
+    """Backends holding the platform connection's lease now."""
+    return await lease_sessions_named(db_url, f"sitebot:{platform}:connection")
+
+
+async def lease_sessions_named(db_url: str, name: str) -> list[int]:
+    """Backends holding the lease `name` now (a bigint advisory key shows in pg_locks as its
+    high and low 32 bits)."""
     engine = make_engine(db_url)
-    key = AdvisoryLease(engine, f"sitebot:{platform}:connection").key
+    key = AdvisoryLease(engine, name).key
     try:
         async with engine.connect() as conn:
             rows = await conn.execute(text(
@@ -157,3 +164,51 @@ async def test_the_dingtalk_stream_is_handed_over_the_same_way(db_url, clock, ai
         assert await second.app[keys.INBOX].drain() == 1
     finally:
         await gateway.stop()
+
+
+async def test_replicas_send_through_one_process_so_the_apps_limit_holds_across_them(
+        db_url, clock, fake, aiohttp_client):  # noqa: ANN001
+    """Two replicas with their background parts running, one fake Feishu keeping its 50-a-second
+    limit per app by the test's clock. 120 people write to the bot, each in their own chat, half
+    through each replica; the clock moves a second in tenths: at most 50 answers arrive in it
+    and none is refused (each replica sending with its own windows lets through up to 100, and
+    the fake refuses the excess). Then the sender's lease session dies: the other replica sends
+    the rest, each answer once."""
+    from bot.runtime import SENDER
+    from tests.platforms.feishu.conftest import feishu_settings
+    from tests.platforms.feishu.driver import ENCRYPT_KEY
+    from tests.platforms.feishu.signing import wrap
+
+    apps = [create_app(feishu_settings(db_url, fake), clock=clock, demo=True, run_worker=True) for _ in range(2)]
+    clients = [await aiohttp_client(app) for app in apps]
+    held = [app[SENDER] for app in apps]
+    await until(lambda: sum(h.holding.is_set() for h in held) == 1)
+    sender = next(i for i, h in enumerate(held) if h.holding.is_set())
+    for i in range(PEOPLE):   # strangers asking for help, each in a one-to-one chat with the bot
+        chat = f"oc_dm{i:03d}"
+        event = message_event(f"ou_guest{i}", chat, {"text": "帮助"}, chat_type="p2p")
+        fake.chats.add(chat)
+        fake.receive(event["event"]["message"]["message_id"], chat, f"ou_guest{i}")
+        body, headers = wrap(event, ENCRYPT_KEY, int(clock().timestamp()))
+        assert (await clients[i % 2].post("/webhooks/feishu", data=body, headers=headers)).status == 200
+
+    def answered() -> int:
+        return len([m for m in fake.messages.values() if m.sender == "bot"])
+    await until(lambda: answered() >= 1)
+    for _ in range(10):   # one second of the platform's time, in tenths
+        await asyncio.sleep(0.5)
+        clock.advance(seconds=0.1)
+    await asyncio.sleep(1)
+    first_second = answered()
+    assert 0 < first_second <= 50 and fake.limited == []
+
+    [pid] = await lease_sessions_named(db_url, "sitebot:delivery")
+    await terminate(db_url, pid)
+    await until(lambda: held[1 - sender].holding.is_set() and not held[sender].holding.is_set())
+    while answered() < PEOPLE:   # the new sender goes on, paced as the first was
+        before = answered()
+        clock.advance(seconds=0.1)
+        await until(lambda: answered() > before)
+    await asyncio.sleep(2)
+    assert answered() == PEOPLE and fake.limited == []
+    assert len({m.receive_id for m in fake.messages.values() if m.sender == "bot"}) == PEOPLE   # one each
