@@ -24,6 +24,8 @@ def area() -> Area:
             "project.plan": buttons.on_plan,
             "project.stoppage_sure": stoppage.on_sure,       # 停工 that moves the end, asked first
             "project.stoppage_cancel": stoppage.on_cancel,
+            "project.edit_sure": projects.on_edit_sure,      # 修改 竣工, asked first
+            "project.edit_cancel": projects.on_edit_cancel,
         },
         card_views={"project": project_card},
     )

@@ -1,17 +1,21 @@
-"""项目: 新建, 查看, 列表, 修改, 关闭, 重开."""
+"""项目: 新建, 查看, 列表, 修改, 关闭, 重开. 修改 竣工 that moves the planned end asks first
+(issue 16): the end before → after, 确认 / 取消; every check is made before asking."""
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from domain import confirmations
 from domain.errors import InvalidInput
 from domain.people import project_by_code
 from domain.projects import closing
 from domain.projects.edit import ProjectEdit, edit_project
 from domain.projects.service import NewProject, create_project, set_manager
 from domain.store.models import Project
+from domain.store.models.confirmations import ChatConfirmation
 from domain.store.repos.setup import setup_repo
 from domain.tickets.records import Policy
-from handlers.chat.cards import Card, Markdown
+from handlers.chat.cards import Button, Card, Markdown
 from handlers.chat.context import Ctx
 from handlers.setup.cards import build_project_card, project_key
 from handlers.setup.people import named, staff_here
@@ -27,6 +31,7 @@ KEYS = {"客户": "customer", "业主": "customer", "经理": "manager", "项目
 _BUSINESS = {"工作时间": True, "上班时间": True, "business": True, "全天": False, "24小时": False,
              "wall": False, "always": False}
 _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+END_KIND = "project_end"   # the question asked before 修改 竣工 moves the planned end
 CLOSE, REOPEN, ALL = {"关闭", "完结", "close"}, {"重开", "恢复", "reopen"}, {"全部", "all"}
 
 
@@ -85,7 +90,8 @@ async def _create(ctx: Ctx, words: list[str]) -> None:
     await show(ctx, project)
 
 
-async def _edit(ctx: Ctx, project: Project, words: list[str]) -> None:
+async def _edit(ctx: Ctx, project: Project, words: list[str], confirmed: bool = False) -> None:
+    """`confirmed`: a new planned end was asked about first (end_date_ask) and 确认ed."""
     found, lead = pairs(words, KEYS)
     if lead or not found:
         raise InvalidInput("setup.project.edit_usage", code=project.code)
@@ -98,6 +104,12 @@ async def _edit(ctx: Ctx, project: Project, words: list[str]) -> None:
         business_hours=_business(found["calendar"]) if "calendar" in found else None,
         hours=tuple(p for p in re.split(r"[,，、\s]+", clean(found["hours"])) if p) if "hours" in found else None,
         workdays=_workdays(found["workdays"]) if "workdays" in found else None)
+    moves_end = (edit.end is not None and project.planned_end_date is not None
+                 and edit.end != project.planned_end_date)
+    if moves_end and not confirmed:   # the planned end moves: asked first (issue 16)
+        await _dry_run(ctx, project, edit)
+        await _ask_end(ctx, project, words, edit.end)
+        return
     changed = {}
     if edit.given():
         changed = await edit_project(ctx.tx, ctx.person, project, edit, ctx.now, ctx.deps.timezone)
@@ -108,6 +120,68 @@ async def _edit(ctx: Ctx, project: Project, words: list[str]) -> None:
     ctx.say(ctx.t("setup.project.edited" if changed else "setup.project.unchanged", code=project.code))
     ctx.changed(project_key(project.id))
     await show(ctx, project)
+
+
+class _Undo(Exception):
+    pass
+
+
+async def _dry_run(ctx: Ctx, project: Project, edit: ProjectEdit) -> None:
+    """Every check of the edit (rights, dates, words), undone: refused now, not after 确认."""
+    try:
+        async with ctx.tx.savepoint():
+            await edit_project(ctx.tx, ctx.person, project, edit, ctx.now, ctx.deps.timezone)
+            raise _Undo()
+    except _Undo:
+        await ctx.tx.refresh(project)   # its columns were expired with the savepoint
+
+
+async def _ask_end(ctx: Ctx, project: Project, words: list[str], end: date) -> None:
+    conv = ctx.event.conversation
+    before = project.planned_end_date.isoformat()
+    row = await confirmations.ask(ctx.tx, ctx.person.id, conv.platform, conv.chat_id, END_KIND,
+                                  {"subject": project.code, "project": project.id, "words": words,
+                                   "before": before}, ctx.now)
+    value = {"ask": row.id}
+    ctx.show(Card(ctx.t("setup.edit.end_ask.title", code=project.code), "orange",
+                  (Markdown(ctx.t("setup.edit.end_ask.body", code=project.code, before=before,
+                                  after=end.isoformat())),),
+                  (Button(ctx.t("setup.stop.ask.yes"), "project.edit_sure", value, "primary"),
+                   Button(ctx.t("setup.stop.ask.no"), "project.edit_cancel", value))))
+
+
+async def on_edit_sure(ctx: Ctx, value: dict) -> None:
+    row = await _end_question(ctx, value)
+    project = await ctx.tx.projects.get(int(row.value["project"]))
+    current = project.planned_end_date.isoformat() if project.planned_end_date else None
+    await confirmations.settle(ctx.tx, row.id, "confirmed" if current == row.value["before"] else "replaced",
+                               ctx.now)
+    if current != row.value["before"]:   # moved meanwhile: asked again with today's dates
+        await _edit(ctx, project, list(row.value["words"]))
+        ctx.toast(ctx.t("setup.stop.ask.moved_meanwhile"), "warning")
+        return
+    await _edit(ctx, project, list(row.value["words"]), confirmed=True)
+    ctx.toast(ctx.t("setup.edit.end_ask.done"), "success")
+
+
+async def on_edit_cancel(ctx: Ctx, value: dict) -> None:
+    row = await _end_question(ctx, value)
+    await confirmations.settle(ctx.tx, row.id, "cancelled", ctx.now)
+    ctx.toast(ctx.t("setup.edit.end_ask.cancelled"))
+
+
+async def _end_question(ctx: Ctx, value: dict) -> ChatConfirmation:
+    try:
+        row = await ctx.tx.get(ChatConfirmation, int(value["ask"]))
+    except (KeyError, TypeError, ValueError):
+        row = None
+    if row is None or row.kind != END_KIND:
+        raise InvalidInput("error.stale_button")
+    if row.person_id != ctx.person.id:
+        raise InvalidInput("setup.edit.end_ask.not_yours")
+    if row.settled is not None:
+        raise InvalidInput("setup.stop.ask.already")
+    return row
 
 
 def _business(word: str) -> bool:
