@@ -15,7 +15,8 @@ from handlers.tickets.cards import customer_ticket_card, ticket_list_card
 _TICKET_NO = re.compile(r"^\s*(?:T-?)?(\d+)\s*$", re.IGNORECASE)
 # Timeline steps a customer is told about.
 _CUSTOMER_STEPS = frozenset({"created", "accepted", "attached", "resolved", "reopened", "closed",
-                             "auto_closed", "rated", "commented"})
+                             "auto_closed", "rated", "commented",
+                             "resolution_note"})   # what was done: said for the one confirming
 
 
 async def show_ticket(ctx: Ctx, args: str) -> None:
@@ -34,7 +35,9 @@ async def show_ticket(ctx: Ctx, args: str) -> None:
         if event.kind not in _CUSTOMER_STEPS:
             continue
         actor = await ctx.tx.people.get(event.actor_id) if event.actor_id else None
-        what = ctx.t(f"timeline.{event.kind}", score=(event.data or {}).get("score", ""))
+        data = event.data or {}
+        what = ctx.t(f"timeline.{event.kind}", score=data.get("score", ""), note=data.get("note", ""),
+                     photos=data.get("photos", 0))
         lines.append(ctx.t("timeline.line", time=ctx.deps.local(event.at),
                            who=actor.name if actor else "sitebot", what=what))
     ctx.say(ctx.t("timeline.title", number=ticket.number) + "\n" + "\n".join(lines))

@@ -75,6 +75,8 @@ async def test_the_customer_groups_copy_has_only_the_customers_buttons(console):
     assert "5 很满意" in labels(survey)
     out = await console.press("u-liu", "dm", survey, "5 很满意")
     assert out["toast"]["text"] == "谢谢！已记录 5 分"
+    await console.say("u-liu", CUSTOMERS, "工单 T-1")                 # the customer's timeline says it
+    assert "赵质检 补充处理说明：已更换防水层" in await console.last_text(CUSTOMERS)
 
 
 async def test_staff_reporting_in_the_customer_group_and_ticket_lookups_there(console):
