@@ -1,5 +1,6 @@
 """What the customer's project page shows: milestones planned vs actual, recent daily logs with
-photos, the customer's open and recent tickets, payment milestones. Customer-safe fields only:
+photos, the customer's open and recent tickets, payment milestones, site inspections and
+acceptance records (page_site.py). Customer-safe fields only:
 internal notes, costs, change requests, people's contact details and tickets the customer may not
 see (domain/tickets/visibility.py) are never read here."""
 from __future__ import annotations
@@ -9,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from domain.finance.ledger import receivables
+from domain.progress.page_site import PageAcceptance, PageInspection, acceptances, inspections
 from domain.progress.plan import MilestoneView, overall_percent, views
 from domain.store.models import Project
 from domain.store.uow import Tx
@@ -59,6 +61,8 @@ class ProjectPage:
     logs: list[PageLog]
     tickets: list[PageTicket]
     payments: list[PagePayment]
+    inspections: list[PageInspection]
+    acceptances: list[PageAcceptance]
 
 
 def viewable(ref: object) -> bool:
@@ -72,7 +76,8 @@ async def project_page(tx: Tx, project: Project, today: date, now: datetime, log
                                         m.projected_end) if d] + [today]
     return ProjectPage(project.code, project.name, project.address, today, overall_percent(milestones),
                        shown, min(dates), max(dates), await _logs(tx, project, today, log_days),
-                       await _tickets(tx, project, now), await _payments(tx, project, today))
+                       await _tickets(tx, project, now), await _payments(tx, project, today),
+                       await inspections(tx, project, now), await acceptances(tx, project))
 
 
 async def _logs(tx: Tx, project: Project, today: date, days: int) -> list[PageLog]:
