@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from domain.finance.ledger import Receivable, receivables
 from domain.progress.logs import merged_weather, tidy
 from domain.progress.plan import MilestoneView, overall_percent, views
+from domain.progress.site_news import InspectionNews
 from domain.store.models import ChangeRequest, DailyLog, Milestone, MilestoneUpdate, Project
 from domain.store.uow import Tx
 
@@ -73,6 +74,7 @@ class CustomerDigest:
     open_tickets: dict[str, int]          # severity -> count
     next_payment: PaymentDue | None
     changes: tuple[ChangeNews, ...] = ()  # approved since the last digest
+    inspections: tuple[InspectionNews, ...] = ()  # started since the last digest
 
     @property
     def flagged(self) -> list[MilestoneView]:

@@ -12,6 +12,7 @@ from domain.finance.ledger import Receivable, receivables
 from domain.progress.digest import (ChangeNews, CustomerDigest, by_severity, day_bounds, first_payment, moved,
                                     summarise)
 from domain.progress.plan import overall_percent, views
+from domain.progress.site_news import InspectionNews, inspections_between
 from domain.store.models import ChangeRequest, DailyLog, Milestone, MilestoneUpdate, Project
 from domain.store.uow import Tx
 
@@ -26,12 +27,13 @@ class DigestRows:
     open_tickets: dict[int, dict[str, int]]       # customer's open tickets: severity -> count
     receivables: dict[int, list[Receivable]]      # unpaid
     changes: dict[int, list[ChangeRequest]] = field(default_factory=dict)   # approved since the last digest
+    inspections: dict[int, tuple[InspectionNews, ...]] = field(default_factory=dict)   # since the last digest
 
     def active(self, project_id: int) -> bool:
         """Progress moved, a log was written, a customer's ticket was reported or changed, or
-        a change was approved."""
+        a change was approved, or the site was inspected."""
         return bool(self.updates[project_id] or self.logs[project_id] or self.touched[project_id]
-                    or self.changes.get(project_id))
+                    or self.changes.get(project_id) or self.inspections.get(project_id))
 
     def digest(self, project: Project) -> CustomerDigest:
         milestones = self.milestones[project.id]
@@ -42,13 +44,14 @@ class DigestRows:
             milestones=views(milestones, self.day), moved=moved(self.updates[project.id], milestones),
             log=summarise(self.logs[project.id]), open_tickets=counts,
             next_payment=first_payment(self.receivables[project.id], self.day),
-            changes=tuple(ChangeNews.of(c) for c in self.changes.get(project.id, ())))
+            changes=tuple(ChangeNews.of(c) for c in self.changes.get(project.id, ())),
+            inspections=self.inspections.get(project.id, ()))
 
 
 async def read(tx: Tx, project_ids: list[int], day: date, tz: ZoneInfo,
                change_windows: dict[int, tuple[datetime, datetime]] | None = None) -> DigestRows:
-    """`change_windows`: per project, (after, up to) which approved changes it lists — from
-    its previous digest time to this one's, so each change is in exactly one digest."""
+    """`change_windows`: per project, (after, up to) which approved changes and inspections it
+    lists — from its previous digest time to this one's, so each is in exactly one digest."""
     since, until = day_bounds(day, tz)
     return DigestRows(
         day=day, updates=await tx.progress.updates_of(project_ids, since, until),
@@ -57,7 +60,8 @@ async def read(tx: Tx, project_ids: list[int], day: date, tz: ZoneInfo,
         milestones=await tx.projects.milestones_of(project_ids),
         open_tickets=await tx.progress.open_severities(project_ids, customer_only=True),
         receivables=await _receivables(tx, project_ids),
-        changes=await _changes(tx, change_windows or {}))
+        changes=await _changes(tx, change_windows or {}),
+        inspections=await inspections_between(tx, change_windows or {}))
 
 
 async def _changes(tx: Tx, windows: dict[int, tuple[datetime, datetime]]) -> dict[int, list[ChangeRequest]]:

@@ -115,6 +115,11 @@ def digest_card(deps: Deps, locale: str, data: CustomerDigest, links: tuple[Link
     if data.changes:
         blocks.append(Markdown(f"**{t('digest.changes')}**\n" + "\n".join(
             change_line(deps, locale, c) for c in data.changes)))
+    if data.inspections:
+        blocks.append(Markdown(f"**{t('digest.inspections')}**\n" + "\n".join(
+            t("digest.inspection_line", time=deps.local(i.at, "%m-%d %H:%M"), where=i.where,
+              who=i.inspector, passed=i.passed, failed=i.failed, photos=i.photos)
+            for i in data.inspections)))
     blocks.append(_milestone_block(deps, locale, data.milestones))
     if data.log is None:
         blocks.append(Markdown(t("digest.no_log")))
