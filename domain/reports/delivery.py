@@ -1,5 +1,6 @@
 """Delivery figures (交付): milestones reached on time, each project's schedule deviation,
-projects late or at risk, approved changes and site logs written.
+projects late or at risk, approved changes, site logs written and site inspections (巡检:
+how many, and the items found failing, named for the managers who read the report).
 
 "Late" is read from dates alone — a milestone past its planned end and not reached by the
 day — so it can be told for any past day. "At risk" needs the pace of work, which only today's
@@ -14,6 +15,7 @@ from typing import Sequence
 from domain.progress.plan import State, assess
 from domain.reports.periods import Period
 from domain.reports.stats import money, percent
+from domain.store.models.site import SiteInspection
 from domain.store.repos.reports import ChangeRow, MilestoneRow
 
 
@@ -56,11 +58,17 @@ class DeliveryFigures:
     change_days: int = 0         # days they added (net)
     change_amount: Decimal = Decimal("0.00")   # money they added (net)
     logs: int = 0                # site logs written in the period
+    inspections: int = 0         # site inspections started in the period
+    failed_items: tuple[tuple[int, str], ...] = ()   # (project id, item) found failing in them
+
+    @property
+    def inspection_failures(self) -> int:
+        return len(self.failed_items)
 
 
 def delivery_figures(milestones: Sequence[MilestoneRow], changes: Sequence[ChangeRow],
                      log_days: Sequence[date], project_ids: Sequence[int], period: Period,
-                     today: date | None) -> DeliveryFigures:
+                     today: date | None, inspections: Sequence[SiteInspection] = ()) -> DeliveryFigures:
     """`today`: given for the running period (at-risk is judged on today's pace), None for
     a past one."""
     day = period.last_day
@@ -80,10 +88,13 @@ def delivery_figures(milestones: Sequence[MilestoneRow], changes: Sequence[Chang
                                         risky, late))
     projects.sort(key=lambda p: (-p.deviation_days, p.project_id))
     approved = [c for c in changes if period.holds(c.decided_at)]
+    walked = [i for i in inspections if period.holds(i.at)]
     return DeliveryFigures(
         milestones_due=len(due), milestones_on_time=len(on_time), on_time_rate=percent(len(on_time), len(due)),
         projects=projects, late=sum(p.late for p in projects), at_risk=sum(p.at_risk for p in projects),
         average_deviation=round(sum(p.deviation_days for p in projects) / len(projects), 1) if projects else None,
         changes=len(approved), change_days=sum(c.days_delta or 0 for c in approved),
         change_amount=money(c.cost_delta or Decimal("0") for c in approved),
-        logs=sum(1 for d in log_days if period.holds_day(d)))
+        logs=sum(1 for d in log_days if period.holds_day(d)), inspections=len(walked),
+        failed_items=tuple((i.project_id, item.get("text", "")) for i in walked
+                           for item in i.items or [] if not item.get("ok")))

@@ -57,6 +57,8 @@ FIGURES: dict[str, tuple[FigureDef, ...]] = {
         FigureDef("change_days", "days", lambda f: f.change_days, None),
         FigureDef("change_amount", "money", lambda f: f.change_amount, None),
         FigureDef("logs", "count", lambda f: f.logs, True),
+        FigureDef("inspections", "count", lambda f: f.inspections, True),
+        FigureDef("inspection_failures", "count", lambda f: f.inspection_failures, False),
     ),
     "money": (
         FigureDef("collected", "money", lambda f: f.collected, True, True),

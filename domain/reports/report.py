@@ -95,9 +95,10 @@ async def build_report(tx: Tx, scope: Scope, period: Period, rules: ReportRules,
         changes = await repo.approved_changes(ids, before.start, period.end)
         logs = await repo.log_days(ids, before.first, period.last_day)
         rows, pids = list(milestones.values()), list(projects)
+        walked = await tx.site.inspections(pids, before.start, period.end)
         today = now.astimezone(period.tz).date() if period.running else None
-        parts["delivery"] = Pair(delivery_figures(rows, changes, logs, pids, period, today),
-                                 delivery_figures(rows, changes, logs, pids, before, None))
+        parts["delivery"] = Pair(delivery_figures(rows, changes, logs, pids, period, today, walked),
+                                 delivery_figures(rows, changes, logs, pids, before, None, walked))
     if scope.sees("customers"):
         parts["customer_names"] = names = await repo.customers(
             None if ids is None else {p.customer_id for p in projects.values() if p.customer_id})

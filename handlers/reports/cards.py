@@ -45,6 +45,12 @@ def _lists(deps: Deps, locale: str, report: Report) -> list[str]:
         if late:
             lines.append(t("reports.line.late", items=", ".join(
                 f"{report.projects[p.project_id].code}（{p.deviation_days}天）" for p in late)))
+        walked = report.delivery.now
+        if walked.inspections:
+            failed = walked.failed_items[:LISTED * 2]
+            lines.append(t("reports.line.inspections", count=walked.inspections,
+                           failed=walked.inspection_failures, items="；".join(
+                               f"{report.projects[pid].code} {text}" for pid, text in failed)))
     if report.customers is not None and report.customers.now.at_risk:
         lines.append(t("reports.line.at_risk", items=", ".join(
             r.name for r in report.customers.now.at_risk[:LISTED])))
