@@ -143,7 +143,7 @@ def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:
                 default_locale=settings.default_locale,
                 max_message_length=settings.max_message_length, card_views=build_card_views(),
                 finance=settings.finance, changes=settings.changes,
-                capture=settings.capture, filer=build_report_filer(),
+                capture=settings.capture, filer=build_report_filer(), site=settings.site,
                 group_makers={name: adapter for name, adapter in adapters.items()
                               if isinstance(adapter, GroupMaker)},
                 files=FileStore.under(Path(settings.media_dir)), platforms=ACCOUNT_PLATFORMS)

@@ -22,6 +22,7 @@ from domain.changes.rules import ChangeRules, parse_change_rules
 from domain.finance.rules import FinanceRules, parse_finance
 from domain.progress.rules import ProgressRules, parse_progress
 from domain.reports.rules import ReportRules, parse_reports
+from domain.site.rules import SiteRules, parse_site
 from domain.tickets.rules import SlaWindow, TicketRules, parse_lifecycle
 
 
@@ -73,6 +74,7 @@ class Settings:
     progress: ProgressRules = field(default_factory=ProgressRules)
     reports: ReportRules = field(default_factory=ReportRules)
     capture: CaptureRules = field(default_factory=CaptureRules)
+    site: SiteRules = field(default_factory=SiteRules)
     email: EmailSettings = field(default_factory=EmailSettings)   # [email]: the SMTP server (bot/email)
     # Signs the customer's project-page and cockpit links (secret: environment only). Empty:
     # one made once and kept in the database, shared by every process (bot/pages/secret.py).
@@ -165,6 +167,7 @@ def _build(raw: dict) -> Settings:
         progress=_progress(raw.get("progress", {})),
         reports=_parsed(parse_reports, raw.get("reports", {})),
         capture=_parsed(parse_capture, raw.get("capture", {})),
+        site=_parsed(parse_site, raw.get("site", {})),
         email=parse_email(raw.get("email", {})),
         link_secret=str(raw.get("links", {}).get("secret", "")),
         platforms={p.name: dict(raw.get(p.name, {})) for p in PLATFORMS},

@@ -1,11 +1,13 @@
 """Acceptance records (验收单, issue 17): 隐蔽工程 (hidden works), 分项工程 and 材料进场 to start.
 A record is asked for by the site team with its subject, its kind's fields and photos; the
 project's customer contacts (the supervisor, 监理, and the owner's contact) decide: 通过, or
-不通过 with a reason. The decision, who and when go on the record and the audit log, once."""
+不通过 with a reason. The decision, who and when go on the record and the audit log, once.
+The kinds and their fields' labels come from [site.acceptance] (domain/site/rules.py)."""
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from typing import Mapping
 
 from domain.enums import Role
 from domain.errors import InvalidInput, NotAllowed
@@ -14,22 +16,18 @@ from domain.store.models.site import AcceptanceRecord
 from domain.store.uow import Tx
 from domain.tickets.records import NewAttachment, Origin
 
-# kind -> the fields of its template, in order: the first is the subject's, the second what
-# the requester wrote after it.
-TEMPLATES: dict[str, tuple[str, ...]] = {
-    "隐蔽工程": ("隐蔽部位", "验收内容"),
-    "分项工程": ("分项名称", "验收内容"),
-    "材料进场": ("材料名称", "规格数量"),
-}
 PENDING, PASSED, FAILED = "pending", "passed", "failed"
 DECIDERS = frozenset({Role.CUSTOMER_CONTACT})   # 监理 / 业主 on the project
 
 
-def parse(args: str) -> tuple[str, str, str]:
+Templates = Mapping[str, tuple[str, str]]   # kind -> (the subject's label, the details' label)
+
+
+def parse(args: str, templates: Templates) -> tuple[str, str, str]:
     """`隐蔽工程 5层顶板钢筋 绑扎间距…` -> (kind, subject, details); InvalidInput otherwise."""
     words = args.split(maxsplit=2)
-    if len(words) < 2 or words[0] not in TEMPLATES:
-        raise InvalidInput("site.accept.usage", kinds=" / ".join(TEMPLATES))
+    if len(words) < 2 or words[0] not in templates:
+        raise InvalidInput("site.accept.usage", kinds=" / ".join(templates))
     return words[0], words[1][:200], words[2] if len(words) > 2 else ""
 
 
@@ -38,12 +36,12 @@ async def deciders(tx: Tx, project: Project) -> list[Person]:
 
 
 async def request(tx: Tx, person: Person, project: Project, args: str, attachments: list[NewAttachment],
-                  origin: Origin, now: datetime) -> tuple[AcceptanceRecord, list[Person]]:
-    kind, subject, details = parse(args)
+                  origin: Origin, now: datetime, templates: Templates) -> tuple[AcceptanceRecord, list[Person]]:
+    kind, subject, details = parse(args, templates)
     who = await deciders(tx, project)
     if not who:
         raise InvalidInput("site.accept.no_decider", code=project.code)
-    labels = TEMPLATES[kind]
+    labels = templates[kind]
     record = AcceptanceRecord(project_id=project.id, kind=kind, subject=subject,
                               fields={labels[0]: subject, labels[1]: details[:1000]},
                               attachments=[asdict(a) for a in attachments if a.kind == "image"],

@@ -21,6 +21,7 @@ from handlers.chat.contract import CardClick, Inbound, Message, Target, Text, To
 from handlers.chat.i18n import Catalog
 from handlers.chat.ports import FileReader, GroupMaker, ImageStore, ReportFiler
 from domain.reports.rules import ReportRules
+from domain.site.rules import SiteRules
 
 # card_key prefix -> builds the live card for (tx, deps, id, locale).
 CardView = Callable[[Tx, "Deps", str, str], Awaitable[Card | None]]
@@ -55,6 +56,8 @@ class Deps:
     # filing, wired by handlers/registry.py; None in a bare Deps: nothing can be filed).
     capture: CaptureRules = field(default_factory=CaptureRules)
     filer: ReportFiler | None = None
+    # Site capture ([site]): the acceptance record templates (验收单).
+    site: SiteRules = field(default_factory=SiteRules)
     # The names an account may start with ("wecom:ZhangSan"), from bot/platforms.py: the
     # domain (a spreadsheet's rows) is told them, it does not keep its own list.
     platforms: frozenset[str] = frozenset({"console"})

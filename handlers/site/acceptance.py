@@ -38,7 +38,8 @@ async def accept(ctx: Ctx, args: str) -> None:
     if roles and roles <= acceptance.DECIDERS:   # the customer's side signs off; it does not ask
         raise NotAllowed("site.accept.staff_only")
     photos = [NewAttachment("image", a.ref, {}) for a in ctx.message.attachments if a.kind == "image" and a.ref]
-    record, deciders = await acceptance.request(ctx.tx, ctx.person, project, rest, photos, ctx.origin, ctx.now)
+    record, deciders = await acceptance.request(ctx.tx, ctx.person, project, rest, photos, ctx.origin, ctx.now,
+                                                ctx.deps.site.acceptance)
     for person in deciders:
         card = acceptance_card(ctx.deps, person.locale or ctx.deps.default_locale, record, project, ctx.person, None)
         await ctx.notify(person, card, key=f"acceptance:{person.id}")
