@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from domain.errors import InvalidInput
 from domain.store.models.confirmations import ChatConfirmation
 from domain.store.repos.confirmations import confirmations_repo
 from domain.store.uow import Tx
@@ -43,3 +44,21 @@ async def settle(tx: Tx, confirmation_id: int, outcome: str, now: datetime) -> b
     row.settled, row.settled_at = outcome, now
     await tx.flush()
     return True
+
+
+async def pressed(tx: Tx, value: dict[str, Any], kind: str, person_id: int, *, not_yours: str,
+                  already: str) -> ChatConfirmation:
+    """The open question of `kind` a 确认 / 取消 button answers (`value["ask"]`), asked of this
+    presser. InvalidInput otherwise: a stale button, someone else's question (`not_yours`), or
+    one answered before (`already`) - the message keys are the asking area's."""
+    try:
+        row = await tx.get(ChatConfirmation, int(value["ask"]))
+    except (KeyError, TypeError, ValueError):
+        row = None
+    if row is None or row.kind != kind:
+        raise InvalidInput("error.stale_button")
+    if row.person_id != person_id:
+        raise InvalidInput(not_yours)
+    if row.settled is not None:
+        raise InvalidInput(already)
+    return row

@@ -9,7 +9,6 @@ from datetime import timedelta
 from domain import confirmations
 from domain.changes import service
 from domain.changes.service import number
-from domain.errors import InvalidInput
 from domain.store.models.confirmations import ChatConfirmation
 from handlers.changes.decisions import decide, role_names
 from handlers.chat.cards import Button, Card, Markdown
@@ -69,15 +68,5 @@ async def on_cancel(ctx: Ctx, value: dict) -> None:
 
 
 async def _question(ctx: Ctx, value: dict) -> ChatConfirmation:
-    """The question the button answers, asked of this presser."""
-    try:
-        row = await ctx.tx.get(ChatConfirmation, int(value["ask"]))
-    except (KeyError, TypeError, ValueError):
-        row = None
-    if row is None or row.kind != KIND:
-        raise InvalidInput("error.stale_button")
-    if row.person_id != ctx.person.id:
-        raise InvalidInput("change.end.not_yours")
-    if row.settled is not None:
-        raise InvalidInput("change.end.already")
-    return row
+    return await confirmations.pressed(ctx.tx, value, KIND, ctx.person.id,
+                                       not_yours="change.end.not_yours", already="change.end.already")

@@ -171,17 +171,8 @@ async def on_edit_cancel(ctx: Ctx, value: dict) -> None:
 
 
 async def _end_question(ctx: Ctx, value: dict) -> ChatConfirmation:
-    try:
-        row = await ctx.tx.get(ChatConfirmation, int(value["ask"]))
-    except (KeyError, TypeError, ValueError):
-        row = None
-    if row is None or row.kind != END_KIND:
-        raise InvalidInput("error.stale_button")
-    if row.person_id != ctx.person.id:
-        raise InvalidInput("setup.edit.end_ask.not_yours")
-    if row.settled is not None:
-        raise InvalidInput("setup.stop.ask.already")
-    return row
+    return await confirmations.pressed(ctx.tx, value, END_KIND, ctx.person.id,
+                                       not_yours="setup.edit.end_ask.not_yours", already="setup.stop.ask.already")
 
 
 def _business(word: str) -> bool:

@@ -113,17 +113,8 @@ async def on_cancel(ctx: Ctx, value: dict) -> None:
 
 
 async def _question(ctx: Ctx, value: dict) -> ChatConfirmation:
-    try:
-        row = await ctx.tx.get(ChatConfirmation, int(value["ask"]))
-    except (KeyError, TypeError, ValueError):
-        row = None
-    if row is None or row.kind != KIND:
-        raise InvalidInput("error.stale_button")
-    if row.person_id != ctx.person.id:
-        raise InvalidInput("setup.stop.ask.not_yours")
-    if row.settled is not None:
-        raise InvalidInput("setup.stop.ask.already")
-    return row
+    return await confirmations.pressed(ctx.tx, value, KIND, ctx.person.id,
+                                       not_yours="setup.stop.ask.not_yours", already="setup.stop.ask.already")
 
 
 async def _record(ctx: Ctx, project: Project, start: date, end: date, reason: str) -> None:
