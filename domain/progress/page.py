@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from domain.finance.ledger import receivables
-from domain.progress.page_site import PageAcceptance, PageInspection, acceptances, inspections
+from domain.progress.page_site import PageAcceptance, PageInspection, acceptances, inspections, viewable
 from domain.progress.plan import MilestoneView, overall_percent, views
 from domain.store.models import Project
 from domain.store.uow import Tx
@@ -63,10 +63,6 @@ class ProjectPage:
     payments: list[PagePayment]
     inspections: list[PageInspection]
     acceptances: list[PageAcceptance]
-
-
-def viewable(ref: object) -> bool:
-    return isinstance(ref, str) and ref.startswith(("/media/", "https://", "http://"))
 
 
 async def project_page(tx: Tx, project: Project, today: date, now: datetime, log_days: int) -> ProjectPage:

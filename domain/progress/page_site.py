@@ -40,9 +40,14 @@ class PageAcceptance:
     reason: str | None       # why it failed, as the decider wrote it
 
 
+def viewable(ref: object) -> bool:
+    """A photo a browser can open from the page (a stored file or a link), not one kept on the
+    platform only."""
+    return isinstance(ref, str) and ref.startswith(("/media/", "https://", "http://"))
+
+
 async def inspections(tx: Tx, project: Project, now: datetime) -> list[PageInspection]:
     """The last month's inspections, newest first."""
-    from domain.progress.page import viewable   # here: page.py imports this module
     found = await tx.site.inspections([project.id], now - timedelta(days=SHOWN_DAYS), now)
     names = await _names(tx, {i.inspector_id for i in found})
     out = []
