@@ -142,7 +142,7 @@ async def _timeline_what(ctx: Ctx, event: TicketEvent) -> str:
     for key in ("to", "from"):
         ids = data.get(key) if isinstance(data.get(key), list) else [data.get(key)]
         people = [await ctx.tx.people.get(i) for i in ids if isinstance(i, int)]
-        names.append("、".join(p.name for p in people if p))
+        names.append(ctx.t("list.join", items=[p.name for p in people if p]))
     return ctx.t(f"timeline.{event.kind}", to=names[0], frm=names[1],
                  level=level_label(ctx.deps, ctx.locale, int(data.get("level") or 0)),
                  reason=ctx.t(f"escalation.reason.{data.get('reason') or 'not_resolved'}"),
@@ -157,7 +157,7 @@ def _changes(ctx: Ctx, data: dict) -> str:
     for kind in ("category", "severity"):
         if isinstance(data.get(kind), list):
             parts.append(ctx.t(f"{kind}.{data[kind][1]}"))
-    return "、".join(parts)
+    return ctx.t("list.join", items=parts)
 
 
 async def comment(ctx: Ctx, args: str) -> None:

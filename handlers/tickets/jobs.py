@@ -129,9 +129,10 @@ async def _escalate(effect: Effect, outcome: Outcome) -> None:
     """The escalation card (the live ticket card, with 接管) to everyone at the level, and a
     note in the project's internal group."""
     step, ticket, deps = outcome.step, outcome.ticket, effect.deps
-    names = "、".join(p.name for p in outcome.people) or "-"
+    people = [p.name for p in outcome.people]
 
     def words(locale: str, key: str) -> str:
+        names = deps.t(locale, "list.join", items=people) or "-"   # 、 or ", " by the reader's language
         return deps.t(locale, key, number=ticket.number, title=ticket.title, names=names,
                       level=level_label(deps, locale, step.level), repeat=step.number,
                       reason=deps.t(locale, f"escalation.reason.{step.reason}"))
