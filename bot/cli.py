@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.customers_cli import add_commands as add_customer_commands
 from bot.customers_cli import run as run_customers
 from bot.import_cli import add_commands as add_import_commands
+from bot.jobs_cli import add_commands as add_job_commands
 from bot.logging_setup import configure_logging
 from bot import ops_cli
 from bot.outbox_cli import add_commands as add_outbox_commands
@@ -48,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     add_import_commands(sub)
     add_token_commands(sub)
     add_webhook_commands(sub)
+    add_job_commands(sub)   # jobs list, jobs run NAME [--at]
     ops_cli.add_commands(sub)   # check, backup, restore
     admin = sub.add_parser("admin", help="manage admins")
     admin_sub = admin.add_subparsers(dest="admin_command", required=True)
@@ -120,6 +122,9 @@ async def _offline(args: argparse.Namespace, settings: Settings) -> int:
         elif args.command == "webhooks":
             from bot.webhooks_cli import run as run_webhooks
             return await run_webhooks(args, store, settings, now)
+        elif args.command == "jobs":
+            from bot.jobs_cli import run as run_jobs
+            return await run_jobs(args, store, settings, now)
         elif args.command == "role":
             return await run_roles(args, store, settings, now)
         elif args.command == "admin":
