@@ -135,6 +135,7 @@ class FakeFeishu(SpeechToText, FakePlatformServer):
         self.token_fetches = 0
         self.messages: dict[str, FakeMessage] = {}
         self.by_uuid: dict[str, str] = {}
+        self.repeated_uuids: list[str] = []     # sends again under a uuid already used (Feishu keeps one)
         self.chats: set[str] = set()            # chats the bot is a member of
         self.card_updates: list[tuple[str, dict[str, Any]]] = []
         self.images: dict[str, bytes] = {}
@@ -240,6 +241,7 @@ class FakeFeishu(SpeechToText, FakePlatformServer):
               parent: str | None) -> web.Response:
         uuid = body.get("uuid")
         if uuid and uuid in self.by_uuid:  # "at most one message per uuid within 1 h"
+            self.repeated_uuids.append(uuid)
             return self._message_answer(self.messages[self.by_uuid[uuid]])
         refused = self._over_limit(receive_id)
         if refused is not None:
