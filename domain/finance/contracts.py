@@ -117,13 +117,13 @@ async def contract_of(tx: Tx, project: Project, number: str | None) -> Contract:
         found = next((c for c in contracts if c.number.lower() == number.strip().lower()), None)
         if found is None:
             raise InvalidInput("setup.pay.unknown_contract", number=number, code=project.code,
-                               numbers="、".join(c.number for c in contracts) or "-")
+                               numbers=[c.number for c in contracts])
         return found
     if not contracts:
         raise InvalidInput("setup.pay.no_contract", code=project.code)
     if len(contracts) > 1:
         raise InvalidInput("setup.pay.which_contract", code=project.code,
-                           numbers="、".join(c.number for c in contracts))
+                           numbers=[c.number for c in contracts])
     return contracts[0]
 
 
