@@ -33,6 +33,7 @@ ENV_KEYS: dict[str, tuple[str, str, str]] = {
     "SITEBOT_PORT": ("server", "port", "port"),
     "SITEBOT_CONSOLE": ("server", "console", "bool"),
     "SITEBOT_PUBLIC_URL": ("server", "public_url", "str"),
+    "SITEBOT_WORKER_NICE": ("server", "worker_nice", "str"),
     "SITEBOT_DATABASE_URL": ("database", "url", "str"),
     "SITEBOT_TIMEZONE": ("time", "timezone", "str"),
     "SITEBOT_MEDIA_DIR": ("media", "dir", "str"),
@@ -61,6 +62,8 @@ class Settings:
     port: int = 8080
     console: bool = False
     public_url: str = ""
+    # How much lower the worker process's CPU priority is than the web side's (bot/processes.py).
+    worker_nice: int = 10
     database_url: str = "sqlite+aiosqlite:///var/sitebot.db"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
     default_locale: str = "zh-CN"
@@ -154,6 +157,7 @@ def _build(raw: dict) -> Settings:
         port=port,
         console=bool(server.get("console", False)),
         public_url=str(server.get("public_url", "")),
+        worker_nice=_nice(server.get("worker_nice", 10)),
         database_url=_database_url(str(db.get("url", ""))),
         timezone=tz,
         default_locale=str(raw.get("i18n", {}).get("default_locale", "zh-CN")),
@@ -182,6 +186,17 @@ def _database_url(url: str) -> str:
             "database.url (SITEBOT_DATABASE_URL): expected sqlite+aiosqlite:///path "
             f"or postgresql+asyncpg://user:pass@host/db, got {url!r}")
     return url
+
+
+def _nice(value: Any) -> int:
+    try:
+        nice = int(value) if not isinstance(value, bool) else -1
+    except (TypeError, ValueError):
+        nice = -1
+    if not 0 <= nice <= 19:
+        raise ConfigError(f"server.worker_nice (SITEBOT_WORKER_NICE): expected a whole number "
+                          f"0-19, got {value!r}")
+    return nice
 
 
 def _positive_int(section: dict, key: str, where: str, default: int) -> int:
