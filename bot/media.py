@@ -2,6 +2,7 @@
 /media/. Names are random, so a link is as private as the card or page that shows it."""
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from aiohttp import web
 
 MAX_BYTES = 10 * 1024 * 1024
 TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
+_REF = re.compile(r"^/media/([0-9a-f]{32}\.(?:jpg|png|webp|gif))$")
 
 
 class MediaError(ValueError):
@@ -30,6 +32,13 @@ class MediaStore:
         name = f"{uuid.uuid4().hex}.{ext}"
         (self.root / name).write_bytes(data)
         return f"/media/{name}"
+
+    def read(self, ref: str) -> bytes | None:
+        """A kept photo's bytes by its ref (/media/<name>); None for any other ref (a link, a
+        platform's own key) or a file gone. Handlers reach it as handlers.chat.ports.PhotoReader."""
+        found = _REF.match(ref or "")
+        path = self.root / found.group(1) if found else None
+        return path.read_bytes() if path is not None and path.is_file() else None
 
     def install(self, app: web.Application) -> None:
         app.router.add_get("/media/{name:[0-9a-f]{32}\\.(?:jpg|png|webp|gif)}", self._serve)

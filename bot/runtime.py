@@ -31,6 +31,7 @@ from bot.files_store import FileStore
 from bot.inbound import InboundPipeline
 from bot.inbox import InboxConsumer
 from bot.logging_setup import EventLog
+from bot.media import MediaStore
 from bot.observe import Observer, Observers
 from bot.jobs import JobSpec, start_scheduler
 from bot.metrics import CountingAdapter
@@ -146,7 +147,8 @@ def _deps(settings: Settings, adapters: dict[str, Adapter]) -> Deps:
                 capture=settings.capture, filer=build_report_filer(), site=settings.site,
                 group_makers={name: adapter for name, adapter in adapters.items()
                               if isinstance(adapter, GroupMaker)},
-                files=FileStore.under(Path(settings.media_dir)), platforms=ACCOUNT_PLATFORMS)
+                files=FileStore.under(Path(settings.media_dir)), photos=MediaStore(Path(settings.media_dir)),
+                platforms=ACCOUNT_PLATFORMS)
 
 
 async def _background(app: web.Application, store: Store, stack: AsyncExitStack, role: str,

@@ -19,7 +19,7 @@ from handlers.chat.cards import Card
 from handlers.chat.answer import Answer
 from handlers.chat.contract import CardClick, Inbound, Message, Target, Text, Toast
 from handlers.chat.i18n import Catalog
-from handlers.chat.ports import FileReader, GroupMaker, ImageStore, ReportFiler
+from handlers.chat.ports import FileReader, GroupMaker, ImageStore, PhotoReader, ReportFiler
 from domain.reports.rules import ReportRules
 from domain.site.rules import SiteRules
 
@@ -47,6 +47,8 @@ class Deps:
     group_makers: Mapping[str, GroupMaker] = field(default_factory=dict)
     # Files people sent (kept by the edge, see bot/files_store.py); None: no file is readable.
     files: FileReader | None = None
+    # Photos people sent (kept by the edge, bot/media.py); None: drawn without them.
+    photos: PhotoReader | None = None
     # Reports (issue 15), set by bot/pages/cockpit at start-up: [reports] rules, where charts
     # are kept (None: cards go without one), and (person, now) -> their signed cockpit link.
     reports: ReportRules = field(default_factory=ReportRules)

@@ -45,6 +45,16 @@ class ImageStore(Protocol):
 
 
 @runtime_checkable
+class PhotoReader(Protocol):
+    """Photos people sent, kept by the edge (bot/media.py): an image attachment's `ref`
+    (/media/<name>) -> its bytes, for what draws them itself (the acceptance record's PDF)."""
+
+    def read(self, ref: str) -> bytes | None:
+        """The photo's bytes, or None when the ref is not a kept photo (or it is gone)."""
+        ...
+
+
+@runtime_checkable
 class ReportFiler(Protocol):
     """Files a report and posts it, the one way 报修 does: the ticket card in the chat it was
     made in, the assignee told directly, and — made outside the project's own chats — the
