@@ -10,11 +10,13 @@ import asyncio
 import logging
 from datetime import timedelta
 
+from domain.store.models import Person, Project
 from domain.store.models.site import AcceptanceRecord
+from handlers.chat.context import Deps
 from handlers.chat.contract import FILE_MAX, File, Target, Text
 from handlers.chat.effect import Effect
 from handlers.chat.jobs import JobDef, JobRunner
-from handlers.site.pdf import acceptance_pdf
+from handlers.site.pdf import Translate, acceptance_pdf
 
 log = logging.getLogger(__name__)
 EVERY_SECONDS = 5
@@ -46,7 +48,7 @@ async def _send(effect: Effect, record_id: int) -> None:
     decider = await tx.people.get(record.decided_by_id) if record.decided_by_id else None
     locale = deps.default_locale
     t = lambda key, **p: deps.t(locale, key, **p)  # noqa: E731
-    data = await asyncio.to_thread(acceptance_pdf, t, deps.local, record, project, requester, decider)
+    data = await asyncio.to_thread(_drawn, deps, t, record, project, requester, decider)
     here = Target(record.platform, "chat", record.chat_id)
     if data is None or len(data) > FILE_MAX:
         log.warning("acceptance %s: no PDF (%s)", record.number, "no CJK font" if data is None else "too large")
@@ -54,6 +56,17 @@ async def _send(effect: Effect, record_id: int) -> None:
         return
     name = t("site.accept.file_name", number=record.number, subject=record.subject[:40])
     effect.post(here, File(name, data), "acceptance_pdf", locale)
+
+
+def _drawn(deps: Deps, t: Translate, record: AcceptanceRecord, project: Project, requester: Person | None,
+           decider: Person | None) -> bytes | None:
+    """Off the loop: the photos read from where the edge kept them, and the PDF drawn."""
+    refs = [a.get("ref") for a in record.attachments or [] if a.get("kind", "image") == "image"]
+    found = [deps.photos.read(ref) for ref in refs if ref] if deps.photos is not None else []
+    photos = [data for data in found if data is not None]
+    if len(photos) < len(refs):
+        log.info("acceptance %s: %d of %d photos readable", record.number, len(photos), len(refs))
+    return acceptance_pdf(t, deps.local, record, project, requester, decider, photos)
 
 
 def site_jobs() -> list[JobDef]:

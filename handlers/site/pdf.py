@@ -1,18 +1,21 @@
-"""An acceptance record as a PDF (A4, one page): the kind and subject, the project, its template's
-fields, the photos taken, and the signatures as names and times — who asked for it and who
-decided (通过 / 不通过 and why). Drawn with matplotlib's PDF backend and the CJK font the reports
-use (handlers/reports/charts.py finds it; scripts/ensure-cjk-font installs it)."""
+"""An acceptance record as a PDF (A4): the kind and subject, the project, its template's fields,
+the signatures as names and times — who asked for it and who decided (通过 / 不通过 and why) —
+and the photos taken, scaled, three to a row (on more pages when they do not fit the first).
+Drawn with matplotlib's PDF backend and the CJK font the reports use (handlers/reports/charts.py
+finds it; scripts/ensure-cjk-font installs it); photo layout in handlers/site/pdf_photos.py."""
 from __future__ import annotations
 
 import io
 import textwrap
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Sequence
 
 from domain.site.acceptance import PASSED
 from domain.store.models import Person, Project
 from domain.store.models.site import AcceptanceRecord
+from handlers.chat.contract import FILE_MAX
 from handlers.reports import charts
+from handlers.site import pdf_photos
 
 A4 = (8.27, 11.69)
 Translate = Callable[..., str]
@@ -21,11 +24,23 @@ WRAP = 34   # characters a line of a field's value (CJK: about the column's widt
 
 
 def acceptance_pdf(t: Translate, local: Local, record: AcceptanceRecord, project: Project,
-                   requester: Person | None, decider: Person | None) -> bytes | None:
-    """None without a CJK font (the text would be empty boxes)."""
+                   requester: Person | None, decider: Person | None,
+                   photos: Sequence[bytes] = (), limit: int = FILE_MAX) -> bytes | None:
+    """None without a CJK font (the text would be empty boxes). `photos`: the record's photos'
+    bytes; drawn smaller, then fewer, until the file fits `limit` (what a file message takes)."""
     if not charts.available():
         return None
-    from matplotlib.backends.backend_pdf import PdfPages
+    data = b""
+    for side, most in pdf_photos.SIZES:
+        scaled = pdf_photos.scale(photos[:most], side)
+        data = _draw(t, local, record, project, requester, decider, scaled)
+        if len(data) <= limit:
+            break
+    return data
+
+
+def _draw(t: Translate, local: Local, record: AcceptanceRecord, project: Project, requester: Person | None,
+          decider: Person | None, photos: list[pdf_photos.Photo]) -> bytes:
     from matplotlib.figure import Figure
 
     page = Figure(figsize=A4)
@@ -44,12 +59,20 @@ def acceptance_pdf(t: Translate, local: Local, record: AcceptanceRecord, project
     if record.reason:
         signatures.append((t("site.accept.field.reason"), record.reason))
     page.text(0.08, top - 0.03, t("site.accept.signatures"), fontsize=12, weight="bold", va="top")
-    _rows(page, top - 0.07, signatures)
-    page.text(0.08, 0.04, t("site.accept.pdf_footer", at=local(_made(record), "%Y-%m-%d %H:%M")),
-              fontsize=8, color="#8f959e")
+    top = _rows(page, top - 0.07, signatures)
+    footer = t("site.accept.pdf_footer", at=local(_made(record), "%Y-%m-%d %H:%M"))
+    pages = [page]
+    if photos:
+        page.text(0.08, top - 0.03, t("site.accept.pdf_photos", count=len(photos)), fontsize=12,
+                  weight="bold", va="top")
+        pages += pdf_photos.place(page, top - 0.07, photos, lambda: Figure(figsize=A4))
     buffer = io.BytesIO()
-    with PdfPages(buffer, metadata={"Title": f"{title} {record.number}", "Creator": "sitebot"}) as document:
-        document.savefig(page)
+    with pdf_photos.document(buffer, {"Title": f"{title} {record.number}", "Creator": "sitebot"}) as document:
+        for number, sheet in enumerate(pages, start=1):
+            sheet.text(0.08, 0.04, footer, fontsize=8, color="#8f959e")
+            if len(pages) > 1:
+                sheet.text(0.92, 0.04, f"{number} / {len(pages)}", fontsize=8, color="#8f959e", ha="right")
+            document.savefig(sheet)
     return buffer.getvalue()
 
 
