@@ -7,75 +7,25 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
-from sqlalchemy import text
 
 from bot import keys
 from bot.app import create_app
 from bot.runtime import CONNECTIONS
-from domain.store.engine import make_engine
-from domain.store.lease import AdvisoryLease
 from tests.conftest import PG_URL
 from tests.platforms.feishu.conftest import SITE
 from tests.platforms.feishu.driver import APP_ID, APP_SECRET, BOT, message_event
-from tests.platforms.feishu.fake_long_connection import FakeFeishuLongConnection
-from tests.platforms.feishu.test_long_connection import start_ws_app
+from tests.replicas import shared
+from tests.replicas.shared import free_port, lease_sessions, lease_sessions_named, start_ws_app, terminate, until
+
+fake_ws = shared.fake_ws   # the fixture
 
 pytestmark = pytest.mark.skipif(not PG_URL, reason="replicas share a PostgreSQL database")
 PEOPLE = 120
-WAIT = 60.0   # generous: a failure shows as a timeout, never as a slow pass
-
-
-@pytest.fixture
-async def fake_ws(clock):  # noqa: ANN001, ANN201
-    fake = FakeFeishuLongConnection(APP_ID, APP_SECRET, clock=clock)
-    fake.chats |= {SITE}
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-async def until(condition, timeout: float = WAIT) -> None:  # noqa: ANN001
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.05)
-
-
-async def lease_sessions(db_url: str, platform: str = "feishu") -> list[int]:
-    """Backends holding the platform connection's lease now."""
-    return await lease_sessions_named(db_url, f"sitebot:{platform}:connection")
-
-
-async def lease_sessions_named(db_url: str, name: str) -> list[int]:
-    """Backends holding the lease `name` now (a bigint advisory key shows in pg_locks as its
-    high and low 32 bits)."""
-    engine = make_engine(db_url)
-    key = AdvisoryLease(engine, name).key
-    try:
-        async with engine.connect() as conn:
-            rows = await conn.execute(text(
-                "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1"
-                " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-                " AND classid::bigint = :high AND objid::bigint = :low"),
-                {"high": (key >> 32) & 0xFFFFFFFF, "low": key & 0xFFFFFFFF})
-            return [row.pid for row in rows]
-    finally:
-        await engine.dispose()
-
-
-async def terminate(db_url: str, pid: int) -> None:
-    engine = make_engine(db_url)
-    try:
-        async with engine.connect() as conn:
-            await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-    finally:
-        await engine.dispose()
 
 
 def report(sender: str = "ou_li") -> dict:
@@ -108,12 +58,6 @@ async def test_one_replica_holds_and_the_other_takes_over_when_its_session_dies(
     # The old holder tries again, and waits: the lease is the other's now.
     await asyncio.sleep(3 * held[holder].retry_seconds)
     assert not held[holder].holding.is_set() and len(await lease_sessions(db_url)) == 1
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def test_a_replica_killed_with_sigkill_is_replaced_within_seconds(

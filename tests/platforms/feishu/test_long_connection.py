@@ -8,39 +8,14 @@ import pytest
 from bot import keys
 from bot.app import create_app
 from bot.runtime import CONNECTIONS
-from domain.enums import Audience
-from domain.store.models import ChatBinding, Identity
-from tests.platforms.feishu.conftest import OPEN_IDS, SITE, feishu_settings
+from tests.platforms.feishu.conftest import SITE, feishu_settings
 from tests.platforms.feishu.driver import APP_ID, APP_SECRET, BOT, buttons, card_texts, click_event, message_event
-from tests.platforms.feishu.fake_long_connection import FakeFeishuLongConnection
+from tests.replicas import shared
+from tests.replicas.shared import start_ws_app
+
+fake_ws = shared.fake_ws   # the fixture
 
 REPORT = "报修 5号楼3层卫生间渗水，比较急"
-
-
-@pytest.fixture
-async def fake_ws(clock):  # noqa: ANN001, ANN201
-    fake = FakeFeishuLongConnection(APP_ID, APP_SECRET, clock=clock)
-    fake.chats |= {SITE}
-    await fake.start()
-    yield fake
-    await fake.stop()
-
-
-async def start_ws_app(db_url, clock, aiohttp_client, fake, *, people: bool = True, **extra):  # noqa: ANN001, ANN201
-    """The app in ws mode: no verification token, no encrypt key, no public URL."""
-    settings = feishu_settings(db_url, fake, mode="ws", verification_token="", encrypt_key="", **extra)
-    app = create_app(settings, clock=clock, demo=True, run_worker=False)
-    await aiohttp_client(app)
-    if people:
-        async with app[keys.STORE].transaction() as tx:
-            for name, open_id in OPEN_IDS.items():
-                person = (await tx.people.by_name(name))[0]
-                tx.add(Identity(person_id=person.id, platform="feishu", external_id=open_id,
-                                alt_ids={}, display_name=name, created_at=clock()))
-            project = await tx.projects.by_code("P-001")
-            tx.add(ChatBinding(platform="feishu", chat_id=SITE, project_id=project.id,
-                               audience=Audience.INTERNAL.value, title="P-001 项目部群", created_at=clock()))
-    return app
 
 
 def report_event(message_id: str | None = None) -> dict:
