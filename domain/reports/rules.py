@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import time
 from typing import Any
 
-from domain.enums import Role
+from domain.enums import CUSTOMER_SIDE, Role
 from domain.progress.rules import WEEKDAYS, parse_hhmm
 
 NPS_OCCASIONS = ("milestone", "quarterly")
@@ -50,7 +50,7 @@ def parse_reports(section: dict[str, Any]) -> ReportRules:
     if not isinstance(day, str) or day.strip().lower() not in WEEKDAYS:
         raise ValueError(f"reports.weekly_day: expected a weekday like monday, got {day!r}")
     recipients = section.get("recipients", list(default.recipients))
-    roles = {r.value for r in Role} - {Role.CUSTOMER_CONTACT.value}
+    roles = {r.value for r in Role} - {r.value for r in CUSTOMER_SIDE}
     if not isinstance(recipients, list) or any(r not in roles for r in recipients):
         raise ValueError(f"reports.recipients: expected a list of company roles such as dept_head, "
                          f"got {recipients!r}")
