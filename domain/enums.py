@@ -14,14 +14,18 @@ class Role(StrEnum):
     HQ_SERVICE = "hq_service"            # 总部客服
     FINANCE = "finance"                  # 财务
     SALES = "sales"                      # 销售
-    CUSTOMER_CONTACT = "customer_contact"  # 业主/监理
+    CUSTOMER_CONTACT = "customer_contact"  # 业主 (the owner's contact; 监理 too, added before SUPERVISOR)
+    SUPERVISOR = "supervisor"              # 监理: the owner's supervising engineer on a project
     HQ_ENGINEERING_DIRECTOR = "hq_engineering_director"  # 总部工程总监 (org-wide; approves big changes)
     FINANCE_DIRECTOR = "finance_director"  # 财务总监 (org-wide; last step of dunning)
 
 
 # Roles that see and act across a project's tickets, not only their own.
 MANAGER_ROLES = frozenset({Role.PROJECT_MANAGER, Role.DEPT_HEAD, Role.HQ_SERVICE})
-STAFF_ROLES = frozenset(Role) - {Role.CUSTOMER_CONTACT}
+# The customer's side of a project: they see it as the customer does (shared tickets, the page),
+# never internal notes; the 监理 signs off acceptance records with the owner's contact.
+CUSTOMER_SIDE = frozenset({Role.CUSTOMER_CONTACT, Role.SUPERVISOR})
+STAFF_ROLES = frozenset(Role) - CUSTOMER_SIDE
 
 
 class Audience(StrEnum):

@@ -24,6 +24,7 @@ WHERE_ROLES_ACT: dict[Role, tuple[bool, bool]] = {
     Role.SAFETY_OFFICER: (False, True),
     Role.PROJECT_MANAGER: (False, True),
     Role.CUSTOMER_CONTACT: (False, True),
+    Role.SUPERVISOR: (False, True),
     Role.FINANCE: (True, True),            # org: every project's money; project: that one's
     Role.DEPT_HEAD: (True, True),          # org: every project; project: its tickets, approvals
     Role.HQ_SERVICE: (True, True),         # org: every project's escalated tickets
