@@ -1,5 +1,5 @@
-"""The console in the crash run: 李工长 reports in the demo's project groups from the console
-page (POST /console/api/messages, answered once handled); the answers go to the console's own
+"""The console in the crash run: 李工长 reports in the project groups the admin bound (company.py)
+from the console page (POST /console/api/messages, answered once handled); the answers go to the console's own
 little chat server inside sitebot (the hub), which an open page follows.
 
 The hub keeps its messages in the process (a demo surface, not a system of record): a page
@@ -23,10 +23,11 @@ from bench.load.sitebot import Sitebot
 from domain.store.engine import make_engine
 from domain.store.models import OutboxMessage
 from domain.store.repos.outbox import SENT
+from tests.runtime.crash.company import FOREMAN, SITE_GROUPS
 from tests.runtime.crash.shots import QuietEdge, Shot, count_markers, report_text
 
-USER = "u-li"
-CHATS = ["p001-site", "p002-site"]
+USER = FOREMAN
+CHATS = list(SITE_GROUPS.values())
 
 
 class ConsoleReports(QuietEdge):

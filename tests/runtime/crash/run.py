@@ -1,10 +1,11 @@
 """One crash run: sitebot with every edge, set up through user paths; then, for each of ROUNDS,
 the load and kill -9; the restarts on the same database; and the figures per edge.
 
-Set-up as a site would: `sitebot serve --demo` (the demo's people, projects and console groups)
-with a site TOML naming each platform's admin (`[access] admins`); the admins bind their groups
-by chat. Each edge's events go out at its own rate in one open loop (each at its planned time,
-whatever happened before), and the whole process group is killed mid-load (see KILL_*).
+Set-up as a contractor's would, from an empty database (company.py): the first admin by
+`sitebot admin add`, the customer, projects, console groups and team typed in the console; a
+site TOML names each platform's admin (`[access] admins`), who binds their groups by chat. Each
+edge's events go out at its own rate in one open loop (each at its planned time, whatever
+happened before), and the whole process group is killed mid-load (see KILL_*).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from bench.load.fake import FakeFeishu
 from bench.load.machine import Processes
 from bench.load.sitebot import Sitebot
 from bench.load.traffic import Result, open_loop, percentile
+from tests.runtime.crash import company
 from tests.runtime.crash.console import ConsoleReports
 from tests.runtime.crash.dingtalk import DingTalkReports
 from tests.runtime.crash.feishu import FeishuPresses, FeishuReports
@@ -69,11 +71,23 @@ class Phases:
         return json.dumps(self.times, ensure_ascii=False)
 
 
-def site_config(path: Path, edges: list[Edge]) -> Path:
+def site_env(workdir: Path, edges: list[Edge]) -> dict[str, str]:
+    """sitebot's settings: a site file naming each platform's admins, the console on (the
+    company is set up there), and each edge's platform."""
     admins = sorted({identity for edge in edges for identity in edge.admins()})
-    path.write_text(f"[access]\nadmins = {json.dumps(admins)}\n\n"
-                    f"[delivery]\nclaim_seconds = {CLAIM_SECONDS}\n", encoding="utf-8")
-    return path
+    config = workdir / "site.toml"
+    config.write_text(f"[access]\nadmins = {json.dumps(admins)}\n\n"
+                      f"[delivery]\nclaim_seconds = {CLAIM_SECONDS}\n", encoding="utf-8")
+    env = {"SITEBOT_CONFIG": str(config), "SITEBOT_LINK_SECRET": "crash-test-link-secret", **company.ENV}
+    for edge in edges:
+        env.update(edge.env())
+    return env
+
+
+async def set_up(site: Sitebot, edges: list[Edge]) -> None:
+    """The company (company.py), then every edge's groups at once; sitebot is started."""
+    await company.set_up_company(site)
+    await asyncio.gather(*(edge.setup(site) for edge in edges))
 
 
 @dataclass
@@ -97,20 +111,17 @@ async def crash_run(db_url: str, workdir: Path) -> Outcome:
     try:
         for edge in edges:
             await edge.start()
-        env = {"SITEBOT_CONFIG": str(site_config(workdir / "site.toml", edges)),
-               "SITEBOT_LINK_SECRET": "crash-test-link-secret"}
-        for edge in edges:
-            env.update(edge.env())
-        site = Sitebot(procs, workdir, db_url, fake.url, env=env, pin=False)
+        site = Sitebot(procs, workdir, db_url, fake.url, env=site_env(workdir, edges), pin=False)
+        company.first_admin(site)
         acked: dict[str, list[Shot]] = collections.defaultdict(list)
         for mode in (*ROUNDS, "one-process"):
-            site.serve_args = ["--demo", *(["--worker-process"] if mode == "worker-process" else [])]
+            site.serve_args = ["--worker-process"] if mode == "worker-process" else []
             await site.start()
             for edge in edges:
                 await edge.restarted(site)
             phases.mark(f"{mode} started")
             if not acked:
-                await asyncio.gather(*(edge.setup(site) for edge in edges))
+                await set_up(site, edges)
                 phases.mark("set up")
             if len(phases.kills) < len(ROUNDS):
                 for name, shots in (await _load_and_kill(site, _stream(site, edges))).items():

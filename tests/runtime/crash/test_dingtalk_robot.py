@@ -2,9 +2,10 @@
 recorded yet. DingTalk keeps no key for robot messages (sessionWebhook, groupMessages/send,
 oToMessages), so the restart must not send them again — nor lose anything acknowledged.
 
-A real `sitebot serve` (no card template: ticket cards go back as robot messages), the admin
-binds ten groups by chat, then 30 reports at 12 a second; the fake DingTalk takes the last card
-to arrive but holds its answer, and sitebot is killed while it waits: DingTalk has every card,
+A real `sitebot serve` on a company set up as a contractor would (company.py; no card
+template: ticket cards go back as robot messages), the DingTalk admin binds ten groups by
+chat, then 30 reports at 12 a second; the fake DingTalk takes the last card to arrive but
+holds its answer, and sitebot is killed while it waits: DingTalk has every card,
 sitebot has recorded some of them at most (outcomes are written a pass later) and not the held
 one. Restarted on the same database, every acknowledged report must have its ticket and exactly
 one card in its group. Before the write-ahead mark (bot/delivery/handover.py) the held card, and
@@ -27,7 +28,8 @@ from bench.load.traffic import open_loop
 from tests.conftest import backend_name
 from tests.runtime.crash.dingtalk_robot import RobotReports
 from tests.runtime.crash.figures import count, in_hand, wait_for_replies
-from tests.runtime.crash.run import CLAIM_SECONDS, DRAIN_LIMIT, site_config
+from tests.runtime.crash.company import first_admin
+from tests.runtime.crash.run import CLAIM_SECONDS, DRAIN_LIMIT, set_up, site_env
 
 REPORTS, RATE = 30, 12.0
 
@@ -52,12 +54,11 @@ async def test_kill_9_while_dingtalk_holds_a_robot_message_sends_it_once(db_url,
     await edge.start()
     procs = Processes()
     try:
-        env = {"SITEBOT_CONFIG": str(site_config(tmp_path / "site.toml", [edge])),
-               "SITEBOT_LINK_SECRET": "crash-test-link-secret", **edge.env()}
-        site = Sitebot(procs, tmp_path, db_url, feishu.url, env=env, serve_args=["--demo"], pin=False)
+        site = Sitebot(procs, tmp_path, db_url, feishu.url, env=site_env(tmp_path, [edge]), pin=False)
+        first_admin(site)
         await site.start()
         await edge.restarted(site)
-        await edge.setup(site)
+        await set_up(site, [edge])
 
         shots = edge.shots(site, REPORTS)
         edge.fake.hold(REPORTS)   # the last card to arrive: all others are in
