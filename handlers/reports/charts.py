@@ -79,6 +79,19 @@ def available() -> bool:
     return _setup() is not None
 
 
+def font_file() -> tuple[str, str] | None:
+    """The chosen CJK font's file and family name (the PDF export embeds it), or None."""
+    font = _setup()
+    if font is None:
+        return None
+    with _lock:
+        if "file" not in _state:
+            from matplotlib import font_manager
+            _state["file"] = font_manager.findfont(font_manager.FontProperties(family=[font]),
+                                                   fallback_to_default=False)
+        return _state["file"], font
+
+
 def figure(panels: Sequence[Panel], width: float = 6.4, height: float = 2.6) -> Any:
     """A matplotlib Figure with one panel per row (phones read charts top to bottom). Margins
     are fixed, not worked out by a layout engine: that took two thirds of the drawing time."""
@@ -129,11 +142,11 @@ def draw(ax: Any, panel: Panel) -> None:
         ax.legend(handles=handles, fontsize=8, loc="upper left", frameon=False)
 
 
-def png(panels: Sequence[Panel]) -> bytes | None:
+def png(panels: Sequence[Panel], width: float = 6.4, height: float = 2.6, dpi: int = 100) -> bytes | None:
     """The panels as one PNG; None without a CJK font or without panels."""
     if not panels or not available():
         return None
     buffer = io.BytesIO()
     # zlib's fastest level: a chart of flat colours compresses nearly as well, in a fifth of the time.
-    figure(panels).savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
+    figure(panels, width, height).savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

@@ -1,6 +1,10 @@
-"""The report as a PDF (matplotlib's PDF backend, the CJK font embedded as Type 3 glyphs, so
-the file stays small): the figures beside the previous period, the charts, and the first rows
-of each drill-down list. A4 portrait."""
+"""The report as a PDF (fpdf2; A4 portrait): the figures beside the previous period, the charts
+as one picture, and the first rows of each drill-down list.
+
+Text is real text in an embedded TrueType subset of the CJK font (handlers/reports/pdf_font.py),
+so it can be searched and copied. It was drawn with matplotlib's PDF backend as Type 3 glyphs:
+each line cost ~1 ms to lay out there, a report ~1 s; here the pages cost ~0.1 s and the charts
+(still matplotlib's, as the card's picture) what their PNG costs."""
 from __future__ import annotations
 
 import io
@@ -9,35 +13,29 @@ from typing import Any, Callable, Sequence
 
 from domain.reports.figures import FIGURES, figures
 from domain.reports.report import Report
-from handlers.reports import charts
+from handlers.reports import charts, pdf_font
 from handlers.reports.format import mark, value_text
 from handlers.reports.workbook import lists
 
 Translate = Callable[..., str]
-A4 = (8.27, 11.69)
-ROWS_PER_PAGE = 40
+A4 = (8.27, 11.69)                     # inches: the chart picture's size
+WIDTH, HEIGHT = 210.0, 297.0           # mm
+LEFT, RIGHT, TOP, BOTTOM = 12.6, 197.4, 29.7, 282.0
+ROWS_PER_PAGE = 50                     # the figures fit one page
 LIST_ROWS = 15
 # The PDF is the summary to print or forward: the lists people act on, their first rows (the
-# workbook has every list in full). Each line of text costs the PDF backend ~1 ms.
+# workbook has every list in full).
 PDF_LISTS = ("missed", "overdue", "at_risk", "projects", "ranking")
 FONT, SPACING = 8, 1.7
-LINE = FONT * SPACING / 72 / A4[1]      # one row's height, as a fraction of the page
-
-
-GOOD, BAD = "#1a9c3a", "#d83931"
+EM = FONT * 25.4 / 72                  # one em of the table's text, in mm
+LINE = EM * SPACING                    # one row's height, in mm
+CHART_DPI = 150
+GOOD, BAD, GREY, RULE = "#1a9c3a", "#d83931", "#646a73", "#dee0e3"
 
 
 def plain(text: str) -> str:
     """Without emoji (no font in the PDF has them): the card's 📊 🟢 🔴 ⚠️ go."""
     return "".join(ch for ch in text if ord(ch) <= 0xFFFF and ch not in "\u26a0\ufe0f").strip()
-
-
-def _page(title: str, subtitle: str) -> Any:
-    from matplotlib.figure import Figure
-    page = Figure(figsize=A4)
-    page.text(0.06, 0.96, plain(title), fontsize=15, weight="bold")
-    page.text(0.06, 0.935, plain(subtitle), fontsize=9, color="#646a73")
-    return page
 
 
 def _width(text: str) -> float:
@@ -53,38 +51,6 @@ def _clip(text: str, ems: float) -> str:
             return out[:-1] + "…" if out else ""
         out += ch
     return out
-
-
-def _block(page: Any, top: float, headers: Sequence[str], rows: Sequence[Sequence[str]],
-           colours: Sequence[str | None] = (), title: str | None = None) -> float:
-    """A table drawn as one text per column (a text per cell cost three times as much to lay
-    out); rows ruled in light grey; the last column's rows coloured where `colours` says.
-    Returns where the next block may start."""
-    from matplotlib.lines import Line2D
-    left, right, line = 0.06, 0.94, LINE
-    if title:
-        page.text(left, top, plain(title), fontsize=11, weight="bold", va="top")
-        top -= line * 1.6
-    weights = [max([_width(str(h)) for h in headers[i:i + 1]] + [min(_width(str(r[i])), 24) for r in rows]) + 1.5
-               for i in range(len(headers))]
-    total = sum(weights)
-    xs, x = [], left
-    for weight in weights:
-        xs.append(x)
-        x += (right - left) * weight / total
-    ems = [(right - left) * w / total * A4[0] * 72 / FONT - 0.5 for w in weights]
-    for i, x in enumerate(xs):
-        column = [_clip(plain(str(headers[i])), ems[i])] + [_clip(plain(str(r[i])), ems[i]) for r in rows]
-        if i == len(xs) - 1 and colours:
-            for tone in {c for c in colours if c}:
-                marked = [""] + [column[k + 1] if colours[k] == tone else "" for k in range(len(rows))]
-                page.text(x, top, "\n".join(marked), fontsize=FONT, va="top", linespacing=SPACING, color=tone)
-            column = [column[0]] + [column[k + 1] if not colours[k] else "" for k in range(len(rows))]
-        page.text(x, top, "\n".join(column), fontsize=FONT, va="top", linespacing=SPACING)
-    for k in range(len(rows) + 2):
-        y = top - k * line + line * 0.25 if k else top + line * 0.25
-        page.add_artist(Line2D([left, right], [y, y], color="#dee0e3", lw=0.5))
-    return top - (len(rows) + 1) * line - line * 1.5
 
 
 def _text(value: Any, fmt: str | None = None) -> str:
@@ -104,12 +70,67 @@ def _text(value: Any, fmt: str | None = None) -> str:
     return str(value)[:40]
 
 
+class Table:
+    """A table laid out in columns as wide as their text, clipped to fit the page."""
+
+    def __init__(self, headers: Sequence[str], rows: Sequence[Sequence[str]],
+                 colours: Sequence[str | None] = (), title: str | None = None) -> None:
+        weights = [max([_width(str(headers[i]))] + [min(_width(str(r[i])), 24) for r in rows]) + 1.5
+                   for i in range(len(headers))]
+        total, x = sum(weights), LEFT
+        self.xs: list[float] = []
+        for weight in weights:
+            self.xs.append(x)
+            x += (RIGHT - LEFT) * weight / total
+        ems = [(RIGHT - LEFT) * w / total / EM - 0.5 for w in weights]
+        self.cells = [[_clip(plain(str(v)), ems[i]) for i, v in enumerate(row)] for row in [headers, *rows]]
+        self.colours, self.title = list(colours), plain(title) if title else None
+
+    @property
+    def height(self) -> float:
+        return (len(self.cells) + (1.6 if self.title else 0)) * LINE + LINE * 1.5
+
+    def characters(self) -> set[str]:
+        return {ch for row in self.cells for cell in row for ch in cell} | set(self.title or "")
+
+    def draw(self, doc: Any, top: float) -> float:
+        """Draws from `top` (mm); where the next block may start."""
+        if self.title:
+            _bold(doc, LEFT, top + EM * 1.4, self.title, 11)
+            top += LINE * 1.6
+        doc.set_font_size(FONT)
+        doc.set_draw_color(RULE)
+        doc.set_line_width(0.18)
+        for k, row in enumerate(self.cells):
+            y = top + k * LINE
+            doc.line(LEFT, y, RIGHT, y)
+            colour = self.colours[k - 1] if k and k - 1 < len(self.colours) else None
+            for i, (x, cell) in enumerate(zip(self.xs, row)):
+                if not cell:
+                    continue
+                if colour and i == len(row) - 1:
+                    doc.set_text_color(colour)
+                doc.text(x, y + LINE * 0.68, cell)
+                if colour and i == len(row) - 1:
+                    doc.set_text_color(0)
+        doc.line(LEFT, top + len(self.cells) * LINE, RIGHT, top + len(self.cells) * LINE)
+        return top + len(self.cells) * LINE + LINE * 1.5
+
+
+def _bold(doc: Any, x: float, y: float, text: str, size: float) -> None:
+    """The font has no bold face: the outline stroked as well as filled (in a context of its
+    own: the text mode would otherwise stay on for the rest of the page)."""
+    doc.set_font_size(size)
+    with doc.local_context(text_mode="FILL_STROKE", line_width=size * 0.012, draw_color=0):
+        doc.text(x, y, text)
+
+
 def pdf(t: Translate, report: Report, title: str, subtitle: str,
         chart_panels: Sequence[charts.Panel]) -> bytes | None:
     """None without a CJK font (the text would be empty boxes)."""
-    if not charts.available():
+    found = charts.font_file()
+    if found is None:
         return None
-    from matplotlib.backends.backend_pdf import PdfPages
     rows, colours = [], []
     for area in FIGURES:
         for figure in figures(report, area):
@@ -119,27 +140,45 @@ def pdf(t: Translate, report: Report, title: str, subtitle: str,
                          mark(figure, colour=False)))
             colours.append({True: GOOD, False: BAD}.get(figure.good))
     headers = [t(f"reports.sheet.{k}") for k in ("area", "figure", "now", "before", "change")]
-    buffer = io.BytesIO()
-    with PdfPages(buffer, metadata={"Title": plain(title), "Creator": "sitebot"}) as document:
-        for start in range(0, max(len(rows), 1), ROWS_PER_PAGE):
-            page = _page(title, subtitle)
-            _block(page, 0.9, headers, rows[start:start + ROWS_PER_PAGE], colours[start:start + ROWS_PER_PAGE])
-            document.savefig(page)
-        if chart_panels:
-            page = charts.figure([replace(p, title=plain(p.title)) for p in chart_panels[:4]],
-                                 width=A4[0], height=A4[1] / 4.3)
-            document.savefig(page)
-        page, top = None, 0.0
-        for key, name, list_headers, list_rows, formats in lists(t, report, keyed=True):
-            if not list_rows or key not in PDF_LISTS:
-                continue
-            shown = [[_text(v, formats.get(i)) for i, v in enumerate(row, start=1)] for row in list_rows[:LIST_ROWS]]
-            height = (len(shown) + 4) * LINE
-            if page is None or top - height < 0.05:     # lists share a page while they fit
-                if page is not None:
-                    document.savefig(page)
-                page, top = _page(title, subtitle), 0.9
-            top = _block(page, top, list_headers, shown, title=name)
-        if page is not None:
-            document.savefig(page)
-    return buffer.getvalue()
+    tables = [Table(headers, rows[start:start + ROWS_PER_PAGE], colours[start:start + ROWS_PER_PAGE])
+              for start in range(0, max(len(rows), 1), ROWS_PER_PAGE)]
+    listed = [Table(list_headers, [[_text(v, formats.get(i)) for i, v in enumerate(row, start=1)]
+                                   for row in list_rows[:LIST_ROWS]], title=name)
+              for key, name, list_headers, list_rows, formats in lists(t, report, keyed=True)
+              if list_rows and key in PDF_LISTS]
+    title, subtitle = plain(title), plain(subtitle)
+    used = set(title) | set(subtitle) | {ch for table in (*tables, *listed) for ch in table.characters()}
+    picture = charts.png([replace(p, title=plain(p.title)) for p in chart_panels[:4]], A4[0], A4[1] / 4.3,
+                         dpi=CHART_DPI) if chart_panels else None
+    return _document(pdf_font.font_file(*found, used), title, subtitle, tables, listed, picture)
+
+
+def _document(font: str, title: str, subtitle: str, tables: list[Table], listed: list[Table],
+              picture: bytes | None) -> bytes:
+    from fpdf import FPDF
+    doc = FPDF(orientation="portrait", unit="mm", format="A4")
+    doc.set_auto_page_break(False)
+    doc.add_font("cjk", fname=font)
+    doc.set_font("cjk", size=FONT)
+    doc.set_title(title)
+    doc.set_creator("sitebot")
+
+    def page() -> float:
+        doc.add_page()
+        _bold(doc, LEFT, 14.5, title, 15)
+        doc.set_font_size(9)
+        doc.set_text_color(GREY)
+        doc.text(LEFT, 21.5, subtitle)
+        doc.set_text_color(0)
+        return TOP
+    for table in tables:
+        table.draw(doc, page())
+    if picture is not None:
+        doc.add_page()
+        doc.image(io.BytesIO(picture), x=0, y=0, w=WIDTH)
+    top = None
+    for table in listed:                      # lists share a page while they fit
+        if top is None or top + table.height > BOTTOM:
+            top = page()
+        top = table.draw(doc, top)
+    return bytes(doc.output())

@@ -7,6 +7,7 @@ import base64
 import io
 
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tests.reports.company import DM, at, money_story
 
@@ -14,6 +15,22 @@ from tests.reports.company import DM, at, money_story
 async def files(console, user: str) -> list[tuple[str, bytes]]:
     return [(m["body"]["name"], base64.b64decode(m["body"]["data"]))
             for m in await console.bot_messages(DM, user) if m["body"]["type"] == "file"]
+
+
+def pdf_pages(data: bytes) -> list[str]:
+    """Each page's text as a PDF reader extracts it (a line a row, spaces between cells)."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def embedded_fonts(data: bytes) -> list[tuple[str, bool]]:
+    """(name, a subset embedded as TrueType) of each font the pages use."""
+    out = []
+    for page in PdfReader(io.BytesIO(data)).pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+            out.append((str(font["/BaseFont"]), "/FontFile2" in descriptor and "+" in str(font["/BaseFont"])))
+    return out
 
 
 def rows(sheet) -> dict[str, tuple]:
@@ -46,7 +63,17 @@ async def test_export_sends_a_workbook_and_a_pdf(company, clock, cjk_font):
     assert rows(book["说明"])["范围"] == ("全公司",)
 
     assert pdf_data.startswith(b"%PDF-") and pdf_data.rstrip().endswith(b"%%EOF")
-    assert pdf_data.count(b"/Type /Page\n") + pdf_data.count(b"/Type /Page ") >= 3
+    pages = pdf_pages(pdf_data)
+    assert len(pages) == 3                                      # the figures, the charts, the lists
+    assert pages[0].startswith("经营报表 · 2026-10-01 至 10-31 范围：全公司 · 对比上期：2026-09-01 至 09-30")
+    assert "回款 本期回款 ¥350,000.00 ¥100,000.00 ↑" in pages[0]     # the Chinese text reads back as text
+    assert "回款 回款率 46.2% 100.0% ↓" in pages[0] and "销售 平均成交周期 — —" in pages[0]
+    assert pages[1] == ""                                       # the charts: one picture
+    assert "风险客户 客户 风险原因 满意度 最低 NPS 未关闭投诉 逾期金额 逾期天数 临江教育局 回款严重逾期" in pages[2]
+    assert ("逾期回款 项目 付款节点 截止 未收金额 逾期天数 P-002 预付款 2026-08-20 ¥50,000.00 72 "
+            "P-001 进度款二 2026-10-20 ¥200,000.00 11") in pages[2]
+    fonts = embedded_fonts(pdf_data)
+    assert fonts and all(sub for _, sub in fonts)               # the CJK font's glyphs in use, as TrueType
 
     # The card's button: the same two files for the same month.
     await company.say("周主管", DM, "报表 上月")
