@@ -23,7 +23,10 @@ Measured, for each server in turn:
   the server's: the "cpu" row says which process was busy — server / generator (with the fake)
   / every PostgreSQL server process on the machine (sitebot's database when it runs on
   PostgreSQL) / every other process, 100 % = one whole CPU. A large "other" means someone
-  else's work shared the CPUs and the figures are low.
+  else's work shared the CPUs and the figures are low. Below it: the server's CPU per answer
+  in ms (what a core of its own would turn into answers per second: 1000 / that), the share
+  of the phase its threads were runnable but waited for a CPU (someone else had its core:
+  the worker, other work), and sitebot's worker process's CPU (--worker-process).
 - open loop at each of --rates (200,1000) events/s for --seconds: every event is sent at its
   planned time whatever happened to earlier ones (up to --open-connections at once, the rest
   wait for a connection), and its latency counts from that PLANNED time, so a slow server
@@ -37,12 +40,19 @@ Reading it: sitebot's closed-loop requests/s is its ack capacity for this kind o
 open-loop rate above it makes latency grow for the whole phase (the p99 is then the queue
 at the end, capped by sitebot's 2.5 s ack deadline plus the queue in front of its handler).
 
+--worker-process runs `sitebot serve --worker-process`, the documented deployment, pinned to the
+server's CPU with its worker child (which inherits the pin): the web side and the worker share
+one core, and the worker's lower priority (server.worker_nice, --worker-nice) is what keeps it
+from the acks; --free-worker lets the child use every CPU. --separate-worker runs `serve --web`
+(pinned) beside a `sitebot work` of the bench's own, not pinned — in a session of its own, so
+with the kernel's autogroups on, its nice value does not weigh against the web side's.
+
 --git-ref REF runs sitebot from a `git archive` of REF (e.g. HEAD) instead of the working tree,
 for a stable "before" while the tree is being edited, or to compare two commits.
 
 Usage: python bench/ingest.py [--seconds 10] [--rates 200,1000] [--kind chatter|report]
                               [--database-url postgresql+asyncpg://user:pw@127.0.0.1/db]
-                              [--git-ref HEAD] [--keep]
+                              [--worker-process [--free-worker] | --separate-worker] [--git-ref HEAD] [--keep]
 """
 from __future__ import annotations
 
@@ -84,12 +94,25 @@ def parse_args() -> argparse.Namespace:
                              "per Feishu's rate-limit doc, 400 as some older APIs (429)")
     parser.add_argument("--skip-bare", action="store_true", help="measure sitebot only")
     parser.add_argument("--worker-process", action="store_true",
-                        help="sitebot serve --web (pinned) beside sitebot work (its second process)")
+                        help="sitebot serve --worker-process, the documented deployment: web side "
+                             "and its worker child both pinned to the server's CPU")
+    parser.add_argument("--free-worker", action="store_true",
+                        help="with --worker-process: the worker child may use every CPU")
+    parser.add_argument("--separate-worker", action="store_true",
+                        help="sitebot serve --web (pinned) beside a sitebot work of its own (not "
+                             "pinned, in a session of its own), as before")
+    parser.add_argument("--worker-nice", type=int, default=None,
+                        help="SITEBOT_WORKER_NICE for sitebot (default: sitebot's own, 10)")
     parser.add_argument("--git-ref", default="",
                         help="run sitebot from this commit (git archive into the temp dir) instead "
                              "of the working tree, e.g. HEAD while the tree is being edited")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (sitebot.log)")
-    return parser.parse_args()
+    args = parser.parse_args()
+    # chats_set_up (bench/load/site_setup.py): worker_process is the separate `sitebot work`,
+    # child_worker serve's own worker child and where it may run.
+    args.child_worker = ("any" if args.free_worker else "server") if args.worker_process else None
+    args.worker_process = args.separate_worker
+    return args
 
 
 def build_stream(layout: fl.Layout, kind: str, counts: list[int]) -> list[list[fl.Prepared]]:
@@ -112,16 +135,16 @@ def build_stream(layout: fl.Layout, kind: str, counts: list[int]) -> list[list[f
 
 async def measure(url: str, pid: int, warmup: list[fl.Prepared], closed: list[fl.Prepared],
                   opens: list[list[fl.Prepared]], rates: list[float], args: argparse.Namespace, *,
-                  stateless: bool, health: str | None) -> dict[Any, Any]:
+                  stateless: bool, health: str | None, worker: int | None = None) -> dict[Any, Any]:
     out: dict[Any, Any] = {}
-    cpu = fl.PhaseCpu(pid)
+    cpu = fl.PhaseCpu(pid, worker)
     await fl.closed_loop(url, warmup, connections=8, seconds=1.0, timeout=args.timeout, cycle=stateless)
     if health:
         out["settle_closed"] = await fl.settle(health, args.settle)
     cpu.start()
     closed_result = await fl.closed_loop(url, closed, connections=args.connections,
                                          seconds=args.seconds, timeout=args.timeout, cycle=stateless)
-    closed_result["cpu"] = cpu.shares()
+    closed_result["cpu"], closed_result["cpu_detail"] = cpu.shares(), cpu.detail()
     closed_result["p50"] = fl.percentile(closed_result["latencies"], 50)
     closed_result["p99"] = fl.percentile(closed_result["latencies"], 99)
     out["closed"] = closed_result
@@ -130,10 +153,12 @@ async def measure(url: str, pid: int, warmup: list[fl.Prepared], closed: list[fl
         if health:
             out[f"settle_{rate:g}"] = await fl.settle(health, args.settle)
         cpu.start()
+        phase_started = time.monotonic()
         results, _ = await fl.open_loop(url, events, [i / rate for i in range(len(events))],
                                         connections=args.open_connections, timeout=args.timeout)
         summary = fl.summarize(results)
-        summary["cpu"] = cpu.shares()
+        summary["cpu"], summary["cpu_detail"] = cpu.shares(), cpu.detail()
+        summary["rps"] = len(results) / max(time.monotonic() - phase_started, 1e-9)
         out[rate] = summary
         print(f"  open loop {rate:g}/s: p99 {fl.ms(summary['p99'])} ms", flush=True)
     return out
@@ -150,6 +175,11 @@ def report(args: argparse.Namespace, db: str, rates: list[float], bare: dict | N
     print()
     print(f"ingest: Feishu im.message.receive_v1 ({'@bot 报修' if args.kind == 'report' else 'chatter, no @bot'}), "
           f"{args.chats} bound chats, sitebot on {db}")
+    mode = {"server": "serve --worker-process, its worker on the server's CPU too",
+            "any": "serve --worker-process, its worker on any CPU"}.get(
+        args.child_worker, "serve --web beside sitebot work" if args.worker_process else "serve, one process")
+    nice = f", SITEBOT_WORKER_NICE={args.worker_nice}" if args.worker_nice is not None else ""
+    print(f"sitebot runs as: {mode}{nice}")
     print(row("", "bare aiohttp", "sitebot"))
     bc, sc = b.get("closed", empty), site["closed"]
     print(f"closed loop, {args.connections} connections, {args.seconds:g} s")
@@ -161,6 +191,7 @@ def report(args: argparse.Namespace, db: str, rates: list[float], bare: dict | N
     print(row("latency p50 / p99 ms", f"{fl.ms(bc['p50'])} / {fl.ms(bc['p99'])}" if bc else "-",
               f"{fl.ms(sc['p50'])} / {fl.ms(sc['p99'])}"))
     print(row("cpu server / generator / postgres / other", _cpu(bc), _cpu(sc)))
+    _cpu_detail(bc, sc)
     if sc.get("exhausted"):
         print(row("", "", "", f"sitebot used all {args.closed_events} closed-loop events early "
                               f"(window {sc['window']:.1f} s)"))
@@ -176,6 +207,7 @@ def report(args: argparse.Namespace, db: str, rates: list[float], bare: dict | N
         print(row("answered after 3 s (Feishu re-pushes)", str(bo["over_deadline"]) if bo else "-",
                   str(so["over_deadline"])))
         print(row("cpu server / generator / postgres / other", _cpu(bo), _cpu(so)))
+        _cpu_detail(bo, so)
         settled = site.get(f"settle_{rate:g}")
         if settled is not None and settled[0] > 1:
             waited, probes = settled
@@ -185,6 +217,21 @@ def report(args: argparse.Namespace, db: str, rates: list[float], bare: dict | N
                      if waited >= args.settle else ")"))
     for line in extra:
         print(line)
+
+
+def _cpu_detail(bare: dict, site: dict) -> None:
+    """The server's CPU per answer (what a quiet core would make of it), the share of the phase
+    its threads waited for a CPU (others' work on its core), and sitebot's worker process."""
+    def per_answer(result: dict) -> str:
+        if not result or not result.get("cpu"):
+            return "-"
+        return f"{result['cpu'][0] * 1000 / max(result['rps'], 1e-9):.3f}"
+
+    print(row("cpu ms per answer (server process)", per_answer(bare), per_answer(site)))
+    worker, waited = site.get("cpu_detail", (None, float("nan")))
+    bare_waited = bare.get("cpu_detail", (None, float("nan")))[1] if bare else float("nan")
+    print(row("server waiting for a CPU / worker cpu", f"{bare_waited:.0%}",
+              f"{waited:.0%} / " + (f"{worker:.0%}" if worker is not None else "-")))
 
 
 def _errs(result: dict) -> int:
@@ -221,8 +268,10 @@ async def run(args: argparse.Namespace) -> None:
             bench.fake.register(e for segment in (warmup, closed, *opens) for e in segment)
             mark = bench.fake.mark()
             print("sitebot:", flush=True)
+            worker = bench.sitebot.worker_pid
             site_result = await measure(bench.sitebot.url, bench.sitebot.proc.pid, warmup, closed, opens,
-                                        rates, args, stateless=False, health=bench.sitebot.health_url)
+                                        rates, args, stateless=False, health=bench.sitebot.health_url,
+                                        worker=worker)
             await asyncio.sleep(1.0)
         sent = bench.fake.delivered[mark:]
         errors = sum(1 for d in sent if any(m in d.text for m in fl.INTERNAL_ERROR_MARKERS))

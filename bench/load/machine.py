@@ -96,10 +96,23 @@ class PhaseCpu:
     """CPU shares over a phase: the server process, this process (generator and fake), and
     everything else on the machine (other people's work skews the figures; this shows it)."""
 
-    def __init__(self, pid: int | None) -> None:
+    def __init__(self, pid: int | None, worker: int | None = None) -> None:
+        """worker: sitebot's second process (`sitebot work`), counted on its own, not in "other"."""
         self.server, self.generator = CpuMeter(pid), CpuMeter()
+        self.worker = CpuMeter(worker) if worker is not None else None
+        self._pid = pid
         self._tick = os.sysconf("SC_CLK_TCK")
         self._busy = 0.0
+        self._worker0 = self._waited0 = 0.0
+
+    def _waited(self) -> float:
+        """Seconds the server's threads were runnable but waiting for a CPU (schedstat)."""
+        waited = 0.0
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            for task in Path(f"/proc/{self._pid}/task").iterdir():
+                with contextlib.suppress(OSError, ValueError, IndexError):
+                    waited += int((task / "schedstat").read_text().split()[1]) / 1e9
+        return waited
 
     def _machine_busy(self) -> float:
         try:
@@ -126,15 +139,27 @@ class PhaseCpu:
         self.generator.start()
         self._busy = (self._machine_busy(), self.server._cpu(), self.generator._cpu(),
                       self._postgres(), time.monotonic())
+        self._worker0 = self.worker._cpu() if self.worker is not None else 0.0
+        self._waited0 = self._waited() if self._pid is not None else 0.0
+
+    def detail(self) -> tuple[float | None, float]:
+        """(the worker process's share of one CPU, or None without one; the share of the
+        phase the server's threads waited for a CPU: high means other work had its core)."""
+        wall = max(time.monotonic() - self._busy[4], 1e-9)
+        worker = (self.worker._cpu() - self._worker0) / wall if self.worker is not None else None
+        waited = (self._waited() - self._waited0) / wall if self._pid is not None else float("nan")
+        return worker, waited
 
     def shares(self) -> tuple[float, float, float, float]:
-        """(server, generator, postgres, other processes), each as a share of one CPU."""
+        """(server, generator, postgres, other processes — sitebot's worker, when measured, is
+        not one of them: see detail), each as a share of one CPU."""
         busy0, server0, generator0, postgres0, wall0 = self._busy
         wall = max(time.monotonic() - wall0, 1e-9)
         server = (self.server._cpu() - server0) / wall
         generator = (self.generator._cpu() - generator0) / wall
         postgres = sum(used - postgres0.get(pid, 0.0) for pid, used in self._postgres().items()) / wall
-        others = (self._machine_busy() - busy0) / wall - server - generator - postgres
+        worker = (self.worker._cpu() - self._worker0) / wall if self.worker is not None else 0.0
+        others = (self._machine_busy() - busy0) / wall - server - generator - postgres - worker
         return server, generator, postgres, max(others, 0.0)
 
 

@@ -48,6 +48,9 @@ async def chats_set_up(procs: Processes, layout: Layout, args: argparse.Namespac
                     source, commit = snapshot(args.git_ref, tmp / "src")
                     db += f", sitebot at {commit} ({args.git_ref})"
                 bench = SetUp(Sitebot(procs, tmp, url, fake.url, source, args.worker_process), fake, db)
+                bench.sitebot.child_worker = getattr(args, "child_worker", None)
+                if getattr(args, "worker_nice", None) is not None:
+                    bench.sitebot.env["SITEBOT_WORKER_NICE"] = str(args.worker_nice)
                 try:
                     print(f"sitebot on {db}: setting up {len(layout.chats)} chats by chat …", flush=True)
                     await bench.sitebot.prepare(layout)

@@ -71,6 +71,12 @@ class Sitebot:
         self.procs, self.workdir, self.database_url = procs, workdir, database_url
         self.worker_process, self.worker = worker_process, None
         self.serve_args, self.pin = list(serve_args), pin
+        # `serve --worker-process` (the documented deployment) instead of `serve --web` beside a
+        # `sitebot work` of our own: "server" leaves its worker child on the server's CPU (it
+        # inherits the pin: both share one core, and only the worker's lower priority keeps it
+        # from the acks), "any" lets the child use every CPU. None: as `worker_process` says.
+        self.child_worker: str | None = None
+        self.worker_pid: int | None = None
         self.port = free_port()
         self.log = workdir / "sitebot.log"
         self.proc: subprocess.Popen | None = None
@@ -126,15 +132,20 @@ class Sitebot:
 
     async def start(self) -> None:
         out = self.log.open("ab")
-        web_only = ["--web"] if self.worker_process else []
+        mode = (["--worker-process"] if self.child_worker else ["--web"] if self.worker_process else [])
         self.proc = self.procs.start(pinned([*sitebot_command(), "serve", "--port", str(self.port),
-                                             *web_only, *self.serve_args],
+                                             *mode, *self.serve_args],
                                             SERVER_CPU if self.pin else None),
                                      env=self.env, cwd=self.workdir, stdout=out, stderr=subprocess.STDOUT)
         await wait_http(self.health_url, self.proc, 90, self.log)
-        if self.worker_process:
+        if self.child_worker:
+            self.worker_pid = await _child_of(self.proc.pid, 60)
+            if self.child_worker == "any":
+                _unpin(self.worker_pid)
+        elif self.worker_process:
             self.worker = self.procs.start([*sitebot_command(), "work"], env=self.env, cwd=self.workdir,
                                            stdout=out, stderr=subprocess.STDOUT)
+            self.worker_pid = self.worker.pid
         out.close()
 
     def kill(self) -> None:
@@ -177,6 +188,26 @@ class Sitebot:
                 lines["  raised " + _blur(line)] += 1     # the exception that ended a traceback
                 in_traceback = False
         return levels, lines.most_common(top)
+
+
+async def _child_of(pid: int, timeout: float) -> int:
+    """The pid of `pid`'s child process (serve's worker), once it exists."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    return int(stat.parent.name)
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"sitebot serve ({pid}) started no worker within {timeout:.0f} s")
+
+
+def _unpin(pid: int) -> None:
+    """Every thread of `pid` on every CPU (threads it starts later inherit its main thread's)."""
+    cpus = set(range(os.cpu_count() or 1))
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            os.sched_setaffinity(int(task.name), cpus)
 
 
 def _blur(text: str) -> str:
