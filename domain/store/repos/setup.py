@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.store.models import (ChangeRequest, Contract, Milestone, Payment, PaymentMilestone,
@@ -27,6 +27,12 @@ class SetupRepo:
             select(Person).where(Person.is_admin.is_(True), Person.active.is_(True)).order_by(Person.id)))
 
     async def project_codes(self) -> list[str]:
+        """The codes a new project's code is chosen after (the highest + 1). On PostgreSQL the
+        choice is serialized until this transaction ends (an advisory transaction lock), so two
+        projects created at the same moment — on two replicas, or two lanes of one — never pick
+        the same code; SQLite has one writer at a time already."""
+        if self.session.bind.dialect.name == "postgresql":
+            await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('sitebot:project-code'))"))
         return list(await self.session.scalars(select(Project.code)))
 
     async def projects(self, include_closed: bool) -> list[Project]:
