@@ -25,6 +25,7 @@ INVALID_MEDIA = 40007          # "不合法的媒体文件id" (also: a MediaId o
 INVALID_FILE_SIZE = 40006      # "不合法的文件大小"
 NO_SUCH_USER = 60111           # "UserID不存在"
 ALLOWED_BUTTONS = 6
+OPTIONS = (1, 20)              # vote_interaction: checkbox.option_list holds 1 to 20 options
 PER_MEMBER = ((30, 60.0), (1000, 3600.0))   # app messages one member may receive
 
 
@@ -81,7 +82,7 @@ class FakeWeCom(FakePlatformServer):
             return _error(INVALID_MEDIA, "invalid media_id")
         if body.get("msgtype") == "template_card":
             card = body["template_card"]
-            if not card.get("task_id") or len(card.get("button_list", [])) > ALLOWED_BUTTONS:
+            if not card.get("task_id") or invalid_card(card):
                 return _error(INVALID_RESPONSE_CODE, "invalid template_card")
             if card["card_type"] in ("button_interaction", "vote_interaction", "multiple_interaction"):
                 extra["response_code"] = self.issue_code()
@@ -111,6 +112,8 @@ class FakeWeCom(FakePlatformServer):
         code = body.get("response_code")
         if self.codes.get(code) != "unused":
             return _error(INVALID_RESPONSE_CODE, "invalid response_code")
+        if "template_card" in body and invalid_card(body["template_card"]):
+            return _error(INVALID_RESPONSE_CODE, "invalid template_card")
         self.codes[code] = "used"
         return _ok(invaliduser=[])
 
@@ -210,6 +213,22 @@ class FakeWeCom(FakePlatformServer):
         if state == "expired":
             return self.refuse((request.path, 42001), _error(42001, "access_token expired"))
         return None
+
+
+def invalid_card(card: dict) -> bool:
+    """What WeCom refuses in a template card we send: more than 6 buttons; a vote_interaction
+    card without its question key, with no or more than 20 options, options without id and
+    text or with one id twice, or without its submit button's key."""
+    if len(card.get("button_list", [])) > ALLOWED_BUTTONS:
+        return True
+    if card.get("card_type") != "vote_interaction":
+        return False
+    box, submit = card.get("checkbox") or {}, card.get("submit_button") or {}
+    options = box.get("option_list") or []
+    ids = [o.get("id") for o in options]
+    return (not box.get("question_key") or not OPTIONS[0] <= len(options) <= OPTIONS[1]
+            or not all(ids) or not all(o.get("text") for o in options) or len(set(ids)) != len(ids)
+            or not submit.get("key") or not submit.get("text"))
 
 
 def _ok(**fields: Any) -> web.Response:
