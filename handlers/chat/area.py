@@ -9,15 +9,16 @@ from typing import Awaitable, Callable, Mapping
 
 from handlers.chat.context import CardView, Ctx
 from handlers.chat.jobs import JobDef
-from handlers.chat.router import CommandHandler, Route
+from handlers.chat.router import CommandHandler, HelpParams, Route
 
 ActionHandler = Callable[[Ctx, dict], Awaitable[None]]
 
 
 def command(name: str, zh: tuple[str, ...], en: tuple[str, ...], handler: CommandHandler, *,
-            glued: bool = False, listed: bool = True) -> Route:
-    """One command: `name` keys its help wording (help.<name>.usage / .example)."""
-    return Route(name, zh, en, handler, listed, glued)
+            glued: bool = False, listed: bool = True, help_params: HelpParams | None = None) -> Route:
+    """One command: `name` keys its help wording (help.<name>.usage / .example); `help_params`
+    gives that wording what depends on the settings (Deps -> parameters)."""
+    return Route(name, zh, en, handler, listed, glued, help_params)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from domain.enums import Role
+from domain.enums import CUSTOMER_SIDE, Role
 from domain.store.models import Person
 from handlers.chat.context import Ctx
 from handlers.chat.router import Route, Router
@@ -17,7 +17,7 @@ _ALL_WORDS = {"全部", "所有", "all"}
 _R = Role
 _MANAGERS = {_R.PROJECT_MANAGER, _R.DEPT_HEAD, _R.HQ_SERVICE}
 _FINANCE = {_R.PROJECT_MANAGER, _R.FINANCE, _R.FINANCE_DIRECTOR, _R.DEPT_HEAD}
-_STAFF = set(Role) - {_R.CUSTOMER_CONTACT}
+_STAFF = set(Role) - CUSTOMER_SIDE
 _EVERYONE = set(Role)
 # Who a command is for, by project or org-wide role (the services still check each use:
 # domain/access.py). Commands not named here are for the staff.
@@ -25,6 +25,7 @@ _FOR: dict[str, set[Role]] = {
     "report": _EVERYONE, "mine": _EVERYONE, "ticket": _EVERYONE, "rate": _EVERYONE,
     "progress": _EVERYONE, "whoami": _EVERYONE, "help": _EVERYONE,
     "recommend": {_R.CUSTOMER_CONTACT},
+    "accept": _EVERYONE,   # the site team asks; the 监理 and the owner's contact sign off
     "receivables": _FINANCE | {_R.CUSTOMER_CONTACT},
     "overdue": _MANAGERS, "share": _MANAGERS, "unshare": _MANAGERS,
     "bind": {_R.PROJECT_MANAGER}, "members": {_R.PROJECT_MANAGER},
@@ -58,10 +59,12 @@ def help_text(ctx: Ctx, router: Router, routes: list[Route] | None = None,
         if not route.listed:
             continue
         name = (route.en if english else route.zh)[0]
-        example = ctx.t(f"help.{route.name}.example")
+        params = route.help_params(ctx.deps) if route.help_params is not None else {}
+        example = ctx.t(f"help.{route.name}.example", **params)
         example = _CODE.sub(code, example) if code else example
         example = _TICKET.sub(ticket, example) if ticket else example
-        lines.append(ctx.t("help.line", name=name, usage=ctx.t(f"help.{route.name}.usage"), example=example))
+        lines.append(ctx.t("help.line", name=name, usage=ctx.t(f"help.{route.name}.usage", **params),
+                             example=example))
     lines.append(ctx.t("help.footer") if routes is None else ctx.t("help.footer_mine"))
     return "\n".join(lines)
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable, Mapping
 
 CommandHandler = Callable[..., Awaitable[None]]
+# Deps -> the parameters of a command's help wording that come from the settings file.
+HelpParams = Callable[[Any], Mapping[str, str]]
 # A command word written as a heading, "【报修】5号楼渗水", is read as "报修 5号楼渗水".
 _HEADING = re.compile(r"^[【\[〔]\s*(\S{1,6}?)\s*[】\]〕]\s*")
 
@@ -18,6 +20,7 @@ class Route:
     handler: CommandHandler
     listed: bool = True       # shown in 帮助
     glued: bool = False       # people run the text on without a space ("报修卫生间漏水")
+    help_params: HelpParams | None = None   # e.g. 验收's kinds, configured in [site.acceptance]
 
 
 @dataclass(frozen=True)

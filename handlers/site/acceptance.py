@@ -16,7 +16,7 @@ from domain.inputs import record_id
 from domain.site import acceptance
 from domain.store.models.site import AcceptanceRecord
 from domain.tickets.records import NewAttachment
-from handlers.chat.context import Ctx
+from handlers.chat.context import Ctx, Deps
 from handlers.chat.scope import project_for
 from handlers.site.cards import acceptance_card, acceptance_key
 
@@ -44,6 +44,15 @@ async def accept(ctx: Ctx, args: str) -> None:
         card = acceptance_card(ctx.deps, person.locale or ctx.deps.default_locale, record, project, ctx.person, None)
         await ctx.notify(person, card, key=f"acceptance:{person.id}")
     ctx.say(ctx.t("site.accept.sent", number=record.number, names="、".join(p.name for p in deciders)))
+
+
+def help_params(deps: Deps) -> dict[str, str]:
+    """帮助's 验收 line names the kinds configured ([site.acceptance]); its example (the
+    wording's) falls back to the first kind with its labels when the usual one was dropped."""
+    templates = deps.site.acceptance
+    first = next(iter(templates))
+    return {"kinds": " / ".join(templates), "first": first, "subject": templates[first][0],
+            "details": templates[first][1]}
 
 
 async def on_pass(ctx: Ctx, value: dict) -> None:

@@ -13,7 +13,7 @@ def area() -> Area:
         name="site",
         commands=(
             command("inspect", ("巡检",), ("inspect",), inspections.inspect),
-            command("accept", ("验收",), ("acceptance",), acceptance.accept),
+            command("accept", ("验收",), ("acceptance",), acceptance.accept, help_params=acceptance.help_params),
         ),
         actions={"site.accept_pass": acceptance.on_pass, "site.accept_fail": acceptance.on_fail},
         card_views={"acceptance": acceptance_view},

@@ -84,3 +84,34 @@ def test_a_bad_template_is_refused_naming_the_key(db_url, tmp_path, body, named)
     with pytest.raises(ConfigError) as refused:
         _settings(db_url, str(path))
     assert str(refused.value).startswith(named + ":"), str(refused.value)
+
+
+def _entry(text: str, start: str) -> str:
+    """One command's entry in 帮助: its line and the example under it."""
+    lines = text.splitlines()
+    at = next(i for i, x in enumerate(lines) if x.startswith(start))
+    return "\n".join(lines[at:at + 2])
+
+
+async def test_help_names_the_configured_kinds(db_url, clock, aiohttp_client, tmp_path):
+    path = tmp_path / "site.toml"
+    path.write_text(SITE_FILE, encoding="utf-8")
+    app = create_app(_settings(db_url, str(path)), clock=clock, demo=True, run_worker=False)
+    console = ConsoleDriver(await aiohttp_client(app))
+    await console.say("u-li", SITE, "帮助")
+    line = _entry(await console.last_text(SITE, "u-li"), "• 验收")
+    assert "验收单（隐蔽工程 / 材料进场 / 防水工程）" in line and "分项工程" not in line
+    assert "验收 隐蔽工程 5层顶板钢筋" in line                     # the usual example, still a kind
+    clock.advance(seconds=5)
+    await console.say("u-li", SITE, "help")                             # in English too
+    line = _entry(await console.last_text(SITE, "u-li"), "• acceptance")
+    assert "(隐蔽工程 / 材料进场 / 防水工程)" in line
+    # A file that drops 隐蔽工程 too: the example uses a kind that is there, with its labels.
+    path.write_text(SITE_FILE + '"隐蔽工程" = []\n', encoding="utf-8")
+    other = create_app(_settings(db_url, str(path)), clock=clock, demo=False, run_worker=False)
+    console = ConsoleDriver(await aiohttp_client(other))
+    await console.say("u-li", SITE, "帮助 全部")
+    line = _entry(await console.last_text(SITE, "u-li"), "• 验收")
+    assert "验收单（材料进场 / 防水工程）" in line and "隐蔽工程" not in line
+    assert "验收 材料进场 <材料> <进场数量>" in line
+
