@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from domain.enums import Role
+from domain.enums import CUSTOMER_SIDE, Role
 from domain.errors import NotAllowed
 from domain.store.models import Person, Ticket
 from domain.store.uow import Tx
@@ -135,7 +135,7 @@ async def allowed_on_change(tx: Tx, person: Person, action: Action, project_id: 
         return bool(roles & _CHANGE_RAISERS) or bool(org & _ORG_CHANGE_ROLES)
     if action is Action.VIEW_CHANGE:
         return (person.id == requester_id or person.id in approver_ids
-                or bool(roles - {Role.CUSTOMER_CONTACT}) or bool(org & _ORG_CHANGE_VIEWERS))
+                or bool(roles - CUSTOMER_SIDE) or bool(org & _ORG_CHANGE_VIEWERS))
     return False
 
 
@@ -162,7 +162,7 @@ async def allowed_on_progress(tx: Tx, person: Person, action: Action, project_id
     if action is Action.UPDATE_PROGRESS:
         return bool(roles & _PROGRESS_EDITORS)
     if action is Action.WRITE_LOG:
-        return bool(roles - {Role.CUSTOMER_CONTACT})
+        return bool(roles - CUSTOMER_SIDE)
     return False
 
 
@@ -200,7 +200,7 @@ async def allowed_on_setup(tx: Tx, person: Person, action: SetupAction,
     if action is SetupAction.GRANT_ORG_ROLE:
         return False
     if action is SetupAction.VIEW_ORG_ROLES:
-        staff = any(r is not Role.CUSTOMER_CONTACT for _, r in await tx.projects.memberships_of(person.id))
+        staff = any(r not in CUSTOMER_SIDE for _, r in await tx.projects.memberships_of(person.id))
         return bool(org) or staff
     if action in (SetupAction.CREATE_PROJECT, SetupAction.CLOSE_PROJECT):
         return bool(org & _PROJECT_HEADS)

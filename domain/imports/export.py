@@ -17,7 +17,7 @@ from domain.store.uow import Tx
 ROLE_LABELS = {Role.FOREMAN: "施工员", Role.ENGINEER: "工程师", Role.QUALITY_OFFICER: "质检员",
                Role.SAFETY_OFFICER: "安全员", Role.PROJECT_MANAGER: "项目经理", Role.DEPT_HEAD: "部门主管",
                Role.HQ_SERVICE: "总部客服", Role.FINANCE: "财务", Role.SALES: "销售",
-               Role.CUSTOMER_CONTACT: "业主", Role.HQ_ENGINEERING_DIRECTOR: "总部工程总监",
+               Role.CUSTOMER_CONTACT: "业主", Role.SUPERVISOR: "监理", Role.HQ_ENGINEERING_DIRECTOR: "总部工程总监",
                Role.FINANCE_DIRECTOR: "财务总监"}
 
 

@@ -1,6 +1,6 @@
 """Acceptance records (验收单, issue 17): 隐蔽工程 (hidden works), 分项工程 and 材料进场 to start.
 A record is asked for by the site team with its subject, its kind's fields and photos; the
-project's customer contacts (the supervisor, 监理, and the owner's contact) decide: 通过, or
+project's 监理 (supervisor) and the owner's contact (customer contact) decide: 通过, or
 不通过 with a reason. The decision, who and when go on the record and the audit log, once.
 The kinds and their fields' labels come from [site.acceptance] (domain/site/rules.py)."""
 from __future__ import annotations
@@ -17,7 +17,8 @@ from domain.store.uow import Tx
 from domain.tickets.records import NewAttachment, Origin
 
 PENDING, PASSED, FAILED = "pending", "passed", "failed"
-DECIDERS = frozenset({Role.CUSTOMER_CONTACT})   # 监理 / 业主 on the project
+# The project's 监理 (supervisor) and the owner's contact: the card goes to each, either decides.
+DECIDERS = frozenset({Role.SUPERVISOR, Role.CUSTOMER_CONTACT})
 
 
 Templates = Mapping[str, tuple[str, str]]   # kind -> (the subject's label, the details' label)
@@ -32,7 +33,13 @@ def parse(args: str, templates: Templates) -> tuple[str, str, str]:
 
 
 async def deciders(tx: Tx, project: Project) -> list[Person]:
-    return [p for p, role in await tx.projects.members(project.id) if role in DECIDERS]
+    """The project's 监理 first, then the owner's contacts; each person once."""
+    found: dict[int, tuple[Person, bool]] = {}
+    for person, role in await tx.projects.members(project.id):
+        if role in DECIDERS:
+            supervisor = found.get(person.id, (person, False))[1] or role is Role.SUPERVISOR
+            found[person.id] = (person, supervisor)
+    return [p for p, _ in sorted(found.values(), key=lambda pair: not pair[1])]   # stable: as added
 
 
 async def request(tx: Tx, person: Person, project: Project, args: str, attachments: list[NewAttachment],
@@ -64,7 +71,7 @@ async def check_decider(tx: Tx, person: Person, record: AcceptanceRecord) -> Non
 async def decide(tx: Tx, person: Person, record: AcceptanceRecord, passed: bool, reason: str,
                  origin: Origin, now: datetime) -> bool:
     """True when this decided it; False when it was decided already (nothing changes).
-    Only the project's customer contacts decide (NotAllowed names them)."""
+    Only the project's 监理 and owner's contacts decide (NotAllowed names them)."""
     await check_decider(tx, person, record)
     if record.status != PENDING:
         return False

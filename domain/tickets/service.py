@@ -7,7 +7,8 @@ import re
 from datetime import datetime
 
 from domain.access import Action, require
-from domain.enums import OPEN_STATUSES, STAFF_ROLES, Audience, Category, Role, Severity, TicketStatus
+from domain.enums import (CUSTOMER_SIDE, OPEN_STATUSES, STAFF_ROLES, Audience, Category, Role, Severity,
+                          TicketStatus)
 from domain.errors import InvalidInput
 from domain.store.models import ChatBinding, Person, Project, Ticket, TicketAttachment
 from domain.store.uow import Tx
@@ -67,7 +68,7 @@ async def report(tx: Tx, policy: Policy, reporter: Person, project: Project, tex
 async def _confirmer(tx: Tx, project: Project, reporter: Person, binding: ChatBinding | None,
                      roles: set[Role]) -> int:
     """Staff reporting in the customer's group report for the customer: the customer confirms."""
-    if binding and binding.audience == Audience.CUSTOMER.value and Role.CUSTOMER_CONTACT not in roles:
+    if binding and binding.audience == Audience.CUSTOMER.value and not roles & CUSTOMER_SIDE:
         contact = await tx.projects.first_with_role(project.id, Role.CUSTOMER_CONTACT)
         if contact is not None:
             return contact.id

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.access import Action, require
-from domain.enums import Audience, Role, TicketVisibility
+from domain.enums import CUSTOMER_SIDE, Audience, Role, TicketVisibility
 from domain.errors import InvalidInput, NotFound
 from domain.store.models import ChatBinding, Person, Project, Ticket
 from domain.store.uow import Tx
@@ -26,23 +26,23 @@ def customer_may_see(ticket: Ticket) -> bool:
 
 
 def at_report(project: Project, binding: ChatBinding | None, reporter_roles: set[Role]) -> TicketVisibility:
-    """Raised in the project's customer group (`binding`: the chat it was raised in), or by a
-    customer contact of the project (`reporter_roles` there): the customer's."""
+    """Raised in the project's customer group (`binding`: the chat it was raised in), or by
+    someone on the project's customer side (业主 or 监理, `reporter_roles` there): the customer's."""
     if (binding is not None and binding.project_id == project.id
             and binding.audience == Audience.CUSTOMER.value):
         return TicketVisibility.CUSTOMER
-    if Role.CUSTOMER_CONTACT in reporter_roles:
+    if reporter_roles & CUSTOMER_SIDE:
         return TicketVisibility.CUSTOMER
     return TicketVisibility.INTERNAL
 
 
 async def customer_side(tx: Tx, person: Person, project_id: int) -> bool:
-    """Whether this person sees the project as its customer: a customer contact there and
-    nothing more (no staff role on it, no org-wide ticket role, not an admin)."""
+    """Whether this person sees the project as its customer: on its customer side there (业主
+    or 监理) and nothing more (no staff role on it, no org-wide ticket role, not an admin)."""
     if person.is_admin or set(person.org_roles or ()) & _ORG_TICKET_ROLES:
         return False
     roles = await tx.projects.roles_of(person.id, project_id)
-    return roles == {Role.CUSTOMER_CONTACT}
+    return bool(roles) and roles <= CUSTOMER_SIDE
 
 
 async def check_viewer(tx: Tx, person: Person, ticket: Ticket) -> None:
@@ -85,6 +85,6 @@ async def customer_projects(tx: Tx, person: Person) -> list[Project] | None:
     if person.is_admin or person.org_roles:
         return None
     memberships = await tx.projects.memberships_of(person.id)
-    if not memberships or any(role is not Role.CUSTOMER_CONTACT for _, role in memberships):
+    if not memberships or any(role not in CUSTOMER_SIDE for _, role in memberships):
         return None
     return list({project.id: project for project, _ in memberships}.values())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 
 from domain.access import Action, require
-from domain.enums import STAFF_ROLES, Audience, Role
+from domain.enums import CUSTOMER_SIDE, STAFF_ROLES, Audience, Role
 from domain.errors import DomainError
 from domain.people import bind_chat, project_by_code
 from domain.store.models import Project
@@ -64,7 +64,7 @@ async def create_group(ctx: Ctx, args: str) -> None:
 async def _members(ctx: Ctx, project: Project, audience: Audience) -> list[str]:
     """The asker first, then the project's people on this platform: the customer contact and
     the PM in a customer group, the staff in an internal one."""
-    wanted = ({Role.CUSTOMER_CONTACT, Role.PROJECT_MANAGER} if audience == Audience.CUSTOMER
+    wanted = (set(CUSTOMER_SIDE) | {Role.PROJECT_MANAGER} if audience == Audience.CUSTOMER
               else set(STAFF_ROLES))
     members = [ctx.event.actor.user_id]
     for member, role in await ctx.tx.projects.members(project.id):

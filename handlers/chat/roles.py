@@ -13,8 +13,8 @@ ROLE_WORDS: dict[str, Role] = {
     "总部客服": Role.HQ_SERVICE, "客服": Role.HQ_SERVICE, "service": Role.HQ_SERVICE,
     "财务": Role.FINANCE, "finance": Role.FINANCE,
     "销售": Role.SALES, "sales": Role.SALES,
-    "业主": Role.CUSTOMER_CONTACT, "监理": Role.CUSTOMER_CONTACT, "客户": Role.CUSTOMER_CONTACT,
-    "customer": Role.CUSTOMER_CONTACT,
+    "业主": Role.CUSTOMER_CONTACT, "客户": Role.CUSTOMER_CONTACT, "customer": Role.CUSTOMER_CONTACT,
+    "监理": Role.SUPERVISOR, "监理工程师": Role.SUPERVISOR,
 } | {role.value: role for role in Role}
 
 
