@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from domain.finance.ledger import Receivable, receivables
 from domain.progress.logs import merged_weather, tidy
 from domain.progress.plan import MilestoneView, overall_percent, views
-from domain.progress.site_news import InspectionNews
+from domain.progress.site_news import Finding, InspectionNews, week_inspections
 from domain.store.models import ChangeRequest, DailyLog, Milestone, MilestoneUpdate, Project
 from domain.store.uow import Tx
 
@@ -97,6 +97,8 @@ class WeeklyReport:
     opened: int
     closed: int
     open_tickets: dict[str, int] = field(default_factory=dict)
+    inspections: tuple[InspectionNews, ...] = ()   # 巡检 started in the week
+    findings: tuple[Finding, ...] = ()             # internal: their failed items and tickets
 
     @property
     def flagged(self) -> list[MilestoneView]:
@@ -141,6 +143,7 @@ async def weekly_report(tx: Tx, project: Project, last: date, tz: ZoneInfo) -> W
     milestones = await tx.projects.milestones(project.id)
     logs = await tx.progress.logs(project.id, first, last)
     opened, closed = await tx.progress.tickets_opened_closed(project.id, since, until)
+    inspections, findings = await week_inspections(tx, project.id, since, until)
     return WeeklyReport(
         code=project.code, name=project.name, first=first, last=last,
         percent=overall_percent(milestones), milestones=views(milestones, last),
@@ -148,7 +151,8 @@ async def weekly_report(tx: Tx, project: Project, last: date, tz: ZoneInfo) -> W
         crew_days=crew_days(logs),
         cost=sum((log.cost or Decimal("0.00") for log in logs), Decimal("0.00")),
         internal_notes=tuple(log.internal_note for log in logs if log.internal_note),
-        opened=opened, closed=closed, open_tickets=await open_by_severity(tx, project))
+        opened=opened, closed=closed, open_tickets=await open_by_severity(tx, project),
+        inspections=inspections, findings=findings)
 
 
 def summarise(logs: list[DailyLog]) -> LogSummary | None:

@@ -17,6 +17,7 @@ from handlers.chat.i18n import Catalog
 # Wordings without parameters read the same every time: filled once per catalogue and locale
 # (a digest pass draws thousands of cards).
 _FIXED: WeakKeyDictionary[Catalog, dict[tuple[str, str], str]] = WeakKeyDictionary()
+WEEK_LINES = 15     # inspections, then failed items, on the weekly card; the rest counted
 
 
 def _t(deps: Deps, locale: str, key: str, **params: object) -> str:
@@ -163,11 +164,33 @@ def weekly_card(deps: Deps, locale: str, data: WeeklyReport, links: tuple[LinkBu
         Field(t("weekly.cost"), f"¥{_money(data.cost)}"),
         Field(t("weekly.tickets"), t("weekly.tickets_line", opened=data.opened, closed=data.closed)),
         Field(t("progress.open_tickets"), tickets_text(deps, locale, data.open_tickets)))))
+    blocks.append(_week_inspections(deps, locale, data))
     if data.internal_notes:
         blocks.append(Markdown(f"**{t('weekly.notes')}**\n" + "\n".join(f"• {n}" for n in data.internal_notes)))
     blocks.append(Note(t("weekly.footer")))
     return Card(t("weekly.title", code=data.code, name=data.name, first=_md(data.first), last=_md(data.last)),
                 _colour(data.milestones), tuple(blocks), links)
+
+
+def _week_inspections(deps: Deps, locale: str, data: WeeklyReport) -> Markdown:
+    """现场巡检 on the internal weekly card: one line per inspection (as in the digest), then
+    the failed items with their tickets (the site team's card, so their words are shown)."""
+    def t(key: str, **params: object) -> str:
+        return _t(deps, locale, key, **params)
+
+    if not data.inspections:
+        return Markdown(f"**{t('digest.inspections')}**\n" + t("weekly.no_inspections"))
+    lines = [t("digest.inspection_line", time=deps.local(i.at, "%m-%d %H:%M"), where=i.where, who=i.inspector,
+               passed=i.passed, failed=i.failed, photos=i.photos) for i in data.inspections[:WEEK_LINES]]
+    if len(data.inspections) > WEEK_LINES:
+        lines.append(t("weekly.more", count=len(data.inspections) - WEEK_LINES))
+    if data.findings:
+        lines.append(t("weekly.findings", count=len(data.findings)))
+        lines += [t("weekly.finding_line", number=f.inspection, text=f.text, ticket=f.ticket_id)
+                  for f in data.findings[:WEEK_LINES]]
+        if len(data.findings) > WEEK_LINES:
+            lines.append(t("weekly.more", count=len(data.findings) - WEEK_LINES))
+    return Markdown(f"**{t('digest.inspections')}**\n" + "\n".join(lines))
 
 
 def confirm_card(deps: Deps, locale: str, reason: str, milestone: Milestone, percent: int) -> Card:
