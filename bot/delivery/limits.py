@@ -18,7 +18,8 @@ window holds them anyway.
 
 `take` never sleeps: it says how long until every window the message needs has room. Windows
 follow `clock` (seconds, the worker's clock), so tests that move a fixed clock see them move.
-They are per process; with several processes, give each a share of the platform's limit.
+They are per process: one process sends at a time (the delivery lease), and one that starts
+first recalls what was sent within the windows from the database (`recall`, bot/delivery/recall.py).
 """
 from __future__ import annotations
 
@@ -100,6 +101,8 @@ class _Pace:
 class Slot:
     """Places taken in every window one message needs; `RateLimits.answered` when it is back."""
     windows: list[_Window]
+    taken: float = 0.0          # when (the windows' clock)
+    left: float | None = None   # when the request was handed to the adapter (`leaving`)
 
 
 class RateLimits:
@@ -141,7 +144,12 @@ class RateLimits:
         self._takes += 1
         if self._takes % PRUNE_EVERY == 0:
             self._prune(now)
-        return 0.0, Slot(windows)
+        return 0.0, Slot(windows, now)
+
+    def leaving(self, slot: Slot) -> None:
+        """The message's request is being handed to the adapter now (for the worker's figures:
+        the windows count the send from its place to its answer, as above)."""
+        slot.left = self.clock()
 
     def answered(self, slot: Slot) -> None:
         """The message's answer (or error) came back: from now on it leaves its windows as
@@ -164,6 +172,19 @@ class RateLimits:
         if slot is not None:
             self.answered(slot)
         return wait
+
+    def recall(self, sends: list[tuple[list[LimitSpec], float]]) -> None:
+        """Start again from what was sent before this process took over (a restart, another
+        replica's lease): every window forgets what it held and takes each (specs, answer time)
+        in `sends`, oldest first, as if it had been answered here then. Only when nothing is in
+        flight (the worker calls it before its first pass)."""
+        self._windows.clear()
+        self._paces.clear()
+        now = self.clock()
+        for specs, at in sends:
+            for spec in specs:
+                if at > now - spec[2]:
+                    self._window(*spec).answered.append(min(at, now))
 
     def room(self, specs: list[LimitSpec], within: float) -> int:
         """How many messages all these windows could take by `within` seconds from now."""

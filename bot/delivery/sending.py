@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime
+from typing import Callable
 
 import aiohttp
 
@@ -21,9 +22,12 @@ log = logging.getLogger(__name__)
 
 
 async def send_row(adapters: dict[str, Adapter], store: Store, outcomes: Outcomes,
-                   row: OutboxMessage, handover: HandOver) -> datetime | None:
+                   row: OutboxMessage, handover: HandOver,
+                   leaving: Callable[[], None] = lambda: None) -> datetime | None:
     """Sends one row and notes the outcome. Returns when the rest of its chat may go on if it
-    must wait (tried and to be tried again, or no longer ours), else None."""
+    must wait (tried and to be tried again, or no longer ours), else None. `leaving()` is
+    called just before the request is handed to the adapter (the rate windows count from then:
+    bot/delivery/limits.py)."""
     adapter = adapters.get(row.platform)
     try:
         if adapter is None:
@@ -32,6 +36,7 @@ async def send_row(adapters: dict[str, Adapter], store: Store, outcomes: Outcome
         target = Target(row.platform, row.target_type, row.target_id)
         if not dedupes(adapter, target, body, row.op) and not await handover.mark(row):
             return outcomes.clock()   # another process claimed it since: it decides
+        leaving()
         if row.op == "update":
             outcomes.updated(row, await _update(adapter, store, row, target, body))
             return None

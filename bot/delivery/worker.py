@@ -22,11 +22,13 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from typing import Callable, Collection
 
+from bot.delivery.figures import WRITER, DeliveryFigures
 from bot.delivery.handover import HandOver
 from bot.delivery.limits import LimitSpec, RateLimits, Slot
 from bot.delivery.monitor import OutboxMonitor
 from bot.delivery.outcomes import BUSY_RETRY, Outcomes
 from bot.delivery.ports import Adapter
+from bot.delivery.recall import recall_windows
 from bot.delivery.recovery import OutageRecovery
 from bot.delivery.sending import send_row
 from bot.delivery.shared_queue import SharedQueue
@@ -35,6 +37,7 @@ from bot.settings import DeliverySettings
 from domain.errors import StoreBusy
 from domain.store.models import OutboxMessage
 from domain.store.uow import Store
+from domain.store.write_turns import WRITER as WRITING
 from handlers.chat.contract import Target
 
 log = logging.getLogger(__name__)
@@ -71,6 +74,8 @@ class DeliveryWorker:
         # waking whenever a place frees up; as many as fit go in one turn (shared_queue.py).
         self._queues = {name: SharedQueue(self.rate) for name, specs in self._shared.items() if specs}
         self.observer = NO_OBSERVER   # the composition root's metrics (bot/observe.py)
+        self.figures = DeliveryFigures()
+        self._recalled = False   # the windows hold what was sent before this sender started
 
     def poke(self) -> None:
         """New rows were committed: look now instead of at the next idle tick."""
@@ -79,6 +84,8 @@ class DeliveryWorker:
     # --- the loops -----------------------------------------------------------------------
 
     async def run(self) -> None:
+        writing = WRITING.set(WRITER)   # this task's and its children's writes: ahead of handling
+        self._recalled = False         # started anew (e.g. this replica took the lease over)
         try:
             while True:
                 self._wake.clear()
@@ -100,20 +107,25 @@ class DeliveryWorker:
                     pass
         finally:
             await self._stop()
+            WRITING.reset(writing)
 
     async def run_once(self) -> int:
         """One pass: claim due rows, deliver them, record the outcome. Returns how many were
         claimed."""
-        claimed = await self._step(hold=0.0)
-        if self._tasks:
-            await asyncio.gather(*self._tasks)
-        for attempt in range(WRITE_TRIES):
-            try:
-                await self.outcomes.write(self.store, self.token)
-                break
-            except StoreBusy as error:
-                log.warning("%d outbox rows not yet recorded (%s); trying again", len(self.outcomes), error)
-                await asyncio.sleep(0.2 * (attempt + 1))
+        writing = WRITING.set(WRITER)
+        try:
+            claimed = await self._step(hold=0.0)
+            if self._tasks:
+                await asyncio.gather(*self._tasks)
+            for attempt in range(WRITE_TRIES):
+                try:
+                    await self.outcomes.write(self.store, self.token)
+                    break
+                except StoreBusy as error:
+                    log.warning("%d outbox rows not yet recorded (%s); trying again", len(self.outcomes), error)
+                    await asyncio.sleep(0.2 * (attempt + 1))
+        finally:
+            WRITING.reset(writing)
         return claimed
 
     async def drain(self, max_passes: int = 50) -> None:
@@ -124,7 +136,11 @@ class DeliveryWorker:
 
     async def _step(self, hold: float) -> int:
         """Records what became of the rows sent since the last pass and claims the next ones,
-        in one transaction; then the outage and monitoring upkeep."""
+        in one transaction; then the outage and monitoring upkeep. Before the first pass, the
+        windows are filled with what was sent before (bot/delivery/recall.py)."""
+        if not self._recalled:
+            await recall_windows(self.store, self.rate, self.clock, self._platform_limits())
+            self._recalled = True
         try:
             claimed = await self._claim_and_start(hold)
         except StoreBusy as error:   # kept; the claims last long enough for the next try
@@ -132,6 +148,7 @@ class DeliveryWorker:
             claimed = 0
         await self.recovery.upkeep(*self.outcomes.take_news())
         await self.monitor.report()
+        self.figures.report()
         return claimed
 
     async def _idle_wait(self) -> float:
@@ -213,6 +230,15 @@ class DeliveryWorker:
             return []
         return [spec for spec in specs if PROBE_ID not in spec[0]]
 
+    def _platform_limits(self) -> dict[str, Callable[[Target], list[LimitSpec]]]:
+        """The `limits` of each platform this worker sends to that keeps any."""
+        found = {}
+        for name, adapter in self.adapters.items():
+            limits = getattr(adapter, "limits", None)
+            if limits is not None and name not in self.leave_to_others:
+                found[name] = limits
+        return found
+
     def _limits(self, row: OutboxMessage) -> list[LimitSpec]:
         limits = getattr(self.adapters.get(row.platform), "limits", None)
         return limits(Target(row.platform, row.target_type, row.target_id)) if limits else []
@@ -245,8 +271,9 @@ class DeliveryWorker:
                     async with self._slots[row.platform]:
                         # A send handed to the platform is seen through even when we stop, so
                         # its outcome is recorded (cut off, the row would wait for its claim).
-                        sending = asyncio.ensure_future(send_row(self.adapters, self.store, self.outcomes, row,
-                                                           self.handover))
+                        sending = asyncio.ensure_future(send_row(
+                            self.adapters, self.store, self.outcomes, row, self.handover,
+                            leaving=lambda: self.rate.leaving(slot)))
                         try:
                             retry_at = await asyncio.shield(sending)
                         except asyncio.CancelledError:
@@ -254,6 +281,7 @@ class DeliveryWorker:
                             raise
                 finally:
                     self.rate.answered(slot)
+                    self.figures.answered(slot.taken, slot.left, self.rate.clock())
                 if retry_at is not None:
                     self._put_back(left, retry_at)
                     return

@@ -18,10 +18,15 @@ import sqlite3
 import time
 import weakref
 from collections import deque
+from contextvars import ContextVar
 from typing import Any, Callable
 
 SQLITE_BUSY = 5
 _FIRST_WAIT, _MAX_WAIT = 0.001, 0.05
+# Who is asking for the lock (the delivery worker sets "delivery" in its tasks): its waits are
+# counted apart (`LockWaits`), and URGENT writers queue ahead of the others (see WriteTurns).
+WRITER: ContextVar[str] = ContextVar("sitebot_writer", default="")
+URGENT = frozenset({"delivery"})
 _TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, "WriteTurns"]] = \
     weakref.WeakKeyDictionary()
 
@@ -43,24 +48,58 @@ def _busy(error: sqlite3.OperationalError) -> bool:
     return getattr(error, "sqlite_errorcode", None) == SQLITE_BUSY
 
 
+class LockWaits:
+    """Seconds each writer (WRITER) waited for the lock, gathered until `take` (figures for
+    the delivery worker's log line; bounded, so nobody taking them costs nothing much)."""
+
+    KEEP = 10_000
+
+    def __init__(self) -> None:
+        self._waits: dict[str, list[float]] = {}
+
+    def add(self, writer: str, seconds: float) -> None:
+        waits = self._waits.setdefault(writer, [])
+        if len(waits) < self.KEEP:
+            waits.append(seconds)
+
+    def take(self, writer: str) -> list[float]:
+        return self._waits.pop(writer, [])
+
+
+LOCK_WAITS = LockWaits()
+
+
 class WriteTurns:
     def __init__(self) -> None:
         self._queue: deque[asyncio.Event] = deque()
+        self._urgent: set[asyncio.Event] = set()
 
     async def begin(self, timeout: float, call: Callable[[], Any]) -> Any:
         """`call()` (the BEGIN) in turn: at once when nobody of this process waits for the lock,
-        else behind them. Raises SQLite's busy error after `timeout` seconds, as before."""
+        else behind them. An URGENT writer (the delivery worker's short claim and outcome
+        writes, which a reply waits for) tries at once and else queues ahead of the others (a
+        group of handled events holds the lock for up to a few hundred ms; its reply should
+        not wait behind the next group too). Raises SQLite's busy error after `timeout`
+        seconds, as before."""
+        writer = WRITER.get()
+        urgent, asked = writer in URGENT, time.monotonic()
         last: sqlite3.OperationalError | None = None
-        if not self._queue:
+        if not self._queue or (urgent and not self._urgent):
             try:
-                return call()
+                result = call()
+                LOCK_WAITS.add(writer, time.monotonic() - asked)
+                return result
             except sqlite3.OperationalError as error:
                 if not _busy(error):
                     raise
                 last = error
         me = asyncio.Event()
-        self._queue.append(me)
-        deadline, wait, took = time.monotonic() + timeout, _FIRST_WAIT, False
+        if urgent:   # behind the urgent ones already waiting, ahead of everyone else
+            self._queue.insert(len(self._urgent), me)
+            self._urgent.add(me)
+        else:
+            self._queue.append(me)
+        deadline, wait, took = asked + timeout, _FIRST_WAIT, False
         try:
             while True:
                 now = time.monotonic()
@@ -70,6 +109,7 @@ class WriteTurns:
                     try:
                         result = call()
                         took = True
+                        LOCK_WAITS.add(writer, time.monotonic() - asked)
                         return result
                     except sqlite3.OperationalError as error:
                         if not _busy(error):
@@ -86,6 +126,7 @@ class WriteTurns:
         finally:
             head = self._queue[0] is me
             self._queue.remove(me)
+            self._urgent.discard(me)
             if head and not took and self._queue:   # left without the lock: the next one tries
                 self._queue[0].set()
 

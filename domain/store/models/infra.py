@@ -48,7 +48,8 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (Index("ix_outbox_status_next", "status", "next_attempt_at"),
                       Index("ix_outbox_status_id", "status", "id"),   # claims: the oldest due rows
-                      Index("ix_outbox_target", "platform", "target_id", "id"))
+                      Index("ix_outbox_target", "platform", "target_id", "id"),
+                      Index("ix_outbox_sent_at", "sent_at"))   # a starting sender's windows (0023)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(191), unique=True)

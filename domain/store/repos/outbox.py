@@ -163,6 +163,27 @@ class OutboxRepo(OutboxFailures):
                     stopped.add(chat)   # the rest of this chat waits behind it
         return runs
 
+    async def recent_sends(self, since: datetime, now: datetime,
+                           platforms: Collection[str]) -> list[tuple[str, str, str, datetime]]:
+        """What the platforms may still count against their limits, as (platform, target_type,
+        target_id, when), oldest first: rows sent at or after `since` (when: `sent_at`, the
+        time the answer came) and rows some process is sending now (when: `now`, their answer
+        may come any moment). For a sender that starts (bot/delivery/recall.py)."""
+        if not platforms:
+            return []
+        table = OutboxMessage.__table__
+        columns = (table.c.platform, table.c.target_type, table.c.target_id)
+        sent = await self.session.execute(
+            select(*columns, table.c.sent_at).where(table.c.sent_at >= since,   # ix_outbox_sent_at
+                                                   table.c.status == SENT,
+                                                   table.c.platform.in_(list(platforms))))
+        sending = await self.session.execute(
+            select(*columns).where(table.c.status == SENDING, table.c.claimed_until >= now,
+                                   table.c.platform.in_(list(platforms))))
+        found = [(platform, kind, target, at) for platform, kind, target, at in sent]
+        found += [(platform, kind, target, now) for platform, kind, target in sending]
+        return sorted(found, key=lambda send: send[3])
+
     async def get(self, row_id: int) -> OutboxMessage | None:
         return await self.session.get(OutboxMessage, row_id)
 
