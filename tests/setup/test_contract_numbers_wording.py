@@ -3,6 +3,7 @@ the ones there are — the numbers joined the reader's way (、 in Chinese, ", "
 hint naming the first of them whole; nothing is written."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from bot import keys
@@ -23,25 +24,25 @@ async def payment_rows(console) -> int:
         return await tx.session.scalar(select(func.count()).select_from(PaymentMilestone))
 
 
-async def test_which_contract_lists_the_numbers_in_chinese(blank):
-    await two_contracts(blank)
-    await blank.say(ADMIN, DM, "付款节点 P-001 预付款 10% 于 2026-12-10")
-    assert await blank.last_text(DM, ADMIN) == (
-        "P-001 有多份合同（HT-2026-001、HT-2026-002），请写明：… 合同 HT-2026-001")
-    await blank.say(ADMIN, DM, "付款节点 P-001 预付款 10% 于 2026-12-10 合同 HT-2026-009")
-    assert await blank.last_text(DM, ADMIN) == "P-001 没有合同 HT-2026-009。现有：HT-2026-001、HT-2026-002"
-    assert await payment_rows(blank) == 0
+ASKED = {   # locale: (the command without 合同, what it answers; one naming an unknown contract, …)
+    "zh-CN": ("付款节点 P-001 预付款 10% 于 2026-12-10",
+              "P-001 有多份合同（HT-2026-001、HT-2026-002），请写明：… 合同 HT-2026-001",
+              "P-001 没有合同 HT-2026-009。现有：HT-2026-001、HT-2026-002"),
+    "en": ("schedule P-001 Advance 10% due 2026-12-10",
+           "P-001 has several contracts (HT-2026-001, HT-2026-002); add: … 合同 HT-2026-001",
+           "P-001 has no contract HT-2026-009. It has: HT-2026-001, HT-2026-002"),
+}
 
 
-async def test_which_contract_lists_the_numbers_in_english(blank):
+@pytest.mark.parametrize("locale", ASKED)
+async def test_which_contract_lists_the_numbers_the_readers_way(blank, locale):
+    command, which, unknown = ASKED[locale]
     await two_contracts(blank)
-    await blank.say(ADMIN, DM, "schedule P-001 Advance 10% due 2026-12-10")
-    assert await blank.last_text(DM, ADMIN) == (
-        "P-001 has several contracts (HT-2026-001, HT-2026-002); add: … 合同 HT-2026-001")
-    await blank.say(ADMIN, DM, "schedule P-001 Advance 10% due 2026-12-10 合同 HT-2026-009")
-    assert await blank.last_text(DM, ADMIN) == (
-        "P-001 has no contract HT-2026-009. It has: HT-2026-001, HT-2026-002")
+    await blank.say(ADMIN, DM, command)
+    assert await blank.last_text(DM, ADMIN) == which
+    await blank.say(ADMIN, DM, f"{command} 合同 HT-2026-009")
+    assert await blank.last_text(DM, ADMIN) == unknown
     assert await payment_rows(blank) == 0
     # The contract named: the schedule is written.
-    await blank.say(ADMIN, DM, "schedule P-001 Advance 10% due 2026-12-10 合同 HT-2026-002")
+    await blank.say(ADMIN, DM, f"{command} 合同 HT-2026-002")
     assert await payment_rows(blank) == 1

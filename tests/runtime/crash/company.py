@@ -11,7 +11,7 @@ import json
 import time
 import uuid
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Awaitable, Callable, Sequence
 
 import aiohttp
 
@@ -28,39 +28,55 @@ def first_admin(site: Sitebot) -> None:
     site.cli("admin", "add", ADMIN, "--identity", f"console:{ADMIN}")
 
 
-async def set_up_company(site: Sitebot) -> None:
+async def set_up_company(site: Sitebot, *, meanwhile: Sequence[Callable[[], Awaitable[None]]] = ()) -> None:
+    """The customer and the projects, one after the other (so P-001 and P-002 are the codes
+    given); then each site group and `meanwhile` (what needs the projects only) at once; then
+    every command's answer is checked."""
     today = date.today()
     dates = f"开工 {today - timedelta(days=200)} 竣工 {today + timedelta(days=340)}"
     async with aiohttp.ClientSession(site.base_url, timeout=aiohttp.ClientTimeout(total=30)) as http:
         console = _Console(http)
-        await console.said("dm", "客户 新建 星河置业有限公司 开发商 A", "星河置业有限公司")
-        await console.said("dm", f"项目 新建 滨江花园5号楼 客户 星河置业 经理 @陈经理 {dates}", "P-001")
-        await console.said("dm", f"项目 新建 临江三中教学楼改扩建 客户 星河置业 经理 @林经理 {dates}", "P-002")
-        for code, group in SITE_GROUPS.items():
-            await console.said(group, f"绑定 {code}", f"已绑定到 {code}")
-            team = [(FOREMAN, "施工员")] + ([("赵质检", "质检员")] if code == "P-001" else [])
-            for name, role in team:
-                await console.said(group, f"成员 添加 @{name} {role}", f"已把 {name} 加入 {code}")
+        await console.say("dm", "客户 新建 星河置业有限公司 开发商 A", "星河置业有限公司")
+        await console.say("dm", f"项目 新建 滨江花园5号楼 客户 星河置业 经理 @陈经理 {dates}", "P-001")
+        await console.say("dm", f"项目 新建 临江三中教学楼改扩建 客户 星河置业 经理 @林经理 {dates}", "P-002")
+        await asyncio.gather(*(_site_group(console, code) for code in SITE_GROUPS), *(then() for then in meanwhile))
+        await console.answered()
+
+
+async def _site_group(console: _Console, code: str) -> None:
+    group = SITE_GROUPS[code]
+    await console.say(group, f"绑定 {code}", f"已绑定到 {code}")
+    team = [(FOREMAN, "施工员")] + ([("赵质检", "质检员")] if code == "P-001" else [])
+    for name, role in team:
+        await console.say(group, f"成员 添加 @{name} {role}", f"已把 {name} 加入 {code}")
 
 
 class _Console:
-    """The admin at the console page: send, then wait for sitebot's answer in that chat."""
+    """The admin at the console page. The page's POST is answered once the message is handled
+    (its effect is there); sitebot's answer reaches the chat through the outbox, so the
+    answers are checked together at the end."""
 
     def __init__(self, http: aiohttp.ClientSession) -> None:
         self.http = http
+        self.expected: list[tuple[str, str, str]] = []    # (chat, command, words its answer has)
 
-    async def said(self, chat: str, text: str, expect: str, limit: float = 30.0) -> None:
-        before = len(await self._answers(chat))
+    async def say(self, chat: str, text: str, expect: str) -> None:
         async with self.http.post("/console/api/messages", json={
                 "user": ADMIN, "chat": chat, "text": text, "event_id": uuid.uuid4().hex}) as response:
             assert response.status == 200, (text, response.status, await response.text())
+        self.expected.append((chat, text, expect))
+
+    async def answered(self, limit: float = 60.0) -> None:
         deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:
-            answers = (await self._answers(chat))[before:]
-            if any(expect in answer for answer in answers):
+        while True:
+            answers = {chat: await self._answers(chat) for chat in {chat for chat, _, _ in self.expected}}
+            missing = [(text, expect) for chat, text, expect in self.expected
+                       if not any(expect in answer for answer in answers[chat])]
+            if not missing:
                 return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"console set-up: no answer saying so to {missing}; answers: {answers}")
             await asyncio.sleep(0.1)
-        raise AssertionError(f"console set-up: {text!r} got {answers!r}, not {expect!r}")
 
     async def _answers(self, chat: str) -> list[str]:
         async with self.http.get("/console/api/history", params={"chat": chat, "user": ADMIN}) as response:

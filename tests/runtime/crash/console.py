@@ -24,17 +24,18 @@ from domain.store.engine import make_engine
 from domain.store.models import OutboxMessage
 from domain.store.repos.outbox import SENT
 from tests.runtime.crash.company import FOREMAN, SITE_GROUPS
-from tests.runtime.crash.shots import QuietEdge, Shot, count_markers, report_text
+from tests.runtime.crash.shots import ReportingEdge, count_markers
 
 USER = FOREMAN
 CHATS = list(SITE_GROUPS.values())
 
 
-class ConsoleReports(QuietEdge):
+class ConsoleReports(ReportingEdge):
     name = platform = "console"
+    letter = "C"
 
     def __init__(self) -> None:
-        self.expected: dict[str, tuple[str, str]] = {}
+        super().__init__()
         self.seen: dict[int, dict[str, tuple[str, str]]] = collections.defaultdict(dict)  # run -> id -> (chat, words)
         self.delivered: set[str] = set()    # event ids whose answer the hub took (outbox: sent)
         self.run = 0
@@ -50,18 +51,12 @@ class ConsoleReports(QuietEdge):
     async def stop(self) -> None:
         await self._unwatch()
 
-    def shots(self, site: Sitebot, count: int) -> list[Shot]:
-        out = []
-        for n in self.numbers(count):
-            marker, words = report_text("C", n)
-            chat, event_id = CHATS[n % len(CHATS)], f"crash-console-{n:04d}"
-            body = json.dumps({"user": USER, "chat": chat, "text": f"报修 {words}", "event_id": event_id},
-                              ensure_ascii=False).encode()
-            prepared = Prepared(body, {"Content-Type": "application/json"}, event_id, chat, USER,
-                                f"{site.base_url}/console/api/messages")
-            self.expected[marker] = (event_id, chat)
-            out.append(Shot(prepared, event_id, marker=marker))
-        return out
+    def report(self, site: Sitebot, n: int, words: str) -> tuple[Prepared, str]:
+        chat, event_id = CHATS[n % len(CHATS)], f"crash-console-{n:04d}"
+        body = json.dumps({"user": USER, "chat": chat, "text": f"报修 {words}", "event_id": event_id},
+                          ensure_ascii=False).encode()
+        return Prepared(body, {"Content-Type": "application/json"}, event_id, chat, USER,
+                        f"{site.base_url}/console/api/messages"), chat
 
     def resent(self) -> int:
         """Answers the restarted process showed again (the first process's page is gone)."""

@@ -25,18 +25,19 @@ from bench.load.sitebot import Sitebot
 from bench.load.traffic import _post, session
 from tests.platforms.dingtalk.driver import APP_KEY, APP_SECRET, sample, signed_headers
 from tests.platforms.dingtalk.fake_dingtalk import FakeDingTalk
-from tests.runtime.crash.shots import QuietEdge, Shot, count_markers, report_text
+from tests.runtime.crash.shots import ReportingEdge, count_markers
 
 ADMIN = "crashding01"
 
 
-class DingTalkReports(QuietEdge):
+class DingTalkReports(ReportingEdge):
     name = platform = "dingtalk"
+    letter = "D"
 
     def __init__(self, groups: int = 10) -> None:
+        super().__init__()
         self.fake = FakeDingTalk(lambda: datetime.now(timezone.utc), APP_KEY, APP_SECRET)
         self.groups = [f"cidCrash{i:02d}{uuid.uuid4().hex[:12]}==" for i in range(groups)]
-        self.expected: dict[str, tuple[str, str]] = {}
         self._ms = itertools.count(int(time.time() * 1000))   # one signature per message
 
     def env(self) -> dict[str, str]:
@@ -49,12 +50,6 @@ class DingTalkReports(QuietEdge):
 
     def admins(self) -> list[str]:
         return [f"dingtalk:{ADMIN}"]
-
-    async def start(self) -> None:
-        await self.fake.start()
-
-    async def stop(self) -> None:
-        await self.fake.stop()
 
     async def setup(self, site: Sitebot) -> None:
         binds = [self._message(site, group, "绑定 P-001") for group in self.groups]
@@ -81,15 +76,9 @@ class DingTalkReports(QuietEdge):
         return Prepared(json.dumps(body, ensure_ascii=False).encode(), signed_headers(next(self._ms)),
                         msg_id, group, ADMIN, f"{site.base_url}/webhooks/dingtalk")
 
-    def shots(self, site: Sitebot, count: int) -> list[Shot]:
-        out = []
-        for n in self.numbers(count):
-            marker, words = report_text("D", n)
-            group = self.groups[n % len(self.groups)]
-            prepared = self._message(site, group, f"报修 {words}")
-            self.expected[marker] = (prepared.message_id, group)
-            out.append(Shot(prepared, prepared.message_id, marker=marker))
-        return out
+    def report(self, site: Sitebot, n: int, words: str) -> tuple[Prepared, str]:
+        group = self.groups[n % len(self.groups)]
+        return self._message(site, group, f"报修 {words}"), group
 
     def _answers(self) -> list[tuple[str, str]]:
         """(group, words) of every message and interactive card that reached a group."""

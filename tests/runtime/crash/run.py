@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import functools
 import json
 import time
 from dataclasses import dataclass
@@ -85,9 +86,8 @@ def site_env(workdir: Path, edges: list[Edge]) -> dict[str, str]:
 
 
 async def set_up(site: Sitebot, edges: list[Edge]) -> None:
-    """The company (company.py), then every edge's groups at once; sitebot is started."""
-    await company.set_up_company(site)
-    await asyncio.gather(*(edge.setup(site) for edge in edges))
+    """The company (company.py), every edge's groups at once once its projects are there."""
+    await company.set_up_company(site, meanwhile=[functools.partial(edge.setup, site) for edge in edges])
 
 
 @dataclass

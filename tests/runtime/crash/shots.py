@@ -4,7 +4,7 @@ from __future__ import annotations
 import collections
 import re
 from dataclasses import dataclass
-from typing import Iterable, Protocol
+from typing import Any, Iterable, Protocol
 
 from bench.load.events import Prepared
 from bench.load.sitebot import Sitebot
@@ -76,6 +76,40 @@ class QuietEdge:
     def resent(self) -> int:
         """Sends repeated after the crash that the platform absorbed (nobody saw two)."""
         return 0
+
+
+class ReportingEdge(QuietEdge):
+    """An edge whose shots are 报修 reports answered in a chat the edge names (`report`), on a
+    fake platform server started and stopped with it (`fake`, if any); `expected` maps each
+    report's marker to (its key, where its answer goes), for `count_markers`."""
+
+    letter = "X"                 # the markers' letter: unique per edge
+    fake: Any = None
+
+    def __init__(self) -> None:
+        self.expected: dict[str, tuple[str, str]] = {}
+
+    def report(self, site: Sitebot, n: int, words: str) -> tuple[Prepared, str]:
+        """The n-th report's request (its message_id is the key sitebot records it under), and
+        the chat its answer goes to."""
+        raise NotImplementedError
+
+    def shots(self, site: Sitebot, count: int) -> list[Shot]:
+        out = []
+        for n in self.numbers(count):
+            marker, words = report_text(self.letter, n)
+            prepared, place = self.report(site, n, words)
+            self.expected[marker] = (prepared.message_id, place)
+            out.append(Shot(prepared, prepared.message_id, marker=marker))
+        return out
+
+    async def start(self) -> None:
+        if self.fake is not None:
+            await self.fake.start()
+
+    async def stop(self) -> None:
+        if self.fake is not None:
+            await self.fake.stop()
 
 
 MARKER = re.compile(r"[A-Z]\d{4}号")

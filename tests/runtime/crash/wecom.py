@@ -17,7 +17,7 @@ from bench.load.events import Prepared
 from bench.load.sitebot import Sitebot
 from tests.platforms.wecom.conftest import AES_KEY, AGENT_ID, TOKEN, WeComSender, message_xml
 from tests.platforms.wecom.fake_wecom import CORP_ID, SECRET, FakeWeCom
-from tests.runtime.crash.shots import QuietEdge, Shot, count_markers, report_text
+from tests.runtime.crash.shots import ReportingEdge, count_markers
 
 
 class DuplicateCheckingWeCom(FakeWeCom):
@@ -53,14 +53,15 @@ class DuplicateCheckingWeCom(FakeWeCom):
 _CHECK_FIELDS = {"agentid", "enable_duplicate_check", "duplicate_check_interval"}
 
 
-class WeComReports(QuietEdge):
+class WeComReports(ReportingEdge):
     name = platform = "wecom"
+    letter = "W"
 
     def __init__(self, members: int = 6) -> None:
+        super().__init__()
         self.fake = DuplicateCheckingWeCom()
         self.members = [f"CrashW{i:02d}" for i in range(members)]
         self.sender = WeComSender(None, lambda: datetime.now(timezone.utc))
-        self.expected: dict[str, tuple[str, str]] = {}
         self._ids = itertools.count(int(time.time() * 1000) * 1000)
 
     def env(self) -> dict[str, str]:
@@ -72,25 +73,13 @@ class WeComReports(QuietEdge):
         # Members of no project: admins may report to any project, named in the message.
         return [f"wecom:{member}" for member in self.members]
 
-    async def start(self) -> None:
-        await self.fake.start()
-
-    async def stop(self) -> None:
-        await self.fake.stop()
-
-    def shots(self, site: Sitebot, count: int) -> list[Shot]:
-        out = []
-        for n in self.numbers(count):
-            member, msg_id = self.members[n % len(self.members)], str(next(self._ids))
-            marker, words = report_text("W", n)
-            xml = message_xml(member, "text", datetime.now(timezone.utc), int(msg_id),
-                              f"<Content><![CDATA[报修 P-001 {words}]]></Content>")
-            query, body = self.sender.envelope(xml, nonce=secrets.token_hex(5))
-            prepared = Prepared(body, {"Content-Type": "text/xml"}, msg_id, f"dm:{member}", member,
-                                f"{site.base_url}/webhooks/wecom?{urlencode(query)}")
-            self.expected[marker] = (msg_id, member)
-            out.append(Shot(prepared, msg_id, marker=marker))
-        return out
+    def report(self, site: Sitebot, n: int, words: str) -> tuple[Prepared, str]:
+        member, msg_id = self.members[n % len(self.members)], str(next(self._ids))
+        xml = message_xml(member, "text", datetime.now(timezone.utc), int(msg_id),
+                          f"<Content><![CDATA[报修 P-001 {words}]]></Content>")
+        query, body = self.sender.envelope(xml, nonce=secrets.token_hex(5))
+        return Prepared(body, {"Content-Type": "text/xml"}, msg_id, f"dm:{member}", member,
+                        f"{site.base_url}/webhooks/wecom?{urlencode(query)}"), member
 
     def resent(self) -> int:
         return self.fake.repeats
