@@ -38,8 +38,10 @@ def parse_at(value: str, settings: "Settings") -> datetime | None:
 
 
 async def run(args: argparse.Namespace, store: "Store", settings: "Settings", now: datetime) -> int:
-    from bot.runtime import _deps
-    from handlers.chat.jobs import JobRunner
+    from aiohttp import web
+
+    from bot import keys
+    from bot.app import create_app
     from handlers.registry import build_jobs
 
     jobs = {job.name: job for job in build_jobs()}
@@ -58,8 +60,15 @@ async def run(args: argparse.Namespace, store: "Store", settings: "Settings", no
             print(f"sitebot: --at {args.at!r}: expected a time not later than now, like "
                   "2026-11-27T18:00", file=sys.stderr)
             return 2
-    runner = JobRunner(store, _deps(settings, {}), lambda: at, name="sitebot jobs run")
-    performed = await job.run(runner)
+    # The app as `sitebot work` builds it (the platforms' adapters, the page links, the rules
+    # of the site file) with nothing running in the background: the job sees what the
+    # scheduler's pass would.
+    app_runner = web.AppRunner(create_app(settings, clock=lambda: at, run_worker=False, role="worker"))
+    await app_runner.setup()
+    try:
+        performed = await job.run(app_runner.app[keys.JOBS])
+    finally:
+        await app_runner.cleanup()
     done = f"{performed} performed" if isinstance(performed, int) else "done"
     print(f"{job.name} at {at.astimezone(settings.timezone).isoformat(timespec='minutes')}: {done}")
     return 0
