@@ -40,8 +40,9 @@ class WeComAdapter:
     platform = "wecom"
 
     def __init__(self, api: WeComApi, clock: Callable[[], datetime], link: str,
-                 group_hint: str) -> None:
+                 group_hint: str, submit: str = "OK") -> None:
         self.api, self.clock, self.link, self.group_hint = api, clock, link, group_hint
+        self.submit = submit   # a choice card's submit button (bot/wecom/cards.py)
 
     async def create_group(self, chat_id: str, title: str, owner: str, members: list[str]) -> str:
         """建群 (handlers.chat.ports.GroupMaker): an appchat with these members."""
@@ -82,7 +83,7 @@ class WeComAdapter:
             return Sent(post.message_id, {"last_msgid": sent.message_id, "line": seen})
         code = post.handle.get("response_code")
         if code and self._fresh(post.handle.get("code_at")):
-            card = cards.template_card(body, post.message_id, self.link)
+            card = cards.template_card(body, post.message_id, self.link, self.submit)
             try:
                 await self.api.update_template_card(
                     [user], code, {"template_card": card["template_card"]})
@@ -98,7 +99,7 @@ class WeComAdapter:
             answer = await self.api.send_message({"touser": user, **cards.markdown(card)})
             return Sent(str(answer.get("msgid") or task_id))
         answer = await self.api.send_message({"touser": user,
-                                              **cards.template_card(card, task_id, self.link)})
+                                              **cards.template_card(card, task_id, self.link, self.submit)})
         code = answer.get("response_code")
         handle = {"msgid": answer.get("msgid"), "response_code": code,
                   "code_at": self.clock().isoformat() if code else None,

@@ -1,21 +1,29 @@
 """Neutral `Card` -> what WeCom can show, degrading where it has no equivalent.
 
 - A member's copy is a template card: `button_interaction` when the card has buttons (at most
-  6, WeCom's limit), else `text_notice`. Fields become the key/value list (at most 6, the rest
-  go into the text), markdown, notes and progress bars become plain text lines (WeCom cards
-  have no progress bar), images are left out.
+  6, WeCom's limit), else `text_notice`. A card offering one choice among more than 6 (the
+  NPS card's 0–10: buttons of one action whose values differ in one field) is a
+  `vote_interaction` instead — a single-choice list of up to 20 options and a submit button;
+  once one is marked chosen (style primary) the list is shown disabled with it ticked.
+  Fields become the key/value list (at most 6, the rest go into the text), markdown, notes
+  and progress bars become plain text lines (WeCom cards have no progress bar), images are
+  left out.
 - A group (appchat) copy is markdown: appchat/send has no template cards and no buttons, so
   the group sees the state and people act on their own one-to-one copy.
 """
 from __future__ import annotations
 
+import json
+
 from handlers.chat.cards import Button, Card, Fields, LinkButton, Markdown, Note, Progress
 
-from bot.wecom.events import button_key
+from bot.wecom.events import button_key, option_id
 
 MAX_BUTTONS = 6            # button_list: "列表长度不超过6"
 MAX_FIELDS = 6             # horizontal_content_list: "列表长度不超过6"
 MAX_KEY_BYTES = 1024       # a button key comes back as EventKey, at most 1024 bytes
+MAX_OPTIONS = 20           # checkbox.option_list: 1 to 20 options
+OPTION_CHARS = 11          # an option's text: "建议不超过11个字"
 TITLE_CHARS, DESC_CHARS, FIELD_CHARS, BUTTON_CHARS = 36, 44, 30, 10
 SUB_TITLE_CHARS = 160
 TEXT_BYTES = 2048          # text and markdown content: at most 2048 bytes
@@ -28,8 +36,9 @@ def progress_text(block: Progress) -> str:
     return f"{block.label} {'▓' * filled}{'░' * (10 - filled)} {block.percent}%"
 
 
-def template_card(card: Card, task_id: str, link: str) -> dict:
-    """`link`: where a `text_notice` card leads when tapped (WeCom requires a card_action)."""
+def template_card(card: Card, task_id: str, link: str, submit: str = "OK") -> dict:
+    """`link`: where a `text_notice` card leads when tapped (WeCom requires a card_action);
+    `submit`: the submit button's words on a choice card."""
     fields, lines = [], []
     for block in card.blocks:
         if isinstance(block, Fields):
@@ -51,8 +60,11 @@ def template_card(card: Card, task_id: str, link: str) -> dict:
         body["horizontal_content_list"] = fields
     if lines:
         body["sub_title_text"] = clip("\n".join(lines), SUB_TITLE_CHARS)
+    choice = _choice(card, submit)
     buttons = _buttons(card)
-    if buttons:
+    if choice:
+        body.update(choice)
+    elif buttons:
         body.update(card_type="button_interaction", button_list=buttons)
     else:
         body.update(card_type="text_notice", card_action={"type": 1, "url": link})
@@ -73,6 +85,38 @@ def _buttons(card: Card) -> list[dict]:
         elif isinstance(action, LinkButton):
             out.append({"type": 1, "text": clip(action.label, BUTTON_CHARS), "style": 2,
                         "url": action.url})
+    return out
+
+
+def _choice(card: Card, submit: str) -> dict | None:
+    """The vote_interaction fields for a card whose buttons are one choice among more than
+    WeCom's 6 buttons: one action, values differing in one field only (the question key);
+    None when the card is not such a choice."""
+    buttons = [a for a in card.actions if isinstance(a, Button)]
+    if not MAX_BUTTONS < len(buttons) <= MAX_OPTIONS or len({b.action for b in buttons}) != 1:
+        return None
+    fields = set(buttons[0].value)
+    if any(set(b.value) != fields for b in buttons):
+        return None
+    varying = [f for f in sorted(fields)
+               if len({json.dumps(b.value[f], sort_keys=True) for b in buttons}) == len(buttons)]
+    same = [f for f in fields if len({json.dumps(b.value[f], sort_keys=True) for b in buttons}) == 1]
+    if len(varying) != 1 or len(same) != len(fields) - 1:
+        return None
+    question = varying[0]
+    ids = [option_id(b.value[question]) for b in buttons]
+    key = button_key(buttons[0].action, {f: buttons[0].value[f] for f in same})
+    if None in ids or len(key.encode()) > MAX_KEY_BYTES:
+        return None
+    chosen = [b for b in buttons if b.style == "primary"]
+    checkbox: dict = {"question_key": question, "mode": 0, "option_list": [
+        {"id": ident, "text": clip(b.label, OPTION_CHARS), "is_checked": b in chosen}
+        for ident, b in zip(ids, buttons)]}
+    out: dict = {"card_type": "vote_interaction", "checkbox": checkbox,
+                 "submit_button": {"text": clip(submit, BUTTON_CHARS), "key": key}}
+    if chosen:   # answered: the list can no longer be changed, the button shows the answer
+        checkbox["disable"] = True
+        out["replace_text"] = clip(chosen[0].label, BUTTON_CHARS)
     return out
 
 

@@ -56,8 +56,9 @@ class WeComEdge:
     async def start(self, app: web.Application) -> Adapter:
         self._session = aiohttp.ClientSession()
         self.api = WeComApi(self.config, self._session, app[keys.CLOCK])
-        hint = Catalog(TEMPLATES_DIR / "i18n").t(self.settings.default_locale, "wecom.group_hint")
-        return WeComAdapter(self.api, app[keys.CLOCK], self.settings.base_url, hint)
+        catalog, locale = Catalog(TEMPLATES_DIR / "i18n"), self.settings.default_locale
+        return WeComAdapter(self.api, app[keys.CLOCK], self.settings.base_url,
+                            catalog.t(locale, "wecom.group_hint"), catalog.t(locale, "wecom.submit"))
 
     async def stop(self) -> None:
         if self._session is not None:

@@ -11,6 +11,7 @@ import logging
 import math
 import re
 from datetime import datetime
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from bot.inbound import Refused
@@ -24,6 +25,7 @@ DM_PREFIX = "dm:"  # appchat ids are [0-9a-zA-Z] only, so this prefix can never 
 # A chat with the app has no @-mentions, so "@ZhangSan" (a WeCom UserID: letters, digits,
 # "_-." — never Chinese) is read as one; that is how `成员 添加 @ZhangSan P-001 工程师` works.
 _USER_ID_MENTION = re.compile(r"(?<!\S)@([A-Za-z0-9_.\-]{1,64})(?!\S)")
+_OPTION_TEXT = re.compile(r"[A-Za-z0-9_\-@]{1,60}")   # a string choice that may ride in an option id
 
 
 def dm_chat(user_id: str) -> str:
@@ -38,6 +40,25 @@ def user_of_chat(chat_id: str) -> str | None:
 def button_key(action: str, value: dict) -> str:
     """What a template-card button carries (`key`, at most 1024 bytes) and brings back."""
     return json.dumps({"a": action, "v": value}, ensure_ascii=False, separators=(",", ":"))
+
+
+def option_id(value: Any) -> str | None:
+    """A choice's value as a checkbox option id (it comes back in the callback's OptionId):
+    "i7" for the number 7, "s<text>" for a short plain string; None for anything else."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"i{value}"
+    if isinstance(value, str) and _OPTION_TEXT.fullmatch(value):
+        return f"s{value}"
+    return None
+
+
+def option_value(ident: str) -> int | str | None:
+    """The value an option id stands for (option_id's inverse), None for one we did not make."""
+    if ident.startswith("i") and re.fullmatch(r"-?\d{1,12}", ident[1:]):
+        return int(ident[1:])
+    if ident.startswith("s") and _OPTION_TEXT.fullmatch(ident[1:]):
+        return ident[1:]
+    return None
 
 
 def parse(plaintext: str, now: datetime) -> Message | CardClick | None:
@@ -98,14 +119,36 @@ def _event(root: Element, actor: Actor, conversation: Conversation, created: str
     except (ValueError, KeyError, TypeError):
         log.info("wecom: card event with a key we did not make, from %s", actor.user_id)
         return None
+    picked = ""
+    if root.find("SelectedItems") is not None:   # a choice card's submit button (vote_interaction)
+        chosen = _chosen(root, value)
+        if chosen is None:
+            log.info("wecom: choice submitted without one option we made, from %s", actor.user_id)
+            return None
+        question, picked = chosen
+        value = {**value, question: option_value(picked)}
     # Events have no MsgId: WeCom's retries repeat FromUserName + CreateTime + the pressed
-    # button's key; the task id keeps two cards apart, the key two buttons of one card
-    # pressed in the same second (接单, then 转派).
-    event_id = f"ev:{actor.user_id}:{created}:{task_id}:{_digest(_text(root, 'EventKey'))}"
+    # button's key (and a choice card's option); the task id keeps two cards apart, the key two
+    # buttons of one card pressed in the same second (接单, then 转派).
+    event_id = f"ev:{actor.user_id}:{created}:{task_id}:{_digest(_text(root, 'EventKey') + picked)}"
     code = _text(root, "ResponseCode")
     handle = {"response_code": code, "code_at": now.isoformat()} if code else None
     return CardClick(PLATFORM, event_id, actor, conversation, action, value, message_id=task_id,
                      card_handle=handle)
+
+
+def _chosen(root: Element, value: dict) -> tuple[str, str] | None:
+    """(question key, option id) of a single-choice card's answer: one SelectedItem with one
+    option we made, for a question the submit key leaves open. WeCom's own examples spell the
+    option tags OptionIds/OptionId; one SDK reads OpitonIds/OpitonId, so both are accepted."""
+    items = root.findall("SelectedItems/SelectedItem")
+    if len(items) != 1:
+        return None
+    question = (items[0].findtext("QuestionKey") or "").strip()
+    options = [(o.text or "").strip() for o in items[0].iter() if o.tag in ("OptionId", "OpitonId")]
+    if not question or question in value or len(options) != 1 or option_value(options[0]) is None:
+        return None
+    return question, options[0]
 
 
 def _location(root: Element) -> Attachment | None:
