@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.enums import Role
+from domain.enums import CUSTOMER_SIDE
 from domain.errors import InvalidInput, NotAllowed, NotFound
 from domain.reports.rules import ReportRules
 from domain.store.models import Person, Project
@@ -44,12 +44,12 @@ class Ask:
 
 
 async def contacts_of(tx: Tx, projects: list[Project]) -> dict[int, list[Person]]:
-    """Each project's customer contacts who can be asked: its 业主/监理 members and its
-    customer's contacts with a person record, active, each once."""
+    """Each project's customer contacts who can be asked: its 业主/监理 members (the customer's
+    side, CUSTOMER_SIDE) and its customer's contacts with a person record, active, each once."""
     members = await tx.projects.members_of([p.id for p in projects])
     found: dict[int, list[Person]] = {}
     for project in projects:
-        people = {p.id: p for p, role in members.get(project.id, []) if role is Role.CUSTOMER_CONTACT}
+        people = {p.id: p for p, role in members.get(project.id, []) if role in CUSTOMER_SIDE}
         if project.customer_id is not None:
             for contact in await tx.customers.contacts_of(project.customer_id):
                 if contact.person_id and contact.person_id not in people:
