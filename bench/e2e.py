@@ -96,6 +96,9 @@ def parse_args() -> argparse.Namespace:
                              "default; 0: off)")
     parser.add_argument("--worker-process", action="store_true",
                         help="sitebot serve --web (pinned) beside sitebot work (its second process)")
+    parser.add_argument("--worker-nice", type=int, default=None,
+                        help="SITEBOT_WORKER_NICE for the worker process (sitebot's default, 10, "
+                             "unless given; 0: the web side's priority, as before f95e093)")
     parser.add_argument("--git-ref", default="",
                         help="run sitebot from this commit (git archive into the temp dir) instead "
                              "of the working tree, e.g. HEAD while the tree is being edited")
