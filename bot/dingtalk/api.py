@@ -155,8 +155,15 @@ class DingTalkApi:
             async with self.session.get(url, timeout=TIMEOUT) as response:
                 if response.status != 200:
                     raise TransientError(f"dingtalk download HTTP {response.status}")
-                data = await response.content.read(MAX_DOWNLOAD + 1)
-                return data, response.content_type or ""
+                # read(n) gives what has arrived, up to n: a photo larger than one chunk came
+                # back cut short. Read to the end (or just past the cap, which callers check).
+                data = bytearray()
+                while len(data) <= MAX_DOWNLOAD:
+                    chunk = await response.content.read(MAX_DOWNLOAD + 1 - len(data))
+                    if not chunk:
+                        break
+                    data += chunk
+                return bytes(data), response.content_type or ""
         except aiohttp.ClientError as error:
             raise TransientError(f"dingtalk download: {type(error).__name__}: {error}") from None
 
