@@ -62,6 +62,13 @@ async def request(tx: Tx, person: Person, project: Project, args: str, attachmen
     return record, who
 
 
+def add_photos(record: AcceptanceRecord, attachments: list[NewAttachment]) -> int:
+    """Photos sent right after asking (one message each on WeCom and DingTalk); how many."""
+    photos = [asdict(a) for a in attachments if a.kind == "image"]
+    record.attachments = [*(record.attachments or []), *photos]   # a new list: JSON is not watched
+    return len(photos)
+
+
 async def check_decider(tx: Tx, person: Person, record: AcceptanceRecord) -> None:
     who = await deciders(tx, await tx.projects.get(record.project_id))
     if not any(p.id == person.id for p in who):

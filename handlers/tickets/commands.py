@@ -13,7 +13,7 @@ from domain.store.models import Project, TicketEvent
 from domain.tickets import service, survey
 from domain.tickets.records import NewAttachment, Policy
 from handlers.capture import offer, voice
-from handlers.site import inspections
+from handlers.site.photos import photos_after
 from handlers.tickets import picker, resolution
 from handlers.tickets.filing import file_report
 from handlers.chat.context import Ctx
@@ -75,7 +75,7 @@ async def other_message(ctx: Ctx, text: str) -> None:
     if await resolution.take_note(ctx, text):   # what was done, asked for by 已解决
         return
     attachments = _attachments(ctx) if not text else []
-    if attachments and await inspections.photos_after(ctx, attachments):   # right after 巡检
+    if attachments and await photos_after(ctx, attachments):   # right after 巡检 or 验收
         return
     if attachments:
         since = ctx.now - timedelta(minutes=ctx.deps.rules.attach_window_minutes)
