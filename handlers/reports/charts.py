@@ -1,4 +1,5 @@
-"""Charts drawn on the server (PNG for chat cards, pages of the PDF export) with matplotlib.
+"""Charts drawn on the server as PNG for chat cards with matplotlib (the PDF export draws the
+same panels itself: handlers/reports/pdf_charts.py).
 
 matplotlib is imported the first time a chart is drawn, never at start-up (it costs about a
 second). Labels are Chinese, so a CJK font is needed: Debian's fonts-noto-cjk (Noto Sans CJK)
@@ -142,11 +143,11 @@ def draw(ax: Any, panel: Panel) -> None:
         ax.legend(handles=handles, fontsize=8, loc="upper left", frameon=False)
 
 
-def png(panels: Sequence[Panel], width: float = 6.4, height: float = 2.6, dpi: int = 100) -> bytes | None:
+def png(panels: Sequence[Panel]) -> bytes | None:
     """The panels as one PNG; None without a CJK font or without panels."""
     if not panels or not available():
         return None
     buffer = io.BytesIO()
     # zlib's fastest level: a chart of flat colours compresses nearly as well, in a fifth of the time.
-    figure(panels, width, height).savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
+    figure(panels).savefig(buffer, format="png", pil_kwargs={"compress_level": 1})
     return buffer.getvalue()

@@ -68,7 +68,8 @@ async def test_export_sends_a_workbook_and_a_pdf(company, clock, cjk_font):
     assert pages[0].startswith("经营报表 · 2026-10-01 至 10-31 范围：全公司 · 对比上期：2026-09-01 至 09-30")
     assert "回款 本期回款 ¥350,000.00 ¥100,000.00 ↑" in pages[0]     # the Chinese text reads back as text
     assert "回款 回款率 46.2% 100.0% ↓" in pages[0] and "销售 平均成交周期 — —" in pages[0]
-    assert pages[1] == ""                                       # the charts: one picture
+    assert "工单趋势" in pages[1] and "05月 06月 07月 08月 09月 10月" in pages[1]      # the charts, drawn
+    assert "应收账龄（万元） 未到期 40 逾期 1–30 天 35 逾期 31–90 天 5 逾期 90 天以上 0" in pages[1]
     assert "风险客户 客户 风险原因 满意度 最低 NPS 未关闭投诉 逾期金额 逾期天数 临江教育局 回款严重逾期" in pages[2]
     assert ("逾期回款 项目 付款节点 截止 未收金额 逾期天数 P-002 预付款 2026-08-20 ¥50,000.00 72 "
             "P-001 进度款二 2026-10-20 ¥200,000.00 11") in pages[2]
