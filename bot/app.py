@@ -6,7 +6,6 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from aiohttp import web
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot import keys
 from bot.api import install as install_api
@@ -14,6 +13,7 @@ from bot.edges import enabled_edges
 from bot.health import TokenCache, healthz, readyz
 from bot.media import MediaStore
 from bot.metrics import PrometheusObserver, inbound_middleware, metrics
+from bot.page_templates import PageTemplates
 from bot.pages.routes import install as install_pages
 from bot.runtime import runtime
 from bot.paths import TEMPLATES_DIR
@@ -35,8 +35,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] = utcnow, de
     app[keys.METRICS], app[keys.READY_TOKENS] = observer, TokenCache()
     app[keys.SETTINGS] = settings
     app[keys.CLOCK] = clock
-    app[keys.PAGES] = Environment(loader=FileSystemLoader(TEMPLATES_DIR),
-                                  autoescape=select_autoescape(["html"]))
+    app[keys.PAGES] = PageTemplates(TEMPLATES_DIR)   # jinja2 loaded at the first page
     app.router.add_get("/healthz", healthz)   # bot/health.py
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)   # bot/metrics.py

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from bot.inbox import InboxConsumer
     from bot.media import MediaStore
     from bot.metrics import PrometheusObserver
+    from bot.page_templates import PageTemplates
     from bot.settings import Settings
     from domain.store.uow import Store
     from handlers.chat.dispatch import Dispatcher
     from handlers.chat.jobs import JobRunner
-    from jinja2 import Environment
 
 SETTINGS: web.AppKey["Settings"] = web.AppKey("settings")
 # The app's clock (UTC now); edges use it to check timestamps so tests can fix time.
@@ -33,7 +33,7 @@ WORKER: web.AppKey["DeliveryWorker"] = web.AppKey("worker")
 JOBS: web.AppKey["JobRunner"] = web.AppKey("jobs")
 MEDIA: web.AppKey["MediaStore"] = web.AppKey("media")
 HUB: web.AppKey["ConsoleHub"] = web.AppKey("console_hub")
-PAGES: web.AppKey["Environment"] = web.AppKey("pages")
+PAGES: web.AppKey["PageTemplates"] = web.AppKey("pages")
 # The app's Prometheus registry and counters (bot/metrics.py); /readyz's cached token checks.
 METRICS: web.AppKey["PrometheusObserver"] = web.AppKey("metrics")
 READY_TOKENS: web.AppKey["TokenCache"] = web.AppKey("ready_tokens")

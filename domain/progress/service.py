@@ -2,7 +2,6 @@
 name. Every change is checked by domain/access.py and recorded in milestone_updates."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -42,6 +41,7 @@ async def find_milestone(tx: Tx, project: Project, name: str) -> Milestone:
     if len(containing) == 1:
         return containing[0]
     names = [m.name for m in milestones]
+    import difflib   # here, not at start-up (~20 ms): only for a name not found
     close = [m.name for m in containing] or difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.2)
     if not close:   # nothing alike: list them all, a project has a handful
         close = names

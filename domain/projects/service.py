@@ -3,7 +3,6 @@ Every function takes plain values (names, dates, a Person) so chat, the command 
 spreadsheet import share the same checks; bad input raises InvalidInput and writes nothing."""
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,6 +50,7 @@ async def customer_named(tx: Tx, name: str) -> Customer:
     found = await tx.customers.search(name.strip())
     if len(found) == 1:
         return found[0]
+    import difflib   # here, not at start-up (~20 ms): only for a name not found
     names = [c.name for c in found] or difflib.get_close_matches(
         name, [c.name for c in await tx.customers.all()], n=3, cutoff=0.3)
     raise NotFound("setup.unknown_customer", name=name.strip(), suggestions="、".join(names))

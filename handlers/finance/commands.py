@@ -2,7 +2,6 @@
 confirmation for overpayment) and 应收 [P-001] (receivables with ageing, in the asker's scope)."""
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from decimal import Decimal
@@ -34,6 +33,7 @@ async def project_from_words(ctx: Ctx, words: list[str]) -> tuple[Project | None
     normal = code.upper() if "-" in code else f"P-{code[1:]}"
     project = await ctx.tx.projects.by_code(normal)
     if project is None:
+        import difflib   # here: an unknown code is rare, and difflib costs start-up ~20 ms
         codes = [p.code for p in await ctx.tx.projects.all()]
         close = difflib.get_close_matches(normal.upper(), codes, n=1, cutoff=0.5)
         if close:
