@@ -50,13 +50,21 @@ def screened(event: Inbound) -> Inbound:
 
 
 def _clean_message(message: Message) -> Message:
-    attachments = tuple(dataclasses.replace(a, name=_clean(a.name), address=_clean(a.address))
+    """Only what cleaning changes is copied: nearly every message is clean already, and a
+    dataclasses.replace per part was a twentieth of the acknowledgement's CPU."""
+    attachments = tuple(_changed(a, name=_clean(a.name), address=_clean(a.address))
                         for a in message.attachments)
-    mentions = tuple(dataclasses.replace(m, name=_clean(m.name)) for m in message.mentions)
-    actor = dataclasses.replace(message.actor, name=_clean(message.actor.name))
-    conversation = dataclasses.replace(message.conversation, title=_clean(message.conversation.title))
-    return dataclasses.replace(message, text=clean_text(message.text), attachments=attachments,
-                               mentions=mentions, actor=actor, conversation=conversation)
+    mentions = tuple(_changed(m, name=_clean(m.name)) for m in message.mentions)
+    return _changed(message, text=clean_text(message.text), attachments=attachments,
+                    mentions=mentions, actor=_changed(message.actor, name=_clean(message.actor.name)),
+                    conversation=_changed(message.conversation, title=_clean(message.conversation.title)))
+
+
+def _changed(item: Any, **values: Any) -> Any:
+    """`item` with `values`, or `item` itself when it has them all already."""
+    if all(getattr(item, name) == value for name, value in values.items()):
+        return item
+    return dataclasses.replace(item, **values)
 
 
 def _clean(text: str | None) -> str | None:

@@ -8,6 +8,7 @@ The one place for these checks; amounts have theirs in domain/finance/money.py.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 # Every id column is an INTEGER (PostgreSQL int4); no row has an id beyond this.
@@ -15,7 +16,9 @@ MAX_ID = 2**31 - 1
 # A button value of ours is a flat object of ids, small numbers and short strings.
 _MAX_DEPTH = 4
 # Control characters nobody types; NUL is refused by PostgreSQL in any text column.
-_CONTROLS = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+# (A pattern, not str.translate: translate walks a Chinese text slowly, ~1 µs a character,
+# and every inbound message passes here before its acknowledgement.)
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def record_id(digits: str) -> int | None:
@@ -53,4 +56,4 @@ def plausible_value(value: Any, depth: int = 0) -> bool:
 def clean_text(text: str) -> str:
     """Text as a person meant it: without NUL and the other control characters (line
     breaks and tabs stay)."""
-    return text.translate(_CONTROLS)
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
