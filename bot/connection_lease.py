@@ -10,7 +10,9 @@ platform connection runs. PostgreSQL releases the lock the moment that session e
 the process exited, was killed (-9: the kernel closes its socket) or lost its database link; no
 expiry to wait out and no table (migration 0017 stays empty). The holder checks its session
 every `check_seconds`; if the session is gone it closes the platform connection at once, since
-another replica may hold the lock by then. The others try every `retry_seconds`.
+another replica may hold the lock by then. The others try every `retry_seconds`; while they
+wait they run the connection's `warm_up`, if it has one (importing the platform SDK: seconds on
+a busy machine), once, so that taking over costs only the connect.
 
 SQLite: one process serves it (its write lock would not let two), so that process always holds.
 The leases themselves: domain/store/lease.py.
@@ -53,7 +55,8 @@ class Lease(Protocol):
 
 class HeldConnection:
     """Runs `connect` (a coroutine that keeps one platform connection until cancelled) only
-    while this replica holds `lease`."""
+    while this replica holds `lease`. `connect` (or the function a functools.partial of it
+    wraps) may carry `warm_up`, a coroutine function run once on standby."""
 
     def __init__(self, name: str, lease: Lease, connect: Callable[[], Awaitable[None]], *,
                  retry_seconds: float = RETRY_SECONDS, check_seconds: float = CHECK_SECONDS) -> None:
@@ -61,6 +64,7 @@ class HeldConnection:
         self.retry_seconds, self.check_seconds = retry_seconds, check_seconds
         self.holding = asyncio.Event()   # set while this replica holds the connection
         self._task: asyncio.Task | None = None
+        self._warming: asyncio.Task | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name=f"held:{self.name}")
@@ -70,12 +74,16 @@ class HeldConnection:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
             self._task = None
+        if self._warming is not None:
+            self._warming.cancel()
+            await asyncio.gather(self._warming, return_exceptions=True)
         await self.lease.release()
 
     async def _run(self) -> None:
         failures = 0
         while True:
             if not await self.lease.try_acquire():
+                self._warm_up()
                 await asyncio.sleep(self.retry_seconds)
                 continue
             log.info("%s: this replica holds the connection", self.name)
@@ -88,6 +96,13 @@ class HeldConnection:
             failures = failures + 1 if failed else 0
             await asyncio.sleep(min(self.retry_seconds * 2 ** failures, FAILED_BACKOFF_MAX)
                                 if failures else self.retry_seconds)
+
+    def _warm_up(self) -> None:
+        """Another replica holds the connection: get ready to take it over (once)."""
+        warm = getattr(getattr(self.connect, "func", self.connect), "warm_up", None)
+        if warm is not None and self._warming is None:
+            self._warming = asyncio.create_task(warm(), name=f"warm-up:{self.name}")
+            self._warming.add_done_callback(_log_failed_warm_up)
 
     async def _while_held(self) -> bool:
         """Until the connection ends (True when it failed) or the lease is lost (False)."""
@@ -106,3 +121,8 @@ class HeldConnection:
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
+
+
+def _log_failed_warm_up(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:   # the connect will say it again
+        log.warning("%s failed: %r", task.get_name(), task.exception())

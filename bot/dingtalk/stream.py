@@ -32,10 +32,19 @@ async def stream_connection(config: DingTalkConfig, take_message: Take, take_car
                             counted: Counted) -> None:
     """Keeps the stream (the SDK reconnects) until cancelled. `counted(outcome)`: each
     frame's outcome for /metrics, as callbacks are counted."""
-    module = await asyncio.to_thread(importlib.import_module, "bot.dingtalk.stream_client")
+    module = await warm_up()
     client = module.StreamConnection(config, answerer(take_message, counted),
                                      answerer(take_card, counted) if take_card is not None else None)
     await client.start()
+
+
+async def warm_up():  # noqa: ANN201 - the client module, imported on a worker thread
+    """A replica waiting for the stream's lease imports the SDK meanwhile (bot/connection_lease.py),
+    so taking over after the holder dies costs no import."""
+    return await asyncio.to_thread(importlib.import_module, "bot.dingtalk.stream_client")
+
+
+stream_connection.warm_up = warm_up   # type: ignore[attr-defined] - read by HeldConnection
 
 
 def answerer(take: Take, counted: Counted) -> Answer:

@@ -9,7 +9,10 @@ and Feishu delivers it again. A card press's answer (toast, new card) rides in t
 data, as over HTTP.
 
 lark-oapi takes seconds to import, so its client (bot/feishu/ws_client.py) is imported here,
-on a worker thread, when the connection is first opened, never at start-up.
+on a worker thread, never at start-up: by a replica waiting for the connection's lease as soon
+as it finds another holding it (`warm_up`, run by bot/connection_lease.py), so that taking over
+after the holder dies costs no import (seconds on a busy machine); else when the connection
+first opens.
 """
 from __future__ import annotations
 
@@ -31,9 +34,16 @@ FAILED = 500   # what lark-oapi answers for an event its handler could not take
 async def long_connection(config: FeishuConfig, take: Take, counted: Counted) -> None:
     """Keeps the connection (reconnecting as Feishu's client config says) until cancelled.
     `counted(outcome)`: each frame's outcome for /metrics, as callbacks are counted."""
-    module = await asyncio.to_thread(importlib.import_module, "bot.feishu.ws_client")
+    module = await warm_up()
     client = module.LongConnection(config, answerer(take, counted))
     await client.run()
+
+
+async def warm_up():  # noqa: ANN201 - the client module, imported on a worker thread
+    return await asyncio.to_thread(importlib.import_module, "bot.feishu.ws_client")
+
+
+long_connection.warm_up = warm_up   # type: ignore[attr-defined] - read by HeldConnection
 
 
 def answerer(take: Take, counted: Counted) -> Callable[[bytes], Awaitable[tuple[int, dict[str, Any]]]]:

@@ -156,3 +156,39 @@ async def test_replicas_send_through_one_process_so_the_apps_limit_holds_across_
     await asyncio.sleep(2)
     assert answered() == PEOPLE and fake.limited == []
     assert len({m.receive_id for m in fake.messages.values() if m.sender == "bot"}) == PEOPLE   # one each
+
+
+async def test_a_replica_standing_by_warms_its_connection_up_so_taking_over_costs_no_import(db_url):  # noqa: ANN001
+    """The Feishu and DingTalk connections import their SDK (seconds on a busy machine) in
+    `warm_up`; a replica finding the lease held runs it while it waits, the holder never."""
+    from bot.connection_lease import HeldConnection
+    from bot.dingtalk.stream import stream_connection
+    from bot.feishu.ws import long_connection
+    from domain.store.engine import make_engine
+    from domain.store.lease import AdvisoryLease
+    assert long_connection.warm_up and stream_connection.warm_up
+    warmed: list[str] = []
+
+    def connection(name: str):  # noqa: ANN202
+        async def connect() -> None:
+            await asyncio.Event().wait()   # held until cancelled
+
+        async def warm_up() -> None:
+            warmed.append(name)
+        connect.warm_up = warm_up
+        return connect
+
+    engine = make_engine(db_url)
+    held = [HeldConnection(name, AdvisoryLease(engine, "sitebot:test:connection"), connection(name),
+                           retry_seconds=0.1) for name in ("first", "second")]
+    try:
+        held[0].start()
+        await until(held[0].holding.is_set)
+        held[1].start()
+        await until(lambda: warmed == ["second"])
+        await asyncio.sleep(0.5)   # it tries again and again, and warms up once
+        assert warmed == ["second"] and not held[1].holding.is_set()
+    finally:
+        for connection_held in held:
+            await connection_held.stop()
+        await engine.dispose()
