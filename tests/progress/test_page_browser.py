@@ -3,14 +3,10 @@ daily logs (with their photos) render, the section links and a photo link work, 
 link shows the "link expired" page."""
 from __future__ import annotations
 
-import uuid
-
-import aiohttp
 import pytest
 
-from bot import keys
 from bot.app import create_app
-from tests.browser import browser_page
+from tests.browser import ServedConsole, browser_page
 from tests.progress.helpers import days, edit_milestone, local_today, png
 
 pytestmark = pytest.mark.browser
@@ -18,26 +14,13 @@ pytestmark = pytest.mark.browser
 
 async def test_project_page_on_a_phone(settings, clock, aiohttp_server):
     app = create_app(settings, clock=clock, demo=True, run_worker=False)
-    server = await aiohttp_server(app)
-    base = str(server.make_url("")).rstrip("/")
-    async with aiohttp.ClientSession() as http:
-        form = aiohttp.FormData()
-        form.add_field("file", png(), filename="site.png", content_type="image/png")
-        async with http.post(f"{base}/console/api/upload", data=form) as response:
-            ref = (await response.json())["ref"]
-        for user, chat, text, attachments in (
-                ("u-li", "p001-site", "日志 今日完成5层顶板钢筋绑扎，天气 晴，人数 35",
-                 [{"kind": "image", "ref": ref}]),
-                ("u-liu", "p001-owner", "进度", [])):
-            async with http.post(f"{base}/console/api/messages", json={
-                    "user": user, "chat": chat, "text": text, "attachments": attachments,
-                    "event_id": uuid.uuid4().hex}) as response:
-                assert response.status == 200
-    await edit_milestone(app, "P-001", "主体结构封顶", planned_end=local_today(clock) - days(5))
-    await app[keys.WORKER].drain()
-    card = app[keys.HUB].history("p001-owner")[-1].body
-    link = next(a["url"] for a in card["actions"] if a["type"] == "link")
-    url = base + "/p/" + link.split("/p/", 1)[1]
+    async with ServedConsole.serve(app, aiohttp_server) as served:
+        ref = await served.upload(png())
+        await served.say("u-li", "p001-site", "日志 今日完成5层顶板钢筋绑扎，天气 晴，人数 35",
+                         [{"kind": "image", "ref": ref}])
+        await served.say("u-liu", "p001-owner", "进度")
+        await edit_milestone(app, "P-001", "主体结构封顶", planned_end=local_today(clock) - days(5))
+        url = await served.page_url("p001-owner")
 
     async with browser_page(viewport={"width": 390, "height": 844}, is_mobile=True) as page:
         response = await page.goto(url)

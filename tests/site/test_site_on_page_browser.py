@@ -3,14 +3,10 @@ phone size, with data made through the console: the inspection's photo draws, th
 links work, nothing overflows the phone's width."""
 from __future__ import annotations
 
-import uuid
-
-import aiohttp
 import pytest
 
-from bot import keys
 from bot.app import create_app
-from tests.browser import browser_page
+from tests.browser import ServedConsole, browser_page
 from tests.progress.helpers import png
 
 pytestmark = pytest.mark.browser
@@ -18,13 +14,8 @@ pytestmark = pytest.mark.browser
 
 async def test_site_sections_on_a_phone(settings, clock, aiohttp_server):
     app = create_app(settings, clock=clock, demo=True, run_worker=False)
-    server = await aiohttp_server(app)
-    base = str(server.make_url("")).rstrip("/")
-    async with aiohttp.ClientSession() as http:
-        form = aiohttp.FormData()
-        form.add_field("file", png(), filename="site.png", content_type="image/png")
-        async with http.post(f"{base}/console/api/upload", data=form) as response:
-            ref = (await response.json())["ref"]
+    async with ServedConsole.serve(app, aiohttp_server) as served:
+        ref = await served.upload(png())
         for user, chat, text, attachments in (
                 ("u-li", "p001-site", "巡检 5号楼外架、临边防护", [{"kind": "image", "ref": ref}]),
                 ("u-li", "p001-site", "巡检 不合格 3层临边缺护栏", []),
@@ -32,14 +23,8 @@ async def test_site_sections_on_a_phone(settings, clock, aiohttp_server):
                 ("u-liu", "p001-owner", "验收 通过 YS-1", []),
                 ("u-liu", "p001-owner", "进度", [])):
             clock.advance(seconds=5)
-            async with http.post(f"{base}/console/api/messages", json={
-                    "user": user, "chat": chat, "text": text, "attachments": attachments,
-                    "event_id": uuid.uuid4().hex}) as response:
-                assert response.status == 200
-    await app[keys.WORKER].drain()
-    card = app[keys.HUB].history("p001-owner")[-1].body
-    link = next(a["url"] for a in card["actions"] if a["type"] == "link")
-    url = base + "/p/" + link.split("/p/", 1)[1]
+            await served.say(user, chat, text, attachments)
+        url = await served.page_url("p001-owner")
 
     async with browser_page(viewport={"width": 390, "height": 844}, is_mobile=True) as page:
         response = await page.goto(url)
