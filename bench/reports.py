@@ -15,6 +15,22 @@ console's POST to the card in the chat: inbox, handler, chart, outbox, delivery)
 The first 报表 of a process imports matplotlib and reads the font list (printed as "cold"); the
 rest are warm. Figures are medians of --repeat runs, with the slowest.
 
+导出 报表 本月, CPU ms per export (median of 5; the machine shared by other work, load average
+~8 on 2 cores, so the wall times were several seconds and mean little; 2026-11-28):
+
+                          before (254a846)   after     what changed
+    SQLite                     1672          804       the PDF: fpdf2 text in a TrueType subset cut
+    PostgreSQL                 1765          728       once per process (handlers/reports/pdf_font.py)
+                                                       instead of matplotlib's Type 3 glyphs (~1 s),
+                                                       its charts drawn as shapes (a PNG page: ~0.25 s);
+                                                       the workbook by XlsxWriter (~0.26 -> ~0.15 s);
+                                                       the two made at once (wall time only).
+
+Now, of the ~0.75 s: the figures and the trend ~0.3-0.4 s (shared with 报表), the workbook
+~0.15 s (2,000 rows of SLA misses), the PDF ~0.08 s, the chat path and the two file messages
+the rest. The first export of a process also cuts the font (~0.4 s; again when a file needs
+characters the cut has not got).
+
 Usage: python bench/reports.py [--database-url postgresql+asyncpg://…] [--repeat 5] [--small]
 """
 from __future__ import annotations
@@ -131,7 +147,10 @@ async def breakdown(bench: Bench) -> None:
     from domain.reports.report import build_report, report_and_trend
     from domain.reports.scope import scope_of
     from handlers.reports import charts
+    from handlers.reports.export import notes
+    from handlers.reports.pdf import pdf
     from handlers.reports.views import panels
+    from handlers.reports.workbook import workbook
     deps, store = bench.app[bench.keys.DISPATCHER].deps, bench.app[bench.keys.STORE]
     period = current(Kind.MONTH, bench_now(), deps.timezone)
 
@@ -149,6 +168,11 @@ async def breakdown(bench: Bench) -> None:
     report, points = await bench.time("  the figures and the 6-month trend (one read)", both)
     chart_panels = panels(deps, "zh-CN", report, points)
     await bench.time("  the chart (PNG)", lambda: asyncio.to_thread(charts.png, chart_panels))
+    t = lambda key, **p: deps.t("zh-CN", key, **p)  # noqa: E731
+    await bench.time("  导出: the workbook (.xlsx)", lambda: asyncio.to_thread(
+        workbook, t, report, notes(deps, "zh-CN", report, bench_now())))
+    await bench.time("  导出: the PDF", lambda: asyncio.to_thread(
+        pdf, t, report, "经营报表", "全公司", panels(deps, "zh-CN", report, points)))
 
 
 async def run(args: argparse.Namespace) -> None:

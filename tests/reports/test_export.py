@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 
+from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from handlers.reports import charts, pdf_font
 from tests.reports.company import DM, at, money_story
 
 
@@ -82,3 +85,16 @@ async def test_export_sends_a_workbook_and_a_pdf(company, clock, cjk_font):
     await company.press("周主管", DM, card, "导出 Excel / PDF")
     names = [name for name, _ in await files(company, "周主管")]
     assert names == [book_name, pdf_name, book_name, pdf_name]
+
+
+def test_the_cut_font_is_kept_while_it_holds_the_text(cjk_font):
+    """The PDF's font is cut from the CJK font once and kept: text it holds reuses it, text
+    with new characters (a rarer name) gets a new cut holding both (TrueType outlines)."""
+    source, family = charts.font_file()
+    first = pdf_font.font_file(source, family, "经营报表 P-001")
+    assert pdf_font.font_file(source, family, "报表") == first
+    grown = pdf_font.font_file(source, family, "喆玥")
+    assert grown != first and not os.path.exists(first)
+    font = TTFont(grown)
+    assert {ord(ch) for ch in "经营报表P-001喆玥"} <= set(font.getBestCmap())
+    assert "glyf" in font and "CFF " not in font
