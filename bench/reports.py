@@ -20,7 +20,7 @@ rest are warm. Figures are medians of --repeat runs, with the slowest.
 
                           before (254a846)   after     what changed
     SQLite                     1672          804       the PDF: fpdf2 text in a TrueType subset cut
-    PostgreSQL                 1765          728       once per process (handlers/reports/pdf_font.py)
+    PostgreSQL                 1765          728       once per process (handlers/documents/pdf_font.py)
                                                        instead of matplotlib's Type 3 glyphs (~1 s),
                                                        its charts drawn as shapes (a PNG page: ~0.25 s);
                                                        the workbook by XlsxWriter (~0.26 -> ~0.15 s);

@@ -1,7 +1,7 @@
 """The report as a PDF (fpdf2; A4 portrait): the figures beside the previous period, the charts
 (drawn as shapes, handlers/reports/pdf_charts.py), and the first rows of each drill-down list.
 
-Text is real text in an embedded TrueType subset of the CJK font (handlers/reports/pdf_font.py),
+Text is real text in an embedded TrueType subset of the CJK font (handlers/documents/pdf_font.py),
 so it can be searched and copied. It was drawn with matplotlib's PDF backend as Type 3 glyphs:
 each line cost ~1 ms to lay out there, a report ~1 s; here the whole file costs ~0.1 s."""
 from __future__ import annotations
@@ -11,7 +11,8 @@ from typing import Any, Callable, Sequence
 
 from domain.reports.figures import FIGURES, figures
 from domain.reports.report import Report
-from handlers.reports import charts, pdf_charts, pdf_font
+from handlers.documents import pdf_font
+from handlers.reports import charts, pdf_charts
 from handlers.reports.format import mark, value_text
 from handlers.reports.workbook import lists
 

@@ -11,7 +11,8 @@ from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from handlers.reports import charts, pdf_font
+from handlers.documents import pdf_font
+from handlers.reports import charts
 from tests.reports.company import DM, at, money_story
 
 

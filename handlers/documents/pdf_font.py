@@ -1,4 +1,5 @@
-"""The CJK font the PDF export embeds: a small TrueType font of the characters it needs.
+"""The CJK font the PDFs embed (the report export, the acceptance record): a small TrueType
+font of the characters it needs.
 
 Noto Sans CJK (Debian's fonts-noto-cjk, what scripts/ensure-cjk-font installs) is an OpenType
 collection with CFF outlines, 65,000 glyphs a face. Embedding a subset of it cost the PDF
@@ -16,7 +17,7 @@ import tempfile
 import threading
 from typing import Any, Iterable
 
-# What every report prints, so the first few files do not each add a handful of characters.
+# What every document prints, so the first few files do not each add a handful of characters.
 BASE = "".join(chr(c) for c in range(0x20, 0x7F)) + "¥—…‘’“”、。，：；（）《》【】％＋－↑↓→✓·"
 MOST_CHARACTERS = 2000    # past this, the next cut starts again from what that file needs (a cut
                           # costs ~0.25 s and ~0.5 ms a character: this keeps one under ~1.3 s)
