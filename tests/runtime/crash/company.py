@@ -37,9 +37,10 @@ async def set_up_company(site: Sitebot, *, meanwhile: Sequence[Callable[[], Awai
     dates = f"开工 {today - timedelta(days=200)} 竣工 {today + timedelta(days=340)}"
     async with aiohttp.ClientSession(site.base_url, timeout=aiohttp.ClientTimeout(total=30)) as http:
         console = _Console(http)
-        await console.say("dm", "客户 新建 星河置业有限公司 开发商 A", "星河置业有限公司")
-        await console.say("dm", f"项目 新建 滨江花园5号楼 客户 星河置业 经理 @陈经理 {dates}", "P-001")
-        await console.say("dm", f"项目 新建 临江三中教学楼改扩建 客户 星河置业 经理 @林经理 {dates}", "P-002")
+        await console.say("dm", "客户 新建 星河置业有限公司 开发商 A", "已新建客户「星河置业有限公司」")
+        await console.say("dm", f"项目 新建 滨江花园5号楼 客户 星河置业 经理 @陈经理 {dates}", "已新建项目 P-001")
+        await console.say("dm", f"项目 新建 临江三中教学楼改扩建 客户 星河置业 经理 @林经理 {dates}",
+                          "已新建项目 P-002")
         await asyncio.gather(_site_groups(console), *(then() for then in meanwhile))
         await console.answered()
 
