@@ -8,7 +8,7 @@ from domain.enums import Audience, Role
 from domain.errors import InvalidInput, NotFound
 from domain.org_roles import check_project_role
 from domain.store.models import ChatBinding, Identity, Person, Project, ProjectMember
-from domain.store.uow import Tx
+from domain.store.uow import IntegrityError, Tx
 
 
 async def project_by_code(tx: Tx, code: str) -> Project:
@@ -24,11 +24,21 @@ async def ensure_person(tx: Tx, platform: str, external_id: str, name: str, now:
     person = await tx.people.by_identity(platform, external_id)
     if person is not None:
         return person
-    person = Person(name=name or external_id, created_at=now, org_roles=[])
-    tx.add(person)
-    await tx.flush()
-    tx.add(Identity(person_id=person.id, platform=platform, external_id=external_id,
-                    display_name=name, alt_ids={}, created_at=now))
+    try:
+        async with tx.savepoint():
+            person = Person(name=name or external_id, created_at=now, org_roles=[])
+            tx.add(person)
+            await tx.flush()
+            tx.add(Identity(person_id=person.id, platform=platform, external_id=external_id,
+                            display_name=name, alt_ids={}, created_at=now))
+            await tx.flush()
+    except IntegrityError:
+        # Two messages naming the same new person at once (two chats, two replicas): the
+        # other transaction created them first and the identity's unique key refused ours.
+        # Theirs is committed by now (PostgreSQL made us wait for it), so it is the person.
+        person = await tx.people.by_identity(platform, external_id)
+        if person is None:
+            raise
     return person
 
 
