@@ -1,26 +1,33 @@
-"""An acceptance record as a PDF (A4): the kind and subject, the project, its template's fields,
-the signatures as names and times — who asked for it and who decided (通过 / 不通过 and why) —
-and the photos taken, scaled, three to a row (on more pages when they do not fit the first).
-Drawn with matplotlib's PDF backend and the CJK font the reports use (handlers/reports/charts.py
-finds it; scripts/ensure-cjk-font installs it); photo layout in handlers/site/pdf_photos.py."""
+"""An acceptance record as a PDF (A4, fpdf2): the kind and subject, the project, its template's
+fields, the signatures as names and times — who asked for it and who decided (通过 / 不通过 and
+why) — and the photos taken, scaled, three to a row (on more pages when they do not fit the
+first; handlers/site/pdf_photos.py).
+
+Text is real text in an embedded TrueType subset of the CJK font (handlers/documents/pdf_font.py,
+shared with the report export), so it can be searched and copied; the photos are JPEG as taken
+(scaled), which fpdf2 embeds without decoding them again."""
 from __future__ import annotations
 
 import io
-import textwrap
 from datetime import datetime
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 from domain.site.acceptance import PASSED
 from domain.store.models import Person, Project
 from domain.store.models.site import AcceptanceRecord
 from handlers.chat.contract import FILE_MAX
+from handlers.documents import pdf_font
 from handlers.reports import charts
 from handlers.site import pdf_photos
 
-A4 = (8.27, 11.69)
 Translate = Callable[..., str]
 Local = Callable[..., str]
-WRAP = 34   # characters a line of a field's value (CJK: about the column's width)
+WIDTH, HEIGHT = 210.0, 297.0              # A4, mm
+LEFT, VALUE, RIGHT = 16.8, 63.0, 193.2    # the labels' column, the values', the right margin
+FIRST_ROW, NEXT_PAGE, BOTTOM, FOOTER = 35.6, 23.8, 276.2, 285.1
+SIZE, LINE, ROW_GAP = 10, 6.5, 4.2        # pt; mm a line of a value; mm between rows
+GREY, MUTED, RULE = "#646a73", "#8f959e", "#dee0e3"
+Rows = list[tuple[str, str]]
 
 
 def acceptance_pdf(t: Translate, local: Local, record: AcceptanceRecord, project: Project,
@@ -28,64 +35,119 @@ def acceptance_pdf(t: Translate, local: Local, record: AcceptanceRecord, project
                    photos: Sequence[bytes] = (), limit: int = FILE_MAX) -> bytes | None:
     """None without a CJK font (the text would be empty boxes). `photos`: the record's photos'
     bytes; drawn smaller, then fewer, until the file fits `limit` (what a file message takes)."""
-    if not charts.available():
+    found = charts.font_file()
+    if found is None:
         return None
-    data = b""
-    for side, most in pdf_photos.SIZES:
-        scaled = pdf_photos.scale(photos[:most], side)
-        data = _draw(t, local, record, project, requester, decider, scaled)
-        if len(data) <= limit:
-            break
-    return data
-
-
-def _draw(t: Translate, local: Local, record: AcceptanceRecord, project: Project, requester: Person | None,
-          decider: Person | None, photos: list[pdf_photos.Photo]) -> bytes:
-    from matplotlib.figure import Figure
-
-    page = Figure(figsize=A4)
     title = t("site.accept.pdf_title", kind=record.kind)
-    page.text(0.5, 0.95, title, fontsize=18, weight="bold", ha="center")
-    page.text(0.5, 0.925, record.number, fontsize=10, ha="center", color="#646a73")
     rows = [(t("site.accept.field.project"), f"{project.code} {project.name}"),
             (t("site.accept.field.kind"), record.kind)]
-    rows += [(label, value or "—") for label, value in record.fields.items()]
+    rows += [(label, str(value or "—")) for label, value in record.fields.items()]
     rows.append((t("site.accept.field.photos"), str(len(record.attachments or []))))
-    top = _rows(page, 0.88, rows)
     verdict = t("site.accept.word_passed" if record.status == PASSED else "site.accept.word_failed")
     signatures = [(t("site.accept.sign_requester"), _sign(requester, local(record.created_at, "%Y-%m-%d %H:%M"))),
                   (t("site.accept.sign_decider"), _sign(decider, local(record.decided_at, "%Y-%m-%d %H:%M"))),
                   (t("site.accept.field.verdict"), verdict)]
     if record.reason:
         signatures.append((t("site.accept.field.reason"), record.reason))
-    page.text(0.08, top - 0.03, t("site.accept.signatures"), fontsize=12, weight="bold", va="top")
-    top = _rows(page, top - 0.07, signatures)
-    footer = t("site.accept.pdf_footer", at=local(_made(record), "%Y-%m-%d %H:%M"))
-    pages = [page]
+    heads = (t("site.accept.signatures"), t("site.accept.pdf_photos", count=len(photos)),
+             t("site.accept.pdf_footer", at=local(_made(record), "%Y-%m-%d %H:%M")))
+    used = set(title + record.number + "".join(heads) + "0123456789 /")
+    used |= {ch for label, value in rows + signatures for ch in label + value}
+    font = pdf_font.font_file(*found, used)
+    data, decoded = b"", pdf_photos.decode(photos[:pdf_photos.SIZES[0][1]], pdf_photos.SIZES[0][0])
+    for side, most in pdf_photos.SIZES:
+        scaled = pdf_photos.scale(decoded[:most], side)
+        counted = t("site.accept.pdf_photos", count=len(scaled))   # those drawn
+        data = _draw(font, title, record.number, rows, signatures, (heads[0], counted, heads[2]), scaled)
+        if len(data) <= limit:
+            break
+    return data
+
+
+def _draw(font: str, title: str, number: str, rows: Rows, signatures: Rows, heads: tuple[str, str, str],
+          photos: list[pdf_photos.Photo]) -> bytes:
+    from fpdf import FPDF
+    signed, photos_head, footer = heads
+    doc = FPDF(orientation="portrait", unit="mm", format="A4")
+    doc.set_auto_page_break(False)
+    doc.add_font("cjk", fname=font)
+    doc.set_font("cjk", size=SIZE)
+    doc.set_title(f"{title} {number}")
+    doc.set_creator("sitebot")
+    doc.add_page()
+    _bold(doc, (WIDTH - _width(doc, title, 18)) / 2, 20.5, title, 18)
+    doc.set_font_size(10)
+    doc.set_text_color(GREY)
+    doc.text((WIDTH - doc.get_string_width(number)) / 2, 25.5, number)
+    top = _rows(doc, FIRST_ROW, rows)
+    _bold(doc, LEFT, top + 9.5, signed, 12)
+    top = _rows(doc, top + 20.8, signatures)
+    placed = pdf_photos.layout(top + 20.8, photos, (LEFT, RIGHT, NEXT_PAGE, BOTTOM))
+    pages = 1 + (placed[-1][0] if placed else 0)
+    _footer(doc, footer, pages)
     if photos:
-        page.text(0.08, top - 0.03, t("site.accept.pdf_photos", count=len(photos)), fontsize=12,
-                  weight="bold", va="top")
-        pages += pdf_photos.place(page, top - 0.07, photos, lambda: Figure(figsize=A4))
-    buffer = io.BytesIO()
-    with pdf_photos.document(buffer, {"Title": f"{title} {record.number}", "Creator": "sitebot"}) as document:
-        for number, sheet in enumerate(pages, start=1):
-            sheet.text(0.08, 0.04, footer, fontsize=8, color="#8f959e")
-            if len(pages) > 1:
-                sheet.text(0.92, 0.04, f"{number} / {len(pages)}", fontsize=8, color="#8f959e", ha="right")
-            document.savefig(sheet)
-    return buffer.getvalue()
+        _bold(doc, LEFT, top + 9.5, photos_head, 12)
+    for photo, (page, x, y, w, h) in zip(photos, placed):
+        if page + 1 > doc.page:
+            doc.add_page()
+            _footer(doc, footer, pages)
+        doc.image(io.BytesIO(photo.jpeg), x=x, y=y, w=w, h=h)
+    return bytes(doc.output())
 
 
-def _rows(page: object, top: float, rows: list[tuple[str, str]]) -> float:
-    """Label and value rows, values wrapped; returns where the next block may start."""
-    from matplotlib.lines import Line2D
+def _footer(doc: Any, footer: str, pages: int) -> None:
+    doc.set_font_size(8)
+    doc.set_text_color(MUTED)
+    doc.text(LEFT, FOOTER, footer)
+    if pages > 1:
+        mark = f"{doc.page} / {pages}"
+        doc.text(RIGHT - doc.get_string_width(mark), FOOTER, mark)
+    doc.set_text_color(0)
+
+
+def _rows(doc: Any, top: float, rows: Rows) -> float:
+    """Label and value rows, values wrapped to the column; returns where the next block may start."""
+    doc.set_font_size(SIZE)
+    doc.set_draw_color(RULE)
+    doc.set_line_width(0.18)
+    baseline = SIZE * 25.4 / 72 * 0.88      # from a line's top to its baseline, mm
     for label, value in rows:
-        lines = textwrap.wrap(str(value), WRAP) or ["—"]
-        page.text(0.08, top, label, fontsize=10, color="#646a73", va="top")   # type: ignore[attr-defined]
-        page.text(0.3, top, "\n".join(lines), fontsize=10, va="top", linespacing=1.6)  # type: ignore[attr-defined]
-        top -= 0.022 * len(lines) + 0.014
-        page.add_artist(Line2D([0.08, 0.92], [top + 0.007] * 2, color="#dee0e3", linewidth=0.5))  # type: ignore[attr-defined]
+        lines = _wrap(doc, value, RIGHT - VALUE) or ["—"]
+        doc.set_text_color(GREY)
+        doc.text(LEFT, top + baseline, label)
+        doc.set_text_color(0)
+        for k, line in enumerate(lines):
+            doc.text(VALUE, top + baseline + k * LINE, line)
+        top += LINE * len(lines) + ROW_GAP
+        doc.line(LEFT, top - 2.1, RIGHT, top - 2.1)
     return top
+
+
+def _wrap(doc: Any, text: str, width: float) -> list[str]:
+    """Lines no wider than `width` (mm), broken between any two characters (CJK has no spaces)."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line = ""
+        for ch in paragraph:
+            if line and doc.get_string_width(line + ch) > width:
+                lines.append(line)
+                line = ""
+            line += ch
+        lines.append(line)
+    return [line for line in lines if line.strip()]
+
+
+def _width(doc: Any, text: str, size: float) -> float:
+    doc.set_font_size(size)
+    return doc.get_string_width(text)
+
+
+def _bold(doc: Any, x: float, y: float, text: str, size: float) -> None:
+    """The font has no bold face: the outline stroked as well as filled (in a context of its
+    own: the text mode would otherwise stay on for the rest of the page)."""
+    doc.set_font_size(size)
+    with doc.local_context(text_mode="FILL_STROKE", line_width=size * 0.012, draw_color=0, text_color=0):
+        doc.text(x, y, text)
 
 
 def _sign(person: Person | None, at: str) -> str:

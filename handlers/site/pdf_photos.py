@@ -1,32 +1,33 @@
 """The photos of an acceptance record's PDF: decoded and scaled down (a phone's 4000-pixel photo
-would make a file no chat takes), then laid out three to a row below the signatures, going on to
-more pages when they do not fit. Each is one image in the PDF at the scaled size (interpolation
-"none": not resampled to the figure's dpi), stored as JPEG (`document`): matplotlib alone
-stores images losslessly, 0.9 MB a 640-pixel photo, so seven photos made a 5 MB file where a
-chat's file message here takes 512 kB; as JPEG the same photos take 40-100 kB each."""
+would make a file no chat takes), stored as JPEG, then laid out three to a row below the
+signatures, going on to more pages when they do not fit. fpdf2 copies a JPEG's bytes into the
+PDF as they are (DCTDecode), so each photo is encoded once, here, at the scaled size: 40-100 kB
+a 640-pixel photo where a chat's file message here takes 512 kB for the whole file."""
 from __future__ import annotations
 
 import io
 import logging
-from typing import Any, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Sequence
 
 log = logging.getLogger(__name__)
 # (longest side in pixels, most photos drawn), tried in turn until the file is small enough:
 # 640 px is about 250 dpi in a column a third of the page wide.
 SIZES = ((640, 12), (420, 12), (280, 12), (160, 6))
-COLUMNS, LEFT, WIDTH, GAP = 3, 0.08, 0.84, 0.02
-PAGE_RATIO = 8.27 / 11.69   # A4's width over its height, to keep cells 4:3 on paper
-BOTTOM, TOP = 0.07, 0.92    # above the footer; where a further page starts
-
+COLUMNS, GAP = 3, 4.2           # mm between the cells
 JPEG_QUALITY = 80
-Photo = Any   # a numpy array (height, width, 3) of uint8
-_made: dict[str, type] = {}
 
 
-def scale(photos: Sequence[bytes], side: int) -> list[Photo]:
+@dataclass(frozen=True)
+class Photo:
+    jpeg: bytes
+    width: int       # pixels
+    height: int
+
+
+def decode(photos: Sequence[bytes], side: int) -> list[Any]:
     """Each photo decoded (turned upright by its EXIF orientation), RGB, at most `side` pixels
-    on its longest side. One that is no image is left out (the log says so)."""
-    import numpy
+    on its longest side (PIL images). One that is no image is left out (the log says so)."""
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     out = []
@@ -36,68 +37,42 @@ def scale(photos: Sequence[bytes], side: int) -> list[Photo]:
                 image.draft("RGB", (side, side))   # JPEG: decode at a fraction of the size
                 upright = ImageOps.exif_transpose(image).convert("RGB")
                 upright.thumbnail((side, side))
-                out.append(numpy.asarray(upright))
+                out.append(upright)
         except (UnidentifiedImageError, OSError, ValueError) as error:
             log.warning("acceptance PDF: a photo left out (%s)", error)
     return out
 
 
-def place(page: Any, top: float, photos: list[Photo], new_page: Callable[[], Any]) -> list[Any]:
-    """Draws the photos from `top` down on `page`, three to a row; returns the further pages
-    it needed (none when they fit)."""
-    width = (WIDTH - GAP * (COLUMNS - 1)) / COLUMNS
-    height = width * PAGE_RATIO * 0.75
-    extra: list[Any] = []
-    y = top - height
+def scale(decoded: Sequence[Any], side: int) -> list[Photo]:
+    """The decoded photos at most `side` pixels on their longest side, as JPEG (a smaller size
+    tried after a larger one is scaled from what was decoded, not decoded again)."""
+    out = []
+    for image in decoded:
+        if max(image.size) > side:
+            image = image.copy()
+            image.thumbnail((side, side))
+        jpeg = io.BytesIO()
+        image.save(jpeg, "JPEG", quality=JPEG_QUALITY)
+        out.append(Photo(jpeg.getvalue(), image.width, image.height))
+    return out
+
+
+def layout(top: float, photos: list[Photo], area: tuple[float, float, float, float]
+           ) -> list[tuple[int, float, float, float, float]]:
+    """Where each photo goes from `top` (mm) down, three to a row, each fitted into a 4:3 cell
+    and centred in it: (further pages before it, x, y, width, height) in mm. `area` is (left,
+    right, top of a further page, bottom) in mm; a row that does not fit starts a page."""
+    left, right, page_top, bottom = area
+    width = (right - left - GAP * (COLUMNS - 1)) / COLUMNS
+    height = width * 0.75
+    y, page, out = top, 0, []
     for index, photo in enumerate(photos):
         column = index % COLUMNS
         if column == 0 and index:
-            y -= height + GAP
-        if y < BOTTOM:
-            page = new_page()
-            extra.append(page)
-            y = TOP - height
-        axes = page.add_axes((LEFT + column * (width + GAP), y, width, height))
-        axes.imshow(photo, interpolation="none")
-        axes.set_axis_off()
-    return extra
-
-
-def document(buffer: io.BytesIO, metadata: dict[str, str]) -> Any:
-    """A matplotlib PdfPages whose colour images are written as JPEG (DCTDecode).
-
-    matplotlib has no option for it: this replaces the document's file (PdfPages._file, made
-    on first use otherwise) with a PdfFile whose _writeImg — the one place images are written,
-    called with the image's rows top first, as (height, width, 3) uint8 — encodes JPEG. Both
-    are private (checked on matplotlib 3.8-3.11); tests/site/test_acceptance_pdf.py reads the
-    images back as JPEG, so a change there shows."""
-    from matplotlib.backends.backend_pdf import PdfPages
-    pages = PdfPages(buffer, metadata=metadata)
-    pages._file = _jpeg_file_class()(buffer, metadata=metadata)
-    return pages
-
-
-def _jpeg_file_class() -> type:
-    if "file" not in _made:
-        import matplotlib
-        from matplotlib.backends.backend_pdf import Name, PdfFile
-        from PIL import Image
-
-        class JpegPdfFile(PdfFile):
-            def _writeImg(self, data: Any, id: Any, smask: Any = None) -> None:  # noqa: A002, N802
-                if smask is not None or data.ndim != 3 or data.shape[2] != 3:
-                    super()._writeImg(data, id, smask)   # masks and grey: as matplotlib does
-                    return
-                height, width, _ = data.shape
-                jpeg = io.BytesIO()
-                Image.fromarray(data).save(jpeg, "JPEG", quality=JPEG_QUALITY)
-                with matplotlib.rc_context({"pdf.compression": 0}):   # JPEG is compressed already
-                    self.beginStream(id, self.reserveObject("length of image stream"),
-                                     {"Type": Name("XObject"), "Subtype": Name("Image"), "Width": width,
-                                      "Height": height, "ColorSpace": Name("DeviceRGB"),
-                                      "BitsPerComponent": 8, "Filter": Name("DCTDecode")})
-                self.currentstream.write(jpeg.getvalue())
-                self.endStream()
-
-        _made["file"] = JpegPdfFile
-    return _made["file"]
+            y += height + GAP
+        if y + height > bottom:
+            page, y = page + 1, page_top
+        ratio = min(width / photo.width, height / photo.height)
+        w, h = photo.width * ratio, photo.height * ratio
+        out.append((page, left + column * (width + GAP) + (width - w) / 2, y + (height - h) / 2, w, h))
+    return out

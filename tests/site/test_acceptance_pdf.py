@@ -77,6 +77,14 @@ async def test_the_pdf_holds_the_photos_scaled_and_the_chinese_text(console, clo
                   "通过", "现场照片（2 张）"):
         assert words in text, words
     assert len(data) <= 512 * 1024
+    # The text is in the embedded TrueType subset (real text to search and copy), not glyphs
+    # drawn as Type 3 procedures.
+    assert fonts_of(data) and all(kind != "/Type3" for kind in fonts_of(data))
+
+
+def fonts_of(data: bytes) -> list[str]:
+    return [str(font.get_object()["/Subtype"]) for page in PdfReader(io.BytesIO(data)).pages
+            for font in page["/Resources"].get("/Font", {}).values()]
 
 
 async def test_many_large_photos_still_make_a_file_a_chat_takes(console, clock, cjk_font):  # noqa: F811
