@@ -50,11 +50,16 @@ class PrometheusObserver:
                                    "waiting outbox row has waited (0 when none)", registry=r)
         self.connection_held = Gauge("sitebot_connection_held", "1 while this process holds the "
                                      "platform's connection (Feishu ws, DingTalk stream)", ["platform"], registry=r)
+        self._inbound: dict[tuple[str, str], Any] = {}
         self.outbox_failed = Gauge("sitebot_outbox_failed", "Outbox rows failed, by why (outage_waiting, "
                                    "outage_expired, permanent)", ["failure"], registry=r)
 
     def inbound(self, platform: str, outcome: str) -> None:
-        self.inbound_total.labels(platform, outcome).inc()
+        # Once per callback, before its answer: the labelled child is looked up once, not per call.
+        child = self._inbound.get((platform, outcome))
+        if child is None:
+            child = self._inbound[(platform, outcome)] = self.inbound_total.labels(platform, outcome)
+        child.inc()
 
     def handled(self, event: Inbound, outcome: str, seconds: float) -> None:
         self.handled_total.labels(event.platform, outcome).inc()
