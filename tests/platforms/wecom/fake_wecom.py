@@ -23,6 +23,7 @@ INVALID_RESPONSE_CODE = 40058  # ASSUMED: "invalid parameter" for a used/unknown
 CHAT_NOT_FOUND = 40050         # "chatid不存在"
 INVALID_MEDIA = 40007          # "不合法的媒体文件id" (also: a MediaId older than 3 days)
 INVALID_FILE_SIZE = 40006      # "不合法的文件大小"
+INVALID_IMAGE = 40009          # ASSUMED: an image media/upload that is no JPG or PNG
 NO_SUCH_USER = 60111           # "UserID不存在"
 ALLOWED_BUTTONS = 6
 OPTIONS = (1, 20)              # vote_interaction: checkbox.option_list holds 1 to 20 options
@@ -43,6 +44,7 @@ class FakeWeCom(FakePlatformServer):
         self.chats: dict[str, dict] = {}
         self.media: dict[str, tuple[bytes, str]] = {}
         self.media_names: dict[str, str] = {}            # media_id -> the uploaded file's name
+        self.images: set[str] = set()                    # media ids uploaded as type=image
         self.users: dict[str, str] = {}                  # UserID -> name (the contact book)
         self._ids = itertools.count(1)
 
@@ -79,6 +81,8 @@ class FakeWeCom(FakePlatformServer):
             return _error(40056, "invalid agentid")   # ASSUMED code
         extra: dict[str, Any] = {}
         if body.get("msgtype") == "file" and body.get("file", {}).get("media_id") not in self.media:
+            return _error(INVALID_MEDIA, "invalid media_id")
+        if body.get("msgtype") == "image" and body.get("image", {}).get("media_id") not in self.images:
             return _error(INVALID_MEDIA, "invalid media_id")
         if body.get("msgtype") == "template_card":
             card = body["template_card"]
@@ -164,9 +168,16 @@ class FakeWeCom(FakePlatformServer):
         # type=file: more than 5 bytes, at most 20 MB (images 10 MB): 40006 otherwise
         if request.query.get("type") == "file" and not 5 < len(data) <= 20 * 1024 * 1024:
             return _error(INVALID_FILE_SIZE, "invalid file size")
+        if request.query.get("type") == "image":   # JPG or PNG, more than 5 bytes, at most 10 MB
+            if not 5 < len(data) <= 10 * 1024 * 1024:
+                return _error(INVALID_FILE_SIZE, "invalid file size")
+            if not data.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")):
+                return _error(INVALID_IMAGE, "invalid image")
         media_id = f"media-{next(self._ids)}"
         self.media[media_id] = (data, part.content_type)
         self.media_names[media_id] = part.filename
+        if request.query.get("type") == "image":
+            self.images.add(media_id)
         self.record("media/upload", {"type": request.query.get("type"), "id": media_id})
         return _ok(type=request.query.get("type"), media_id=media_id, created_at="1700000000")
 
@@ -188,6 +199,11 @@ class FakeWeCom(FakePlatformServer):
         self.media[media_id] = (data, "application/octet-stream")
         self.media_names[media_id] = name
         return media_id
+
+    def sent_images(self, path: str = "message/send") -> list[tuple[str, bytes]]:
+        """(member, bytes) of each image message sent on `path`."""
+        return [(b.get("touser", ""), self.media[b["image"]["media_id"]][0])
+                for b in self.sent(path) if b.get("msgtype") == "image"]
 
     def sent_files(self, path: str = "message/send") -> list[tuple[str, bytes]]:
         """(name, bytes) of each file message sent on `path` (message/send or appchat/send)."""
