@@ -12,13 +12,20 @@ seven copies of one ticket (issue 16). The old card stays the copy: pressing one
 brings a fresh code, so the next change updates it in place again. Group messages cannot be
 edited at all: the group gets the card once, then a short line per change. A change a line
 cannot show (a photo added) posts nothing and keeps the code for one that matters.
+
+Template cards carry no pictures: a member's card with pictures we keep (/media/…, such as the
+report's chart) is followed by each as an image message (media/upload type=image), once, when
+the card is first sent. A picture that cannot go is left out; the card has gone already.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
+import mimetypes
 import uuid
 from datetime import datetime, timedelta
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable
 
 from bot.delivery import card_line
 from bot.delivery.ports import DeliveryError, PermanentError, PostRef, Sent
@@ -26,11 +33,13 @@ from bot.wecom import cards
 from bot.wecom.api import WeComApi, WeComApiError
 from bot.wecom.events import user_of_chat
 from bot.wecom.files import send_file
-from handlers.chat.cards import Card
+from handlers.chat.cards import Card, Image
 from handlers.chat.contract import File, Target, Text
 from handlers.chat.ports import CapabilityError
 
+log = logging.getLogger(__name__)
 CODE_LIFETIME = timedelta(hours=72)
+PICTURE_BYTES = 10 * 1024 * 1024    # media/upload type=image: at most 10 MB, JPG or PNG
 # WeCom drops what goes over these silently, so the worker must never exceed them.
 PER_MEMBER = [(30, 60.0), (1000, 3600.0)]   # app messages to one member
 PER_GROUP = [(200, 60.0)]                   # appchat: what one member may receive a minute
@@ -40,8 +49,9 @@ class WeComAdapter:
     platform = "wecom"
 
     def __init__(self, api: WeComApi, clock: Callable[[], datetime], link: str,
-                 group_hint: str, submit: str = "OK") -> None:
+                 group_hint: str, submit: str = "OK", media: Any = None) -> None:
         self.api, self.clock, self.link, self.group_hint = api, clock, link, group_hint
+        self.media = media     # bot/media.py MediaStore: the pictures we keep
         self.submit = submit   # a choice card's submit button (bot/wecom/cards.py)
 
     async def create_group(self, chat_id: str, title: str, owner: str, members: list[str]) -> str:
@@ -100,11 +110,36 @@ class WeComAdapter:
             return Sent(str(answer.get("msgid") or task_id))
         answer = await self.api.send_message({"touser": user,
                                               **cards.template_card(card, task_id, self.link, self.submit)})
+        await self._pictures(user, card)
         code = answer.get("response_code")
         handle = {"msgid": answer.get("msgid"), "response_code": code,
                   "code_at": self.clock().isoformat() if code else None,
                   "line": card_line.signature(card)}
         return Sent(task_id, handle)
+
+    async def _pictures(self, user: str, card: Card) -> None:
+        for block in card.blocks:
+            data = self._kept(block.ref) if isinstance(block, Image) else None
+            if data is None:
+                continue
+            name, content = data
+            kind = mimetypes.guess_type(name)[0] or "image/png"
+            try:
+                media_id = await self.api.upload_media("image", name, content, kind)
+                await self.api.send_message({"touser": user, "msgtype": "image", "image": {"media_id": media_id}})
+            except DeliveryError as error:
+                log.warning("wecom: picture %s not sent to %s: %s", block.ref, user, error)
+
+    def _kept(self, ref: str) -> tuple[str, bytes] | None:
+        """(name, bytes) of a JPG/PNG picture we keep under /media/, None for anything else."""
+        if self.media is None or not ref.startswith("/media/"):
+            return None
+        path = self.media.root / Path(ref).name
+        if path.suffix.lower() not in (".png", ".jpg", ".jpeg") or not path.is_file():
+            return None
+        if path.stat().st_size > PICTURE_BYTES:
+            return None
+        return path.name, path.read_bytes()
 
     async def _to_group(self, chatid: str, body: Text | Card) -> Sent:
         message = cards.text(body.text) if isinstance(body, Text) else cards.markdown(body, self.group_hint)

@@ -58,7 +58,8 @@ class WeComEdge:
         self.api = WeComApi(self.config, self._session, app[keys.CLOCK])
         catalog, locale = Catalog(TEMPLATES_DIR / "i18n"), self.settings.default_locale
         return WeComAdapter(self.api, app[keys.CLOCK], self.settings.base_url,
-                            catalog.t(locale, "wecom.group_hint"), catalog.t(locale, "wecom.submit"))
+                            catalog.t(locale, "wecom.group_hint"), catalog.t(locale, "wecom.submit"),
+                            app.get(keys.MEDIA))
 
     async def stop(self) -> None:
         if self._session is not None:
