@@ -26,8 +26,8 @@ async def send_row(adapters: dict[str, Adapter], store: Store, outcomes: Outcome
                    leaving: Callable[[], None] = lambda: None) -> datetime | None:
     """Sends one row and notes the outcome. Returns when the rest of its chat may go on if it
     must wait (tried and to be tried again, or no longer ours), else None. `leaving()` is
-    called just before the request is handed to the adapter (the rate windows count from then:
-    bot/delivery/limits.py)."""
+    called just before the request is handed to the adapter (the worker's figures:
+    bot/delivery/figures.py)."""
     adapter = adapters.get(row.platform)
     try:
         if adapter is None:

@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Callable, Collection
 
 from bot.delivery.figures import WRITER, DeliveryFigures
@@ -273,7 +274,7 @@ class DeliveryWorker:
                         # its outcome is recorded (cut off, the row would wait for its claim).
                         sending = asyncio.ensure_future(send_row(
                             self.adapters, self.store, self.outcomes, row, self.handover,
-                            leaving=lambda: self.rate.leaving(slot)))
+                            leaving=partial(self.rate.leaving, slot)))
                         try:
                             retry_at = await asyncio.shield(sending)
                         except asyncio.CancelledError:
