@@ -32,6 +32,7 @@ from bot.dingtalk.api import DingTalkApi
 from bot.dingtalk.config import DingTalkConfig
 from bot.dingtalk.files import fetch_file
 from bot.dingtalk.names import user_name
+from bot.http_body import read_capped
 from bot.inbound import Answering, Busy, Handling, OneUseSignature, Refused, SignatureReused
 from bot.names import NameBook
 from bot.settings import Settings
@@ -215,7 +216,7 @@ def _one_use(sign: str, timestamp_ms: int, incoming: events.Incoming) -> OneUseS
 async def _read_json(request: web.Request) -> object:
     if request.content_length is not None and request.content_length > MAX_BODY:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=request.content_length)
-    raw = await request.content.read(MAX_BODY + 1)
+    raw = await read_capped(request.content, MAX_BODY)
     if len(raw) > MAX_BODY:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(raw))
     try:

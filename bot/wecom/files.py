@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import aiohttp
 
 from bot.delivery.ports import PermanentError, Sent, TransientError
+from bot.http_body import read_capped
 from bot.inbound_files import FileTooLarge
 from bot.wecom.api import TIMEOUT, WeComApi, WeComApiError, raise_for
 from domain.imports.workbook import MAX_FILE_BYTES
@@ -60,7 +61,7 @@ async def fetch_file(api: WeComApi, attachment: Attachment) -> tuple[bytes, str 
                     raise TransientError(f"wecom media/get HTTP {response.status}")
                 if (response.content_length or 0) > MAX_FILE_BYTES:
                     raise FileTooLarge(f"wecom media/get: {response.content_length} bytes")
-                data = await response.content.read(MAX_FILE_BYTES + 1)
+                data = await read_capped(response.content, MAX_FILE_BYTES)
                 kind, disposition = response.content_type, response.headers.get("Content-Disposition", "")
         except aiohttp.ClientError as error:
             raise TransientError(f"wecom media/get: {type(error).__name__}: {error}") from None
