@@ -7,7 +7,7 @@
   once one is marked chosen (style primary) the list is shown disabled with it ticked.
   Fields become the key/value list (at most 6, the rest go into the text), markdown, notes
   and progress bars become plain text lines (WeCom cards have no progress bar), images are
-  left out.
+  left out. Every text there is plain on WeCom: markdown marks are taken out (bot/wecom/plain.py).
 - A group (appchat) copy is markdown: appchat/send has no template cards and no buttons, so
   the group sees the state and people act on their own one-to-one copy.
 """
@@ -18,6 +18,7 @@ import json
 from handlers.chat.cards import Button, Card, Fields, LinkButton, Markdown, Note, Progress
 
 from bot.wecom.events import button_key, option_id
+from bot.wecom.plain import plain
 
 MAX_BUTTONS = 6            # button_list: "列表长度不超过6"
 MAX_FIELDS = 6             # horizontal_content_list: "列表长度不超过6"
@@ -44,17 +45,18 @@ def template_card(card: Card, task_id: str, link: str, submit: str = "OK") -> di
         if isinstance(block, Fields):
             for item in block.items:
                 if len(fields) < MAX_FIELDS:
-                    fields.append({"keyname": clip(item.label, 8), "value": clip(item.value, FIELD_CHARS)})
+                    fields.append({"keyname": clip(plain(item.label), 8),
+                                   "value": clip(plain(item.value), FIELD_CHARS)})
                 else:
-                    lines.append(f"{item.label}: {item.value}")
+                    lines.append(plain(f"{item.label}: {item.value}"))
         elif isinstance(block, (Markdown, Note)):
-            lines.append(block.text)
+            lines.append(plain(block.text))
         elif isinstance(block, Progress):
             lines.append(progress_text(block))
     body: dict = {
         "task_id": task_id,
         "source": {"desc": "sitebot", "desc_color": _SOURCE_COLOUR.get(card.colour, 0)},
-        "main_title": {"title": clip(card.title, TITLE_CHARS)},
+        "main_title": {"title": clip(plain(card.title), TITLE_CHARS)},
     }
     if fields:
         body["horizontal_content_list"] = fields
@@ -80,10 +82,10 @@ def _buttons(card: Card) -> list[dict]:
             key = button_key(action.action, action.value)
             if len(key.encode()) > MAX_KEY_BYTES:
                 continue  # cannot come back intact: better no button than a broken one
-            out.append({"type": 0, "text": clip(action.label, BUTTON_CHARS),
+            out.append({"type": 0, "text": clip(plain(action.label), BUTTON_CHARS),
                         "style": _STYLE.get(action.style, 2), "key": key})
         elif isinstance(action, LinkButton):
-            out.append({"type": 1, "text": clip(action.label, BUTTON_CHARS), "style": 2,
+            out.append({"type": 1, "text": clip(plain(action.label), BUTTON_CHARS), "style": 2,
                         "url": action.url})
     return out
 
@@ -110,13 +112,13 @@ def _choice(card: Card, submit: str) -> dict | None:
         return None
     chosen = [b for b in buttons if b.style == "primary"]
     checkbox: dict = {"question_key": question, "mode": 0, "option_list": [
-        {"id": ident, "text": clip(b.label, OPTION_CHARS), "is_checked": b in chosen}
+        {"id": ident, "text": clip(plain(b.label), OPTION_CHARS), "is_checked": b in chosen}
         for ident, b in zip(ids, buttons)]}
     out: dict = {"card_type": "vote_interaction", "checkbox": checkbox,
                  "submit_button": {"text": clip(submit, BUTTON_CHARS), "key": key}}
     if chosen:   # answered: the list can no longer be changed, the button shows the answer
         checkbox["disable"] = True
-        out["replace_text"] = clip(chosen[0].label, BUTTON_CHARS)
+        out["replace_text"] = clip(plain(chosen[0].label), BUTTON_CHARS)
     return out
 
 
