@@ -112,3 +112,14 @@ async def test_a_choice_we_did_not_offer_is_ignored(wecom, fake_wecom, wecom_app
     await deliver(wecom_app)
     assert (await answers(app))[1] == 0
     assert fake_wecom.sent("message/update_template_card") == []
+
+
+async def test_the_opiton_spelling_is_read_too(wecom, fake_wecom, wecom_app, clock):  # noqa: F811
+    """One SDK reads the option tags as OpitonIds/OpitonId (a misspelling in a version of
+    WeCom's docs): such a callback is answered the same."""
+    app = wecom_app.server.app
+    card = await card_sent(app, fake_wecom, clock)
+    xml = submit_xml(CUSTOMER, int(clock().timestamp()), card, "i3", fake_wecom.issue_code())
+    await wecom.post(xml.replace("OptionId", "OpitonId"))
+    await deliver(wecom_app)
+    assert [score for score, _ in (await answers(app))[0]] == [3]
