@@ -58,6 +58,11 @@ async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
         command.upgrade(cfg, revision)
 
     async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Replicas started together on an empty database would each create the tables and
+            # all but one fail; they take turns (a lock held until this transaction ends), and
+            # the later ones find the schema current.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('sitebot:migrations'))"))
         await conn.run_sync(_run)
 
 
