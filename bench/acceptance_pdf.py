@@ -1,7 +1,9 @@
 """CPU time of one acceptance record's PDF (handlers/site/pdf.py), with 0, 2 and 8 phone-sized
 JPEG photos (1600x1200, textured so they do not compress to nothing): the first file in the
 process (imports, font) apart from the following ones (the median of --runs). Prints the
-file's size too (a chat's file message here takes 512 kB).
+file's size too (a chat's file message here takes 512 kB). The last rows: records whose text
+is new each time (40 everyday characters; then with one rare character too, which needs a
+small cut of its own: handlers/documents/pdf_common_font.py), as new subjects and remarks are.
 With --noisy: 4000x3000 photos of noise (JPEG's worst case) instead.
 Usage: python bench/acceptance_pdf.py [--runs 5] [--noisy]
 """
@@ -20,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from domain.store.models import Person, Project  # noqa: E402
 from domain.store.models.site import AcceptanceRecord  # noqa: E402
 from handlers.chat.i18n import Catalog  # noqa: E402
+from handlers.documents import pdf_common_font  # noqa: E402
 from handlers.site.pdf import acceptance_pdf  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "i18n"
@@ -63,7 +66,22 @@ def main() -> None:
             times.append(time.process_time() - start)
             size = len(data or b"")
         print(f"{count:>6} {times[0]:>12.3f} {statistics.median(times[1:]):>11.3f} {size / 1024:>6.0f}")
-
+    common = sorted(ch for ch in pdf_common_font.characters() if ord(ch) >= 0x4E00)
+    rare = [chr(c) for c in range(0x4E00, 0x9FA6) if chr(c) not in pdf_common_font.characters()]
+    for label, pool in (("2, new everyday words", common), ("2, a rare character too", rare)):
+        times = []
+        for run in range(runs):
+            fresh = "".join(common[(run * 97 + k * 31) % len(common)] for k in range(40))   # 40 new ones
+            if pool is rare:
+                fresh += rare[run * 13]
+            record = AcceptanceRecord(id=2, project_id=1, kind="隐蔽工程", subject=fresh[:10], fields={"说明": fresh},
+                                      attachments=[{"kind": "image", "ref": "0"}, {"kind": "image", "ref": "1"}],
+                                      requester_id=1, status="passed", decided_by_id=2, decided_at=at,
+                                      created_at=at)
+            start = time.process_time()
+            acceptance_pdf(t, local, record, project, li, liu, photos[:2])
+            times.append(time.process_time() - start)
+        print(f"{label:>30} {statistics.median(times):>11.3f}")
 
 if __name__ == "__main__":
     main()

@@ -1,8 +1,8 @@
 """The acceptance PDF (job "site.acceptance_pdf"): a decided record is drawn as a PDF and sent
 as a file into the chat it was asked in, once (a claim per record in scheduled_runs).
 
-Not in the button's handler: drawing takes up to a second or two (cutting the CJK font, the
-first time in a process), which a card press answered within Feishu's few seconds cannot spare;
+Not in the button's handler: drawing takes seconds (cutting the CJK font, the first time on a
+machine), which a card press answered within Feishu's few seconds cannot spare;
 the decision and the redrawn cards go at once, the file follows within a pass."""
 from __future__ import annotations
 

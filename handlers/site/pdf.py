@@ -3,22 +3,25 @@ fields, the signatures as names and times — who asked for it and who decided (
 why) — and the photos taken, scaled, three to a row (on more pages when they do not fit the
 first; handlers/site/pdf_photos.py).
 
-Text is real text in an embedded TrueType subset of the CJK font (handlers/documents/pdf_font.py,
-shared with the report export), so it can be searched and copied; the photos are JPEG as taken
-(scaled), which fpdf2 embeds without decoding them again."""
+Text is real text in TrueType cuts of the CJK font, so it can be searched and copied: the
+everyday characters' cut, made once (handlers/documents/pdf_common_font.py: a record's free
+text would otherwise need a new cut most times), and a small one for any others (pdf_font.py,
+as the report export's; drawn as runs by handlers/site/pdf_text.py). The photos are JPEG as
+scaled, which fpdf2 embeds without decoding them again."""
 from __future__ import annotations
 
 import io
 from datetime import datetime
-from typing import Any, Callable, Sequence
+from typing import Callable, Sequence
 
 from domain.site.acceptance import PASSED
 from domain.store.models import Person, Project
 from domain.store.models.site import AcceptanceRecord
 from handlers.chat.contract import FILE_MAX
-from handlers.documents import pdf_font
+from handlers.documents import pdf_common_font, pdf_font
 from handlers.reports import charts
 from handlers.site import pdf_photos
+from handlers.site.pdf_text import Writer
 
 Translate = Callable[..., str]
 Local = Callable[..., str]
@@ -53,101 +56,101 @@ def acceptance_pdf(t: Translate, local: Local, record: AcceptanceRecord, project
              t("site.accept.pdf_footer", at=local(_made(record), "%Y-%m-%d %H:%M")))
     used = set(title + record.number + "".join(heads) + "0123456789 /")
     used |= {ch for label, value in rows + signatures for ch in label + value}
-    font = pdf_font.font_file(*found, used)
+    common = pdf_common_font.characters()
+    rare = used - common
+    # The common cut holds nearly all text; a character beyond it (a name's 喆) gets a small cut.
+    fonts = (pdf_common_font.font_file(*found), pdf_font.font_file(*found, rare) if rare else None)
     data, decoded = b"", pdf_photos.decode(photos[:pdf_photos.SIZES[0][1]], pdf_photos.SIZES[0][0])
     for side, most in pdf_photos.SIZES:
         scaled = pdf_photos.scale(decoded[:most], side)
         counted = t("site.accept.pdf_photos", count=len(scaled))   # those drawn
-        data = _draw(font, title, record.number, rows, signatures, (heads[0], counted, heads[2]), scaled)
+        data = _draw(fonts, title, record.number, rows, signatures, (heads[0], counted, heads[2]), scaled)
         if len(data) <= limit:
             break
     return data
 
 
-def _draw(font: str, title: str, number: str, rows: Rows, signatures: Rows, heads: tuple[str, str, str],
-          photos: list[pdf_photos.Photo]) -> bytes:
+def _draw(fonts: tuple[str, str | None], title: str, number: str, rows: Rows, signatures: Rows,
+          heads: tuple[str, str, str], photos: list[pdf_photos.Photo]) -> bytes:
     from fpdf import FPDF
     signed, photos_head, footer = heads
     doc = FPDF(orientation="portrait", unit="mm", format="A4")
     doc.set_auto_page_break(False)
-    doc.add_font("cjk", fname=font)
-    doc.set_font("cjk", size=SIZE)
+    w = Writer(doc, fonts[0], pdf_common_font.characters(), fonts[1])
     doc.set_title(f"{title} {number}")
     doc.set_creator("sitebot")
     doc.add_page()
-    _bold(doc, (WIDTH - _width(doc, title, 18)) / 2, 20.5, title, 18)
-    doc.set_font_size(10)
+    w.set_size(18)
+    _bold(w, (WIDTH - w.width(title)) / 2, 20.5, title, 18)
+    w.set_size(10)
     doc.set_text_color(GREY)
-    doc.text((WIDTH - doc.get_string_width(number)) / 2, 25.5, number)
-    top = _rows(doc, FIRST_ROW, rows)
-    _bold(doc, LEFT, top + 9.5, signed, 12)
-    top = _rows(doc, top + 20.8, signatures)
+    w.text((WIDTH - w.width(number)) / 2, 25.5, number)
+    top = _rows(w, FIRST_ROW, rows)
+    _bold(w, LEFT, top + 9.5, signed, 12)
+    top = _rows(w, top + 20.8, signatures)
     placed = pdf_photos.layout(top + 20.8, photos, (LEFT, RIGHT, NEXT_PAGE, BOTTOM))
     pages = 1 + (placed[-1][0] if placed else 0)
-    _footer(doc, footer, pages)
+    _footer(w, footer, pages)
     if photos:
-        _bold(doc, LEFT, top + 9.5, photos_head, 12)
-    for photo, (page, x, y, w, h) in zip(photos, placed):
+        _bold(w, LEFT, top + 9.5, photos_head, 12)
+    for photo, (page, x, y, wide, high) in zip(photos, placed):
         if page + 1 > doc.page:
             doc.add_page()
-            _footer(doc, footer, pages)
-        doc.image(io.BytesIO(photo.jpeg), x=x, y=y, w=w, h=h)
+            _footer(w, footer, pages)
+        doc.image(io.BytesIO(photo.jpeg), x=x, y=y, w=wide, h=high)
     return bytes(doc.output())
 
 
-def _footer(doc: Any, footer: str, pages: int) -> None:
-    doc.set_font_size(8)
-    doc.set_text_color(MUTED)
-    doc.text(LEFT, FOOTER, footer)
+def _footer(w: Writer, footer: str, pages: int) -> None:
+    w.set_size(8)
+    w.doc.set_text_color(MUTED)
+    w.text(LEFT, FOOTER, footer)
     if pages > 1:
-        mark = f"{doc.page} / {pages}"
-        doc.text(RIGHT - doc.get_string_width(mark), FOOTER, mark)
-    doc.set_text_color(0)
+        mark = f"{w.doc.page} / {pages}"
+        w.text(RIGHT - w.width(mark), FOOTER, mark)
+    w.doc.set_text_color(0)
 
 
-def _rows(doc: Any, top: float, rows: Rows) -> float:
+def _rows(w: Writer, top: float, rows: Rows) -> float:
     """Label and value rows, values wrapped to the column; returns where the next block may start."""
-    doc.set_font_size(SIZE)
+    doc = w.doc
+    w.set_size(SIZE)
     doc.set_draw_color(RULE)
     doc.set_line_width(0.18)
     baseline = SIZE * 25.4 / 72 * 0.88      # from a line's top to its baseline, mm
     for label, value in rows:
-        lines = _wrap(doc, value, RIGHT - VALUE) or ["—"]
+        lines = _wrap(w, value, RIGHT - VALUE) or ["—"]
         doc.set_text_color(GREY)
-        doc.text(LEFT, top + baseline, label)
+        w.text(LEFT, top + baseline, label)
         doc.set_text_color(0)
         for k, line in enumerate(lines):
-            doc.text(VALUE, top + baseline + k * LINE, line)
+            w.text(VALUE, top + baseline + k * LINE, line)
         top += LINE * len(lines) + ROW_GAP
         doc.line(LEFT, top - 2.1, RIGHT, top - 2.1)
     return top
 
 
-def _wrap(doc: Any, text: str, width: float) -> list[str]:
+def _wrap(w: Writer, text: str, width: float) -> list[str]:
     """Lines no wider than `width` (mm), broken between any two characters (CJK has no spaces)."""
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
-        line = ""
+        line, used = "", 0.0
         for ch in paragraph:
-            if line and doc.get_string_width(line + ch) > width:
+            wide = w.width(ch)
+            if line and used + wide > width:
                 lines.append(line)
-                line = ""
-            line += ch
+                line, used = "", 0.0
+            line, used = line + ch, used + wide
         lines.append(line)
     return [line for line in lines if line.strip()]
 
 
-def _width(doc: Any, text: str, size: float) -> float:
-    doc.set_font_size(size)
-    return doc.get_string_width(text)
-
-
-def _bold(doc: Any, x: float, y: float, text: str, size: float) -> None:
+def _bold(w: Writer, x: float, y: float, text: str, size: float) -> None:
     """The font has no bold face: the outline stroked as well as filled (in a context of its
     own: the text mode would otherwise stay on for the rest of the page)."""
-    doc.set_font_size(size)
-    with doc.local_context(text_mode="FILL_STROKE", line_width=size * 0.012, draw_color=0, text_color=0):
-        doc.text(x, y, text)
+    w.set_size(size)
+    with w.doc.local_context(text_mode="FILL_STROKE", line_width=size * 0.012, draw_color=0, text_color=0):
+        w.text(x, y, text)
 
 
 def _sign(person: Person | None, at: str) -> str:

@@ -31,10 +31,10 @@ def photo(seed: int, size: tuple[int, int] = (1600, 1200)) -> bytes:
     return out.getvalue()
 
 
-async def ask_with(console, photos: list[bytes]) -> None:  # noqa: ANN001
+async def ask_with(console, photos: list[bytes], text: str = ASK) -> None:  # noqa: ANN001
     refs = [await upload(console, data) for data in photos]
     response = await console.client.post("/console/api/messages", json={
-        "user": "u-li", "chat": SITE, "text": ASK, "event_id": uuid.uuid4().hex,
+        "user": "u-li", "chat": SITE, "text": text, "event_id": uuid.uuid4().hex,
         "attachments": [{"kind": "image", "ref": ref} for ref in refs]})
     assert response.status == 200, await response.text()
     await console.deliver()
@@ -109,3 +109,15 @@ async def test_a_photo_that_is_no_image_is_left_out_and_the_pdf_still_goes(conso
     _, data = await pdf_in_group(console)
     assert images_of(data) == []
     assert "5层顶板钢筋" in "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+async def test_a_character_beyond_the_common_font_is_drawn_too(console, clock, cjk_font):  # noqa: F811
+    # 砼 (concrete, as sites write it) is not among GB2312's everyday characters the PDF's main
+    # font holds: it comes from a small second font, drawn in the same line.
+    await ask_with(console, [], "验收 隐蔽工程 6层梁板 C30砼浇筑前钢筋复核")
+    clock.advance(minutes=5)
+    await console.say("u-liu", OWNER, "验收 通过 YS-1")
+    _, data = await pdf_in_group(console)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    assert "C30砼浇筑前钢筋复核" in text and "6层梁板" in text
+    assert len(fonts_of(data)) == 2
