@@ -74,7 +74,7 @@ async def evening(run: DigestRun, url: str, chats: list[str], replicas: list[Rep
                   kill_after: int) -> tuple[str, str]:
     """One digest run; with `replicas`, the sender killed after `kill_after` digests arrived."""
     started = time.monotonic()
-    print(f"  {(await run.queue()).splitlines()[-1]} (queued in {time.monotonic() - started:.1f} s)", flush=True)
+    print(f"  {await run.queue()} (queued in {time.monotonic() - started:.1f} s)", flush=True)
     note = "none killed"
     if replicas is not None:
         await wait_for(lambda: sum(run.delivered().values()) >= kill_after, "the first digests", 600)

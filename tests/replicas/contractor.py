@@ -153,8 +153,10 @@ class DigestRun:
         self.last_arrival = self.started
 
     async def queue(self) -> str:
+        """The command's result line ("progress.digest at …: N performed")."""
         self.started = time.monotonic()
-        return await sitebot("jobs", "run", "progress.digest", "--at", self.at, env=self.env)
+        out = await sitebot("jobs", "run", "progress.digest", "--at", self.at, env=self.env)
+        return next(line for line in out.splitlines() if line.startswith("progress.digest at "))
 
     def delivered(self) -> Counter:
         counts = Counter(m.receive_id for key, m in self.fake.messages.items()
