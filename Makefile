@@ -13,14 +13,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # The report classifier's fitted model (var/build/): fitted again only when its data changed.
+# The PDFs' CJK font cut (var/build/): cut again only when the system's font changed.
 run: $(STAMP)
 	$(VENV)/bin/python -m domain.capture.build
+	$(VENV)/bin/python -m handlers.documents.build_font
 	$(VENV)/bin/sitebot serve --demo
 
 test: $(STAMP)
 	$(VENV)/bin/python -m domain.capture.build
 	scripts/ensure-chromium
 	scripts/ensure-cjk-font
+	$(VENV)/bin/python -m handlers.documents.build_font
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -q $(PYTEST_ARGS)

@@ -1,25 +1,30 @@
-"""The CJK font for documents full of free text (the acceptance record: subjects, remarks,
-names), cut once: the 3,755 characters of GB2312's first level (those in everyday use, ~99.7% of
-modern text) with its punctuation and symbols.
+"""The CJK font both PDFs (the report export, the acceptance record) draw with: a TrueType cut
+of the everyday characters — GB2312's first level, the 3,755 characters of ~99.7% of modern
+text, with its punctuation and symbols — and, for the rare characters a text has beyond it (a
+name's 喆, 砼), a small cut of those (pdf_font.rare_cut), drawn as runs of a second font
+(handlers/documents/pdf_text.py).
 
-The report export cuts what each file needs and keeps that while later files fit in it
-(handlers/documents/pdf_font.py): a record's free text brings new characters most times, and
-each new cut cost ~0.3-1.3 s (it grows with the characters kept) where drawing the record costs
-~0.1 s. This font is cut once per machine (~2-4 s; kept in the temporary directory, named by the
-source font's file, size and date, so other processes reuse it) and a document loads it in
-~25 ms; the rare characters a text has beyond it (a name's 喆) come from a small cut of their own
-(pdf_font.font_file), drawn as runs of the second font (handlers/site/pdf_text.py)."""
+The cut costs 2-5 s CPU, so `make` makes it (python -m handlers.documents.build_font, beside the
+capture model in var/build/, ignored by git); a document loads it in ~25 ms. When it is not
+there (sitebot started without make, or the system's font changed since) the first document
+cuts it once into var/cache/, under a lock so processes starting together cut it once. Files
+are named by the source font's path, face, size and date, so a changed font gets a new cut."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import tempfile
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from handlers.documents import pdf_font
 
-VERSION = 1          # of what is cut (a change makes a new file)
+VERSION = 2          # of what is cut (a change makes a new file)
+# <checkout>/var/ (sitebot is installed editable), as the capture model's (domain/capture/classifier.py).
+VAR = Path(__file__).resolve().parents[2] / "var"
+BUILD_DIR, CACHE_DIR = VAR / "build", VAR / "cache"
 _lock = threading.Lock()
 
 
@@ -37,16 +42,39 @@ def characters() -> frozenset[str]:
     return frozenset(out)
 
 
-def font_file(source: str, family: str) -> str:
-    """The cut's path (made the first time on this machine)."""
+def file_name(source: str, family: str) -> str:
     stat = os.stat(source)
     key = hashlib.sha256(f"{source}|{family}|{stat.st_size}|{stat.st_mtime_ns}|{VERSION}".encode()).hexdigest()
-    path = os.path.join(tempfile.gettempdir(), f"sitebot-cjk-common-{key[:20]}.ttf")
+    return f"cjk-common-{key[:20]}.ttf"
+
+
+def font_file(source: str, family: str, build_dir: Path = BUILD_DIR, cache_dir: Path = CACHE_DIR) -> str:
+    """The cut's path: make's, else the cache's (cut there the first time)."""
+    name = file_name(source, family)
+    built = build_dir / name
+    if built.exists():
+        return str(built)
     with _lock:
-        if not os.path.exists(path):
-            data = pdf_font._cut(source, pdf_font.face_number(source, family), set(characters()))
-            handle, part = tempfile.mkstemp(prefix="sitebot-cjk-common-", suffix=".part")
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(part, path)          # whole or not there, for a process reading it at once
-    return path
+        cached = cache_dir / name
+        if not cached.exists():
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            with open(cache_dir / "cjk-common.lock", "a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)      # another process may be cutting it now
+                if not cached.exists():
+                    write(cached, source, family)
+        return str(cached)
+
+
+def write(path: Path, source: str, family: str) -> None:
+    """Cut the everyday characters from `source` into `path` (whole or not there: a process may
+    read it at once)."""
+    data = pdf_font.cut(source, pdf_font.face_number(source, family), set(characters()))
+    handle, part = tempfile.mkstemp(prefix=".cjk-common-", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(part, 0o644)               # mkstemp's 0600: other users' processes read it too
+        os.replace(part, path)
+    except BaseException:
+        os.unlink(part)
+        raise

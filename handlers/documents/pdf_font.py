@@ -1,26 +1,23 @@
-"""The CJK font the PDFs embed (the report export, the acceptance record): a small TrueType
-font of the characters it needs.
+"""Cutting TrueType fonts from the CJK font for the PDFs (the report export, the acceptance
+record): the everyday characters' cut (pdf_common_font) and a small one of a document's rare
+characters beyond it.
 
 Noto Sans CJK (Debian's fonts-noto-cjk, what scripts/ensure-cjk-font installs) is an OpenType
 collection with CFF outlines, 65,000 glyphs a face. Embedding a subset of it cost the PDF
 writer ~0.5 s a file (opening the face, running every kept glyph's charstrings to subset and
-measure it) and matplotlib's Type 3 glyphs ~1 s a report. So the characters a report needs
-are cut from the face once, their outlines turned into TrueType's (quadratic: a PDF writer
-subsets those by copying bytes), and the result is kept for the process: a later file reuses
-it while its characters are in it; one with new characters (a new customer's name) makes it
-again with them added (~0.3 s). A TrueType font (WenQuanYi) is cut the same way, unconverted."""
+measure it) and matplotlib's Type 3 glyphs ~1 s a report. So the characters are cut from the
+face, their outlines turned into TrueType's (quadratic: a PDF writer subsets those by copying
+bytes). A TrueType font (WenQuanYi) is cut the same way, unconverted."""
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import threading
 from typing import Any, Iterable
 
-# What every document prints, so the first few files do not each add a handful of characters.
+# What every document prints: in the everyday cut whatever else it holds (pdf_common_font).
 BASE = "".join(chr(c) for c in range(0x20, 0x7F)) + "¥—…‘’“”、。，：；（）《》【】％＋－↑↓→✓·"
-MOST_CHARACTERS = 2000    # past this, the next cut starts again from what that file needs (a cut
-                          # costs ~0.25 s and ~0.5 ms a character: this keeps one under ~1.3 s)
+MOST_CHARACTERS = 500     # rare ones kept; past this the next cut starts again from what that file
+                          # needs (a cut costs ~0.25 s and ~0.5 ms a character)
 _lock = threading.Lock()
 _cache: dict[str, Any] = {}
 
@@ -37,31 +34,26 @@ def face_number(path: str, family: str) -> int:
     return 0
 
 
-def font_file(source: str, family: str, characters: Iterable[str]) -> str:
-    """A TrueType font file holding `characters` (those the source has), cut from `source`."""
+def rare_cut(source: str, family: str, characters: Iterable[str]) -> bytes:
+    """A TrueType font holding `characters` (those the source has), cut from `source`: the
+    characters a document has beyond the everyday cut (pdf_common_font). Kept for the process
+    as bytes (never a file left behind); a later document reuses it while its characters are
+    in it, one with new ones cuts again with them added (~0.25 s)."""
     wanted = set(characters)
     with _lock:
         kept = _cache.get("font")
         if kept is not None and kept["source"] == (source, family) and wanted <= kept["characters"]:
-            return kept["path"]
+            return kept["data"]
         have = kept["characters"] if kept is not None and kept["source"] == (source, family) else set()
-        union = have | wanted | set(BASE)
+        union = have | wanted
         if len(union) > MOST_CHARACTERS:
-            union = wanted | set(BASE)
-        data = _cut(source, face_number(source, family), union)
-        handle, path = tempfile.mkstemp(prefix="sitebot-cjk-", suffix=".ttf")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        if kept is not None:
-            try:
-                os.remove(kept["path"])
-            except OSError:
-                pass
-        _cache["font"] = {"source": (source, family), "characters": union, "path": path}
-        return path
+            union = wanted
+        data = cut(source, face_number(source, family), union)
+        _cache["font"] = {"source": (source, family), "characters": union, "data": data}
+        return data
 
 
-def _cut(source: str, number: int, characters: set[str]) -> bytes:
+def cut(source: str, number: int, characters: set[str]) -> bytes:
     from fontTools import subset
     from fontTools.ttLib import TTFont
     font = TTFont(source, fontNumber=number, lazy=True)

@@ -15,16 +15,15 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from handlers.documents import cjk_font
+
 log = logging.getLogger(__name__)
 
 # Debian's packages (fonts-noto-cjk, fonts-wqy-microhei …): added by path when matplotlib's
-# cached font list predates their installation (it does not look again by itself).
-FONT_FILES = ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-              "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-              "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf")
-# In order of preference: Simplified Chinese forms first.
-CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
-             "WenQuanYi Zen Hei", "Noto Sans CJK JP", "Droid Sans Fallback", "AR PL UMing CN")
+# cached font list predates their installation (it does not look again by itself). The PDFs
+# find theirs without matplotlib (handlers/documents/cjk_font.py), from the same list.
+FONT_FILES = tuple(path for path, _ in cjk_font.KNOWN)
+CJK_FONTS = cjk_font.CJK_FAMILIES     # in order of preference: Simplified Chinese forms first
 COLOURS = ("#3370ff", "#34c724", "#ff8800", "#f54a45", "#7f3bf5", "#8f959e", "#14c0ff")
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
@@ -78,19 +77,6 @@ def _find(font_manager: Any) -> str | None:
 
 def available() -> bool:
     return _setup() is not None
-
-
-def font_file() -> tuple[str, str] | None:
-    """The chosen CJK font's file and family name (the PDF export embeds it), or None."""
-    font = _setup()
-    if font is None:
-        return None
-    with _lock:
-        if "file" not in _state:
-            from matplotlib import font_manager
-            _state["file"] = font_manager.findfont(font_manager.FontProperties(family=[font]),
-                                                   fallback_to_default=False)
-        return _state["file"], font
 
 
 def figure(panels: Sequence[Panel], width: float = 6.4, height: float = 2.6) -> Any:

@@ -1,9 +1,12 @@
 """The report as a PDF (fpdf2; A4 portrait): the figures beside the previous period, the charts
 (drawn as shapes, handlers/reports/pdf_charts.py), and the first rows of each drill-down list.
 
-Text is real text in an embedded TrueType subset of the CJK font (handlers/documents/pdf_font.py),
-so it can be searched and copied. It was drawn with matplotlib's PDF backend as Type 3 glyphs:
-each line cost ~1 ms to lay out there, a report ~1 s; here the whole file costs ~0.1 s."""
+Text is real text in embedded TrueType cuts of the CJK font, so it can be searched and copied:
+the everyday characters' cut made by `make`, and a small one of any others (a customer's 喆),
+drawn as runs (handlers/documents/pdf_text.py, as the acceptance record's): cutting what each
+file needed meant a new cut (~0.3-0.6 s) whenever a new name came. It was drawn with
+matplotlib's PDF backend as Type 3 glyphs: each line cost ~1 ms to lay out there, a report
+~1 s; here the whole file costs ~0.1 s."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -11,7 +14,8 @@ from typing import Any, Callable, Sequence
 
 from domain.reports.figures import FIGURES, figures
 from domain.reports.report import Report
-from handlers.documents import pdf_font
+from handlers.documents import cjk_font, pdf_text
+from handlers.documents.pdf_text import Fonts, Writer
 from handlers.reports import charts, pdf_charts
 from handlers.reports.format import mark, value_text
 from handlers.reports.workbook import lists
@@ -91,12 +95,13 @@ class Table:
     def characters(self) -> set[str]:
         return {ch for row in self.cells for cell in row for ch in cell} | set(self.title or "")
 
-    def draw(self, doc: Any, top: float) -> float:
+    def draw(self, w: Writer, top: float) -> float:
         """Draws from `top` (mm); where the next block may start."""
+        doc = w.doc
         if self.title:
-            _bold(doc, LEFT, top + EM * 1.4, self.title, 11)
+            _bold(w, LEFT, top + EM * 1.4, self.title, 11)
             top += LINE * 1.6
-        doc.set_font_size(FONT)
+        w.set_size(FONT)
         doc.set_draw_color(RULE)
         doc.set_line_width(0.18)
         for k, row in enumerate(self.cells):
@@ -108,26 +113,25 @@ class Table:
                     continue
                 if colour and i == len(row) - 1:
                     doc.set_text_color(colour)
-                doc.text(x, y + LINE * 0.68, cell)
+                w.text(x, y + LINE * 0.68, cell)
                 if colour and i == len(row) - 1:
                     doc.set_text_color(0)
         doc.line(LEFT, top + len(self.cells) * LINE, RIGHT, top + len(self.cells) * LINE)
         return top + len(self.cells) * LINE + LINE * 1.5
 
 
-def _bold(doc: Any, x: float, y: float, text: str, size: float) -> None:
+def _bold(w: Writer, x: float, y: float, text: str, size: float) -> None:
     """The font has no bold face: the outline stroked as well as filled (in a context of its
     own: the text mode would otherwise stay on for the rest of the page)."""
-    doc.set_font_size(size)
-    with doc.local_context(text_mode="FILL_STROKE", line_width=size * 0.012, draw_color=0):
-        doc.text(x, y, text)
+    w.set_size(size)
+    with w.doc.local_context(text_mode="FILL_STROKE", line_width=size * 0.012, draw_color=0):
+        w.text(x, y, text)
 
 
 def pdf(t: Translate, report: Report, title: str, subtitle: str,
         chart_panels: Sequence[charts.Panel]) -> bytes | None:
     """None without a CJK font (the text would be empty boxes)."""
-    found = charts.font_file()
-    if found is None:
+    if cjk_font.find() is None:
         return None
     rows, colours = [], []
     for area in FIGURES:
@@ -148,35 +152,36 @@ def pdf(t: Translate, report: Report, title: str, subtitle: str,
     drawn = [replace(p, title=plain(p.title)) for p in chart_panels[:CHARTS]]
     used = (set(title) | set(subtitle) | {ch for table in (*tables, *listed) for ch in table.characters()}
             | pdf_charts.texts(drawn))
-    return _document(pdf_font.font_file(*found, used), title, subtitle, tables, listed, drawn)
+    fonts = pdf_text.fonts(used)
+    return None if fonts is None else _document(fonts, title, subtitle, tables, listed, drawn)
 
 
-def _document(font: str, title: str, subtitle: str, tables: list[Table], listed: list[Table],
+def _document(fonts: Fonts, title: str, subtitle: str, tables: list[Table], listed: list[Table],
               drawn: Sequence[charts.Panel]) -> bytes:
     from fpdf import FPDF
     doc = FPDF(orientation="portrait", unit="mm", format="A4")
     doc.set_auto_page_break(False)
-    doc.add_font("cjk", fname=font)
-    doc.set_font("cjk", size=FONT)
+    w = Writer(doc, fonts)
+    w.set_size(FONT)
     doc.set_title(title)
     doc.set_creator("sitebot")
 
     def page() -> float:
         doc.add_page()
-        _bold(doc, LEFT, 14.5, title, 15)
-        doc.set_font_size(9)
+        _bold(w, LEFT, 14.5, title, 15)
+        w.set_size(9)
         doc.set_text_color(GREY)
-        doc.text(LEFT, 21.5, subtitle)
+        w.text(LEFT, 21.5, subtitle)
         doc.set_text_color(0)
         return TOP
     for table in tables:
-        table.draw(doc, page())
+        table.draw(w, page())
     if drawn:
         start = page()
-        pdf_charts.draw(doc, drawn, start, LEFT, RIGHT, (BOTTOM - start) / CHARTS)
+        pdf_charts.draw(w, drawn, start, LEFT, RIGHT, (BOTTOM - start) / CHARTS)
     top = None
     for table in listed:                      # lists share a page while they fit
         if top is None or top + table.height > BOTTOM:
             top = page()
-        top = table.draw(doc, top)
+        top = table.draw(w, top)
     return bytes(doc.output())

@@ -4,10 +4,10 @@ why) — and the photos taken, scaled, three to a row (on more pages when they d
 first; handlers/site/pdf_photos.py).
 
 Text is real text in TrueType cuts of the CJK font, so it can be searched and copied: the
-everyday characters' cut, made once (handlers/documents/pdf_common_font.py: a record's free
-text would otherwise need a new cut most times), and a small one for any others (pdf_font.py,
-as the report export's; drawn as runs by handlers/site/pdf_text.py). The photos are JPEG as
-scaled, which fpdf2 embeds without decoding them again."""
+everyday characters' cut, made by `make` (handlers/documents/pdf_common_font.py: a record's
+free text would otherwise need a new cut most times), and a small one for any others, drawn as
+runs (handlers/documents/pdf_text.py; the report export's too). The photos are JPEG as scaled,
+which fpdf2 embeds without decoding them again."""
 from __future__ import annotations
 
 import io
@@ -18,10 +18,9 @@ from domain.site.acceptance import PASSED
 from domain.store.models import Person, Project
 from domain.store.models.site import AcceptanceRecord
 from handlers.chat.contract import FILE_MAX
-from handlers.documents import pdf_common_font, pdf_font
-from handlers.reports import charts
+from handlers.documents import pdf_text
+from handlers.documents.pdf_text import Fonts, Writer
 from handlers.site import pdf_photos
-from handlers.site.pdf_text import Writer
 
 Translate = Callable[..., str]
 Local = Callable[..., str]
@@ -38,9 +37,6 @@ def acceptance_pdf(t: Translate, local: Local, record: AcceptanceRecord, project
                    photos: Sequence[bytes] = (), limit: int = FILE_MAX) -> bytes | None:
     """None without a CJK font (the text would be empty boxes). `photos`: the record's photos'
     bytes; drawn smaller, then fewer, until the file fits `limit` (what a file message takes)."""
-    found = charts.font_file()
-    if found is None:
-        return None
     title = t("site.accept.pdf_title", kind=record.kind)
     rows = [(t("site.accept.field.project"), f"{project.code} {project.name}"),
             (t("site.accept.field.kind"), record.kind)]
@@ -56,10 +52,9 @@ def acceptance_pdf(t: Translate, local: Local, record: AcceptanceRecord, project
              t("site.accept.pdf_footer", at=local(_made(record), "%Y-%m-%d %H:%M")))
     used = set(title + record.number + "".join(heads) + "0123456789 /")
     used |= {ch for label, value in rows + signatures for ch in label + value}
-    common = pdf_common_font.characters()
-    rare = used - common
-    # The common cut holds nearly all text; a character beyond it (a name's 喆) gets a small cut.
-    fonts = (pdf_common_font.font_file(*found), pdf_font.font_file(*found, rare) if rare else None)
+    fonts = pdf_text.fonts(used)
+    if fonts is None:
+        return None
     data, decoded = b"", pdf_photos.decode(photos[:pdf_photos.SIZES[0][1]], pdf_photos.SIZES[0][0])
     for side, most in pdf_photos.SIZES:
         scaled = pdf_photos.scale(decoded[:most], side)
@@ -70,13 +65,13 @@ def acceptance_pdf(t: Translate, local: Local, record: AcceptanceRecord, project
     return data
 
 
-def _draw(fonts: tuple[str, str | None], title: str, number: str, rows: Rows, signatures: Rows,
+def _draw(fonts: Fonts, title: str, number: str, rows: Rows, signatures: Rows,
           heads: tuple[str, str, str], photos: list[pdf_photos.Photo]) -> bytes:
     from fpdf import FPDF
     signed, photos_head, footer = heads
     doc = FPDF(orientation="portrait", unit="mm", format="A4")
     doc.set_auto_page_break(False)
-    w = Writer(doc, fonts[0], pdf_common_font.characters(), fonts[1])
+    w = Writer(doc, fonts)
     doc.set_title(f"{title} {number}")
     doc.set_creator("sitebot")
     doc.add_page()

@@ -6,14 +6,15 @@ from __future__ import annotations
 import base64
 import io
 import os
+import tempfile
 
 from fontTools.ttLib import TTFont
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from handlers.documents import pdf_font
-from handlers.reports import charts
-from tests.reports.company import DM, at, money_story
+from handlers.documents import pdf_common_font, pdf_font
+from handlers.documents.cjk_font import find as cjk_font_file
+from tests.reports.company import DM, at, money_story, say
 
 
 async def files(console, user: str) -> list[tuple[str, bytes]]:
@@ -28,12 +29,15 @@ def pdf_pages(data: bytes) -> list[str]:
 
 def embedded_fonts(data: bytes) -> list[tuple[str, bool]]:
     """(name, a subset embedded as TrueType) of each font the pages use."""
+    return [font for page in PdfReader(io.BytesIO(data)).pages for font in page_fonts(page)]
+
+
+def page_fonts(page) -> list[tuple[str, bool]]:  # noqa: ANN001
     out = []
-    for page in PdfReader(io.BytesIO(data)).pages:
-        for font in (page["/Resources"].get("/Font") or {}).values():
-            font = font.get_object()
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
-            out.append((str(font["/BaseFont"]), "/FontFile2" in descriptor and "+" in str(font["/BaseFont"])))
+    for font in (page["/Resources"].get("/Font") or {}).values():
+        font = font.get_object()
+        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        out.append((str(font["/BaseFont"]), "/FontFile2" in descriptor and "+" in str(font["/BaseFont"])))
     return out
 
 
@@ -88,14 +92,38 @@ async def test_export_sends_a_workbook_and_a_pdf(company, clock, cjk_font):
     assert names == [book_name, pdf_name, book_name, pdf_name]
 
 
-def test_the_cut_font_is_kept_while_it_holds_the_text(cjk_font):
-    """The PDF's font is cut from the CJK font once and kept: text it holds reuses it, text
-    with new characters (a rarer name) gets a new cut holding both (TrueType outlines)."""
-    source, family = charts.font_file()
-    first = pdf_font.font_file(source, family, "经营报表 P-001")
-    assert pdf_font.font_file(source, family, "报表") == first
-    grown = pdf_font.font_file(source, family, "喆玥")
-    assert grown != first and not os.path.exists(first)
-    font = TTFont(grown)
-    assert {ord(ch) for ch in "经营报表P-001喆玥"} <= set(font.getBestCmap())
+async def test_a_rare_character_is_drawn_and_no_font_file_is_left(company, clock, cjk_font):
+    """A payment milestone named with 砼 (beyond the everyday characters' cut): its row reads
+    back from the PDF, drawn in a second small font; exporting leaves no font file behind, in
+    the temporary directory or in sitebot's cache."""
+    await money_story(company, clock)
+    assert "¥" in await say(company, "钱会计", "付款节点 P-002 砼浇筑款 10% 于 2026-10-01")
+    at(clock, "2026-11-02 10:00")
+
+    def font_files() -> set[str]:
+        cache = pdf_common_font.CACHE_DIR
+        return ({name for name in os.listdir(tempfile.gettempdir()) if name.startswith("sitebot-cjk")}
+                | {name for name in (os.listdir(cache) if cache.exists() else []) if name.endswith(".ttf")})
+    before = font_files()
+    for _ in range(2):
+        await company.say("周主管", DM, "导出 报表 上月")
+    assert font_files() == before
+    [_, (_, pdf_data), _, (_, second)] = await files(company, "周主管")
+    pages = pdf_pages(pdf_data)
+    assert "P-002 砼浇筑款 2026-10-01 ¥50,000.00 30" in pages[2]
+    assert all(sub for _, sub in embedded_fonts(pdf_data))     # TrueType subsets, both
+    assert len(page_fonts(PdfReader(io.BytesIO(pdf_data)).pages[2])) == 2     # 砼's page: two fonts
+    assert pdf_pages(second) == pages
+
+
+def test_the_rare_cut_is_kept_while_it_holds_the_text(cjk_font):
+    """The rare characters' font is cut once and kept (as bytes, no file): text it holds reuses
+    it, text with new characters (a rarer name) gets a new cut holding both (TrueType outlines)."""
+    source, family = cjk_font_file()
+    first = pdf_font.rare_cut(source, family, "砼")
+    assert pdf_font.rare_cut(source, family, "砼") is first
+    grown = pdf_font.rare_cut(source, family, "喆玥")
+    assert grown is not first
+    font = TTFont(io.BytesIO(grown))
+    assert {ord(ch) for ch in "砼喆玥"} <= set(font.getBestCmap())
     assert "glyf" in font and "CFF " not in font
