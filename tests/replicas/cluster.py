@@ -129,9 +129,10 @@ class Nginx:
         conf = self.workdir / "nginx.conf"
         conf.write_text(self.config())
         binary = nginx_binary()
-        subprocess.run([binary, "-t", "-q", "-p", str(self.workdir), "-c", str(conf)], check=True,
-                       capture_output=True, timeout=30)
-        self.proc = subprocess.Popen([binary, "-p", str(self.workdir), "-c", str(conf), "-g", "daemon off;"],
+        # -e: the log for errors before the config is read (else the packaged path, root's only)
+        where = ["-p", str(self.workdir), "-e", str(self.workdir / "error.log"), "-c", str(conf)]
+        subprocess.run([binary, "-t", "-q", *where], check=True, capture_output=True, timeout=30)
+        self.proc = subprocess.Popen([binary, *where, "-g", "daemon off;"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = asyncio.get_running_loop().time() + 30
         async with aiohttp.ClientSession() as http:

@@ -6,9 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 
+import pytest
+
 from domain.people import make_admin
 from domain.projects.service import NewProject, create_project
 from domain.store.uow import Store
+from tests.conftest import PG_URL
 
 NOW = datetime(2026, 11, 23, 6, 0, tzinfo=timezone.utc)
 AT_ONCE = 12
@@ -30,3 +33,32 @@ async def test_projects_created_at_once_each_get_their_own_code(store: Store) ->
     start.set()
     codes = await asyncio.gather(*tasks)
     assert sorted(codes) == [f"P-{n:03d}" for n in range(1, AT_ONCE + 1)]
+
+
+@pytest.mark.skipif(not PG_URL, reason="PostgreSQL's lock; SQLite has one writer and no such wait")
+async def test_choosing_a_code_never_deadlocks_with_a_transaction_that_waits_on_this_one(store: Store) -> None:
+    """Replicas handling the same events: one transaction holds the code choice and waits for
+    an event's row that a second has written; the second then wants the code choice. Before,
+    PostgreSQL broke the deadlock and the event answered "internal error"; now the second gives
+    up as busy (its events are handled again later) and the first goes on."""
+    from domain.errors import StoreBusy
+    from domain.store.repos.setup import setup_repo
+
+    first_chose, second_wrote = asyncio.Event(), asyncio.Event()
+
+    async def first() -> int | None:
+        async with store.transaction() as tx:
+            await setup_repo(tx).project_codes()
+            first_chose.set()
+            await second_wrote.wait()
+            return await tx.inbound.claim("feishu", "om_both", "message", NOW, "done", {"toast": None})
+
+    async def second() -> None:
+        async with store.transaction() as tx:
+            await tx.inbound.claim("feishu", "om_both", "message", NOW, "done", {"toast": None})
+            second_wrote.set()
+            await first_chose.wait()
+            await setup_repo(tx).project_codes()
+
+    claimed, gave_up = await asyncio.gather(first(), second(), return_exceptions=True)
+    assert isinstance(gave_up, StoreBusy) and isinstance(claimed, int)

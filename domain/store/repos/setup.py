@@ -3,11 +3,14 @@ way of removing a milestone or closing a project. Bound to a transaction by `set
 (the unit of work's own repositories are not changed for it)."""
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import StoreBusy
 from domain.store.models import (ChangeRequest, Contract, Milestone, Payment, PaymentMilestone,
                                  Person, Project, Ticket)
 from domain.store.models.progress import MilestoneUpdate
@@ -16,6 +19,8 @@ if TYPE_CHECKING:
     from domain.store.uow import Tx
 
 OPEN_TICKETS = ("open", "in_progress")
+CODE_LOCK_WAIT = 3.0   # seconds a new project's code waits for another's
+_TRY_CODE_LOCK = text("SELECT pg_try_advisory_xact_lock(hashtext('sitebot:project-code'))")
 
 
 class SetupRepo:
@@ -30,9 +35,19 @@ class SetupRepo:
         """The codes a new project's code is chosen after (the highest + 1). On PostgreSQL the
         choice is serialized until this transaction ends (an advisory transaction lock), so two
         projects created at the same moment — on two replicas, or two lanes of one — never pick
-        the same code; SQLite has one writer at a time already."""
+        the same code; SQLite has one writer at a time already.
+
+        The lock is tried, not waited for: a transaction handling several events may hold it
+        while it waits for a row another holds, which may be waiting for the lock (seen with
+        replicas: PostgreSQL then broke the deadlock and the event answered "internal error").
+        After CODE_LOCK_WAIT this transaction gives up as busy (StoreBusy: nothing written, its
+        events are handled again later) and the other goes on."""
         if self.session.bind.dialect.name == "postgresql":
-            await self.session.execute(text("SELECT pg_advisory_xact_lock(hashtext('sitebot:project-code'))"))
+            deadline = time.monotonic() + CODE_LOCK_WAIT
+            while not await self.session.scalar(_TRY_CODE_LOCK):
+                if time.monotonic() > deadline:
+                    raise StoreBusy("another transaction is choosing a project code")
+                await asyncio.sleep(0.02)
         return list(await self.session.scalars(select(Project.code)))
 
     async def projects(self, include_closed: bool) -> list[Project]:
