@@ -1,23 +1,22 @@
 """Scheduled work. Each job is another entry point into the domain; what it does is made
 exactly-once by idempotency keys in the database, not by the scheduler.
 
-Each job is known by its own name (`sla_escalations`, not `partial`), and each pass is timed
-and counted (bot/observe.py). A pass is logged at DEBUG only: every few seconds at INFO would
-bury the lines worth reading; a failed pass is an ERROR with its traceback.
-
-Every job runs at a fixed interval, so a task per job on the event loop is the whole scheduler
-(`Scheduler`): APScheduler did the same for these jobs, and importing it cost start-up ~0.1 s
-of CPU (its thread and process pools, tzlocal), a tenth of the whole start (issue 18).
+Each job is known to APScheduler by its own name (`sla_escalations`, not `partial`), and each
+pass is timed and counted (bot/observe.py). A pass is logged at DEBUG only: every few seconds
+at INFO would bury the lines worth reading (APScheduler's own "Job ... executed" lines are
+kept to WARNING by bot/logging_setup.py); a failed pass is an ERROR with its traceback.
 """
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from dataclasses import dataclass
-from typing import Awaitable, Callable
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from bot.observe import NO_OBSERVER, Observer
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +30,7 @@ class JobSpec:
 
 def observed(job: JobSpec, observer: Observer) -> Callable[[], Awaitable[None]]:
     """The job's pass, timed and counted; a failure is logged here and not re-raised (the next
-    pass tries again; the job's task goes on)."""
+    pass tries again, and APScheduler would log it a second time)."""
     async def run_pass() -> None:
         started = time.perf_counter()
         try:
@@ -48,48 +47,17 @@ def observed(job: JobSpec, observer: Observer) -> Callable[[], Awaitable[None]]:
     return run_pass
 
 
-@dataclass(frozen=True)
-class ScheduledJob:
-    id: str
-    name: str
-
-
-class Scheduler:
-    """Each job's pass every `seconds`, the first `seconds` after the start; never two passes
-    of one job at once: a pass that outlasts its interval is followed at the next tick after
-    it ends (the ticks it missed are not made up in a burst)."""
-
-    def __init__(self, jobs: list[JobSpec], observer: Observer) -> None:
-        self.jobs, self.observer = jobs, observer
-        self._tasks: list[asyncio.Task] = []
-
-    def start(self) -> None:
-        self._tasks = [asyncio.create_task(self._every(job), name=f"job:{job.name}") for job in self.jobs]
-
-    def get_jobs(self) -> list[ScheduledJob]:
-        return [ScheduledJob(job.name, job.name) for job in self.jobs]
-
-    def shutdown(self, wait: bool = False) -> None:
-        """Stop every job (a pass under way is cancelled: its transaction is rolled back and
-        its work, made exactly-once by the database, is done by the next pass). `wait` is
-        accepted for the old scheduler's callers; nothing is waited for."""
-        for task in self._tasks:
-            task.cancel()
-        self._tasks = []
-
-    async def _every(self, job: JobSpec) -> None:
-        run_pass = observed(job, self.observer)
-        loop = asyncio.get_running_loop()
-        started, tick = loop.time(), 1
-        while True:
-            await asyncio.sleep(max(started + tick * job.seconds - loop.time(), 0.0))
-            await run_pass()
-            tick = max(tick + 1, int((loop.time() - started) // job.seconds) + 1)
-
-
-def start_scheduler(jobs: list[JobSpec], timezone: object = None,
-                    observer: Observer = NO_OBSERVER) -> Scheduler:
-    """`timezone`: accepted for the callers of the APScheduler version; intervals need none."""
-    scheduler = Scheduler(jobs, observer)
+def start_scheduler(jobs: list[JobSpec], timezone=None, observer: Observer = NO_OBSERVER  # noqa: ANN001
+                    ) -> "AsyncIOScheduler":
+    # Imported here, not at the top: only the process that runs the jobs needs it (the web
+    # side of `serve --worker-process` never does), and its import (entry points, executors'
+    # pools, tzlocal) is ~50 ms of start-up.
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    scheduler = AsyncIOScheduler(timezone=timezone)
+    for job in jobs:
+        # coalesce + max_instances=1: a slow pass is never run twice at once in one process.
+        # misfire_grace_time=None: a pass made late by a busy loop runs late, not skipped.
+        scheduler.add_job(observed(job, observer), "interval", seconds=job.seconds, id=job.name,
+                          name=job.name, coalesce=True, max_instances=1, misfire_grace_time=None)
     scheduler.start()
     return scheduler
