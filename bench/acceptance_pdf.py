@@ -5,6 +5,9 @@ file's size too (a chat's file message here takes 512 kB). The last rows: record
 is new each time (40 everyday characters; then with one rare character too, which needs a
 small cut of its own: handlers/documents/pdf_common_font.py), as new subjects and remarks are.
 With --noisy: 4000x3000 photos of noise (JPEG's worst case) instead.
+Wave 4 (the font found without matplotlib, its everyday cut made by make), --runs 3: the first
+PDF in a process, no photos, 0.553 -> 0.418 s CPU; the following ones unchanged (0.056 -> 0.055 s;
+2 photos 0.13-0.15 s); with a rare character new each time 0.43 -> 0.36 s (its small cut).
 Usage: python bench/acceptance_pdf.py [--runs 5] [--noisy]
 """
 from __future__ import annotations
