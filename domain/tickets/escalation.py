@@ -23,6 +23,7 @@ class Outcome:
     people: list[Person] = field(default_factory=list)
     level: Level | None = None
     survey: TicketSurvey | None = None
+    images: int | None = None   # the ticket's photo count, when the caller read it ahead
 
 
 async def first_due(tx: Tx, policy: Policy, ticket: Ticket, now: datetime) -> Step | None:

@@ -44,6 +44,7 @@ class _ChunkPolicy(Policy):
     holds the roles escalation names."""
     calendars: dict[int, Calendar] = field(default_factory=dict, compare=False)
     holders: Holders = field(default_factory=Holders, compare=False)
+    images: dict[int, int] = field(default_factory=dict, compare=False)   # ticket id -> photos
 
     async def calendar(self, tx: Tx, ticket: Ticket) -> Calendar:
         found = self.calendars.get(ticket.project_id)
@@ -75,7 +76,8 @@ async def _steps(base: Policy, ticket_ids: list[int], batch: Batch) -> None:
         await batch.read_cards(ticket_key(ticket_id) for ticket_id, key in keys.items() if key in owned)
         pending = []
         for ticket_id, key in keys.items():
-            if key in owned and await batch.perform(key, _performer(policy, ticket_id, key, policy.holders)):
+            if key in owned and await batch.perform(key, _performer(policy, ticket_id, key, policy.holders,
+                                                                    policy.images.get(ticket_id, 0))):
                 pending.append(tickets[ticket_id])
         if not pending:
             break
@@ -83,8 +85,9 @@ async def _steps(base: Policy, ticket_ids: list[int], batch: Batch) -> None:
 
 async def _read_ahead(batch: Batch, policy: _ChunkPolicy, tickets: list[Ticket]) -> None:
     """What the steps read, in one query each: projects (calendars), assignees and reporters,
-    the projects' members and groups, the holders of the org-wide roles escalation names, and
-    where to reach them all."""
+    the projects' members and groups, the holders of the org-wide roles escalation names,
+    where to reach them all, and each ticket's photo count (for the escalation card: read per
+    card, it was a query — and an early flush of the steps before it — for every step)."""
     tx, project_ids = batch.tx, list({t.project_id for t in tickets})
     projects = await tx.projects.many(project_ids)
     ids = {t.assignee_id for t in tickets if t.assignee_id} | {t.reporter_id for t in tickets}
@@ -97,13 +100,17 @@ async def _read_ahead(batch: Batch, policy: _ChunkPolicy, tickets: list[Ticket])
     batch.known.identities.update(await tx.projects.identities_of(list(ids)))
     batch.known.bindings.update(await tx.projects.bindings_of(project_ids))
     batch.keep([*projects.values(), *people.values()])
+    policy.images.update(await tx.tickets.image_counts([t.id for t in tickets]))
 
 
-def _performer(policy: Policy, ticket_id: int, key: str, holders: Holders | None = None):  # noqa: ANN202
+def _performer(policy: Policy, ticket_id: int, key: str, holders: Holders | None = None,  # noqa: ANN202
+               images: int | None = None):
+    """`images`: the ticket's photo count when the caller read it ahead (None: the card reads it)."""
     async def work(effect: Effect) -> None:
         outcome = await escalation.perform(effect.tx, policy, ticket_id, key, effect.now, holders)
         if outcome is not None:
             effect.changed(ticket_key(ticket_id))
+            outcome.images = images
             await _tell(effect, outcome)
     return work
 
@@ -142,7 +149,8 @@ async def _escalate(effect: Effect, outcome: Outcome) -> None:
     for person in outcome.people:
         locale = _locale(effect, person)
         if locale not in cards:
-            cards[locale] = await ticket_card(effect.tx, deps, str(ticket.id), locale)
+            cards[locale] = await ticket_card(effect.tx, deps, str(ticket.id), locale,
+                                              images=outcome.images)
             effect.drawn[(ticket_key(ticket.id), locale)] = cards[locale]   # the live card, now
         card = cards[locale]
         await effect.notify(person, lambda loc: Text(words(loc, kind)), "esc-text")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.enums import OPEN_STATUSES, TicketStatus
@@ -76,6 +76,15 @@ class TicketsRepo:
         return list(await self.session.scalars(
             select(TicketAttachment).where(TicketAttachment.ticket_id == ticket_id)
             .order_by(TicketAttachment.id)))
+
+    async def image_counts(self, ticket_ids: list[int]) -> dict[int, int]:
+        """How many photos each of these tickets has (those with none are left out), in one
+        query: what `attachments` tells a ticket card, for many cards at once."""
+        rows = await self.session.execute(
+            select(TicketAttachment.ticket_id, func.count()).where(
+                TicketAttachment.ticket_id.in_(ticket_ids), TicketAttachment.kind == "image")
+            .group_by(TicketAttachment.ticket_id))
+        return {ticket_id: count for ticket_id, count in rows}
 
     async def survey(self, ticket_id: int) -> TicketSurvey | None:
         return await self.session.scalar(select(TicketSurvey).where(TicketSurvey.ticket_id == ticket_id))
