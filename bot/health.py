@@ -55,7 +55,7 @@ async def readyz(request: web.Request) -> web.Response:
     problems: dict[str, Any] = {}
     try:
         await app[keys.STORE].ping()
-        revision, head = await current_revision(app[keys.STORE].engine), newest_revision()
+        revision, head = await current_revision(app[keys.STORE].read_engine), newest_revision()
         if revision != head:
             problems["migrations"] = f"database at {revision}, code expects {head}: run `sitebot db upgrade`"
     except Exception as error:

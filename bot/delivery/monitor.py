@@ -17,7 +17,9 @@ REPORT_SECONDS = 60.0   # how often the worker compares the counts with the last
 
 async def outbox_counts(store: Store, settings: DeliverySettings, now: datetime,
                         skip_platforms: Collection[str] = ()) -> OutboxCounts:
-    async with store.transaction() as tx:
+    # A read-only transaction: a health probe or a metrics scrape must not queue behind the
+    # worker's writers for SQLite's write lock (Store.reading).
+    async with store.reading() as tx:
         return await tx.outbox.counts(retry_since(settings, now), skip_platforms)
 
 

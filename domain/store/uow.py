@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.errors import Conflict, StoreBusy
+from domain.store.engine import make_read_engine
 from domain.store.memo import Memo
 from domain.store.repos.audit import AuditRepo
 from domain.store.repos.changes import ChangesRepo
@@ -152,10 +153,43 @@ class Store:
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=True,
                                            sync_session_class=_Session)
         webhook_hook.watch(_Session)   # outbound webhooks are written just before each commit
+        self._readers: AsyncEngine | None = None   # SQLite's read-only engine, made when first used
+        self._readers_of: AsyncEngine | None = None
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    @property
+    def read_engine(self) -> AsyncEngine:
+        """Where transactions that only read run: on a SQLite file, a second engine whose
+        transactions begin deferred (engine.make_read_engine); elsewhere `engine` itself
+        (PostgreSQL's readers never wait for writers). Follows `engine` if it is replaced."""
+        engine = self.engine
+        database = engine.url.database
+        if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+            return engine
+        if self._readers_of is not engine:
+            self._readers, self._readers_of = make_read_engine(engine.url), engine
+        return self._readers
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Tx]:
+        """A transaction that only reads (monitoring: /healthz, /metrics, outbox status). On
+        SQLite it does not wait for the write lock the worker's transactions queue for (BEGIN
+        IMMEDIATE): it reads the last committed state. Read-only (SQLite query_only,
+        PostgreSQL READ ONLY); rolled back at the end, nothing to commit. A database that does
+        not answer in time raises StoreBusy, as `transaction` does."""
+        engine = self.read_engine
+        async with AsyncSession(engine, expire_on_commit=False, autoflush=False) as session:
+            try:
+                if engine.dialect.name == "postgresql":
+                    await session.execute(text("SET TRANSACTION READ ONLY"))
+                yield Tx(session)
+            except _BUSY as error:
+                raise StoreBusy(str(error)) from error
+            finally:
+                await session.rollback()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
@@ -172,10 +206,14 @@ class Store:
                 raise StoreBusy(str(error)) from error
 
     async def ping(self) -> None:
-        async with self.engine.connect() as conn:
+        """The database answers (on the read engine: on SQLite the main engine's connections
+        begin with BEGIN IMMEDIATE, so a ping waited for the write lock)."""
+        async with self.read_engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
     async def close(self) -> None:
+        if self._readers is not None:
+            await self._readers.dispose()
         await self.engine.dispose()
 
 
