@@ -137,12 +137,16 @@ async def _escalate(effect: Effect, outcome: Outcome) -> None:
     note in the project's internal group."""
     step, ticket, deps = outcome.step, outcome.ticket, effect.deps
     people = [p.name for p in outcome.people]
+    said: dict[tuple[str, str], Text] = {}   # one text per language: everyone at the level reads the same
 
-    def words(locale: str, key: str) -> str:
-        names = deps.t(locale, "list.join", items=people) or "-"   # 、 or ", " by the reader's language
-        return deps.t(locale, key, number=ticket.number, title=ticket.title, names=names,
-                      level=level_label(deps, locale, step.level), repeat=step.number,
-                      reason=deps.t(locale, f"escalation.reason.{step.reason}"))
+    def words(locale: str, key: str) -> Text:
+        if (locale, key) not in said:
+            names = deps.t(locale, "list.join", items=people) or "-"   # 、 or ", " by the reader's language
+            said[(locale, key)] = Text(deps.t(
+                locale, key, number=ticket.number, title=ticket.title, names=names,
+                level=level_label(deps, locale, step.level), repeat=step.number,
+                reason=deps.t(locale, f"escalation.reason.{step.reason}")))
+        return said[(locale, key)]
 
     kind = "escalation.to_person" if step.kind == "escalate" else "escalation.repeat_person"
     cards: dict[str, Card | None] = {}   # one card per language
@@ -153,13 +157,13 @@ async def _escalate(effect: Effect, outcome: Outcome) -> None:
                                               images=outcome.images)
             effect.drawn[(ticket_key(ticket.id), locale)] = cards[locale]   # the live card, now
         card = cards[locale]
-        await effect.notify(person, lambda loc: Text(words(loc, kind)), "esc-text")
+        await effect.notify(person, lambda loc: words(loc, kind), "esc-text")
         await effect.notify(person, lambda loc, card=card: card, "esc-card")
     if not outcome.people:
         log.warning("%s: nobody holds the roles of escalation level %s", ticket.number, step.level)
     group = "escalation.group" if step.kind == "escalate" else "escalation.repeat_group"
     await effect.post_to_project(ticket.project_id, Audience.INTERNAL,
-                                 lambda loc: Text(words(loc, group)), "esc-group")
+                                 lambda loc: words(loc, group), "esc-group")
 
 
 def _locale(effect: Effect, person: Person) -> str:
