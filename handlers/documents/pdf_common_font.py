@@ -7,8 +7,9 @@ name's 喆, 砼), a small cut of those (pdf_font.rare_cut), drawn as runs of a s
 The cut costs 2-5 s CPU, so `make` makes it (python -m handlers.documents.build_font, beside the
 capture model in var/build/, ignored by git); a document loads it in ~25 ms. When it is not
 there (sitebot started without make, or the system's font changed since) the first document
-cuts it once into var/cache/, under a lock so processes starting together cut it once. Files
-are named by the source font's path, face, size and date, so a changed font gets a new cut."""
+cuts it once into var/cache/ (~/.cache/sitebot/ where that is not writable), under a lock so
+processes starting together cut it once. Files are named by the source font's path, face, size
+and date, so a changed font gets a new cut."""
 from __future__ import annotations
 
 import fcntl
@@ -48,13 +49,29 @@ def file_name(source: str, family: str) -> str:
     return f"cjk-common-{key[:20]}.ttf"
 
 
-def font_file(source: str, family: str, build_dir: Path = BUILD_DIR, cache_dir: Path = CACHE_DIR) -> str:
+@lru_cache(maxsize=1)
+def writable_cache() -> Path:
+    """var/cache/ in the checkout; where that cannot be written (the package installed and run
+    by a user of its own, as in the Docker image) the user's cache directory, ~/.cache/sitebot/."""
+    home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "sitebot"
+    for candidate in (CACHE_DIR, home):
+        try:
+            candidate.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if os.access(candidate, os.W_OK):
+            return candidate
+    raise OSError(f"no writable cache directory for the PDFs' font ({CACHE_DIR}, {home})")
+
+
+def font_file(source: str, family: str, build_dir: Path = BUILD_DIR, cache_dir: Path | None = None) -> str:
     """The cut's path: make's, else the cache's (cut there the first time)."""
     name = file_name(source, family)
     built = build_dir / name
     if built.exists():
         return str(built)
     with _lock:
+        cache_dir = cache_dir or writable_cache()
         cached = cache_dir / name
         if not cached.exists():
             cache_dir.mkdir(parents=True, exist_ok=True)

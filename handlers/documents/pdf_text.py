@@ -77,8 +77,7 @@ class Writer:
 def _add_font_bytes(doc: Any, family: str, data: bytes) -> None:
     """fpdf2 takes a font by its path only: written to a file in sitebot's cache directory that
     is removed once added (fpdf2 reads it through the file it opened: nothing stays behind)."""
-    pdf_common_font.CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    handle, path = tempfile.mkstemp(prefix=".cjk-rare-", suffix=".ttf", dir=pdf_common_font.CACHE_DIR)
+    handle, path = tempfile.mkstemp(prefix=".cjk-rare-", suffix=".ttf", dir=pdf_common_font.writable_cache())
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

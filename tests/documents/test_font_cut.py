@@ -26,7 +26,9 @@ def source() -> tuple[str, str]:
 
 
 def test_without_makes_cut_it_is_cut_once_into_the_cache(source, tmp_path):
-    temporary = set(os.listdir(tempfile.gettempdir()))
+    def temporary_fonts() -> set[str]:      # other programs' files come and go there too
+        return {name for name in os.listdir(tempfile.gettempdir()) if "cjk" in name}
+    temporary = temporary_fonts()
     build, cache = tmp_path / "build", tmp_path / "cache"
     path = pdf_common_font.font_file(*source, build_dir=build, cache_dir=cache)
     assert Path(path).parent == cache and not build.exists()
@@ -34,7 +36,7 @@ def test_without_makes_cut_it_is_cut_once_into_the_cache(source, tmp_path):
     assert pdf_common_font.font_file(*source, build_dir=build, cache_dir=cache) == path
     assert os.stat(path).st_mtime_ns == made                      # not cut again
     assert [p.name for p in cache.iterdir() if p.suffix != ".lock"] == [Path(path).name]
-    assert set(os.listdir(tempfile.gettempdir())) - temporary == set()
+    assert temporary_fonts() == temporary
     font = TTFont(path)
     cmap = font.getBestCmap()
     assert {ord(ch) for ch in "验收隐蔽工程钢筋，。"} <= set(cmap) and ord("砼") not in cmap
@@ -56,3 +58,16 @@ def test_making_a_pdf_font_imports_no_matplotlib(source):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_where_var_cannot_be_written_the_users_cache_is_used(tmp_path, monkeypatch):
+    """The package installed and run by a user of its own (the Docker image): var/ beside the
+    code is not theirs, their home's cache is."""
+    (tmp_path / "site-packages").write_text("a file, so nothing can be made under it")
+    monkeypatch.setattr(pdf_common_font, "CACHE_DIR", tmp_path / "site-packages" / "var" / "cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    pdf_common_font.writable_cache.cache_clear()
+    try:
+        assert pdf_common_font.writable_cache() == tmp_path / "home-cache" / "sitebot"
+    finally:
+        pdf_common_font.writable_cache.cache_clear()
