@@ -25,9 +25,11 @@ COPY handlers ./handlers
 COPY domain ./domain
 COPY templates ./templates
 COPY config ./config
-# The report classifier is fitted here, at build time, not in the serving process.
+# The report classifier is fitted here, at build time, not in the serving process; the PDFs'
+# CJK font cut too (handlers/documents/build_font.py).
 RUN pip install . \
-    && python -m domain.capture.build
+    && python -m domain.capture.build \
+    && python -m handlers.documents.build_font
 
 RUN useradd --system --uid 10001 --home-dir /data sitebot \
     && mkdir -p /data/media && chown -R sitebot:sitebot /data
