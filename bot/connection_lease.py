@@ -33,6 +33,8 @@ FAILED_BACKOFF_MAX = 60.0  # a connection that keeps failing (wrong secret) is r
 CONNECTIONS: web.AppKey[dict[str, "HeldConnection"]] = web.AppKey("connections")
 # The platforms' delivery, held the same way (bot/runtime.py): one sending process per database.
 SENDER: web.AppKey["HeldConnection"] = web.AppKey("sender")
+# The inbox's handling on PostgreSQL, held the same way: one handling process per database.
+INBOX_HANDLER: web.AppKey["HeldConnection"] = web.AppKey("inbox_handler")
 
 
 Counted = Callable[[str], None]   # a frame's outcome, for /metrics

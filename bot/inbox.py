@@ -12,6 +12,14 @@ de-duplication makes a second attempt of a handled event a no-op.
 
 The consumer may run in the web process (woken by the writer) or in a worker process of its
 own (`sitebot work`), which looks at the inbox every `poll_seconds`.
+
+On PostgreSQL the inbox is one table shared by every replica, and nothing claims a row: so
+only one process at a time handles it (`run`, under the "sitebot:inbox" lease, bot/runtime.py),
+as one sends. Two would each handle every row (the second a no-op, but CPU, lock waits and
+deadlocks), and one chat's events could run on two processes at once, out of order. The holder
+looks every `poll_seconds` (0.05 s) for rows other replicas' edges stored; its own writer wakes
+it at once. When it dies another takes the lease within seconds and handles what was left,
+rows that were in flight included (de-duplication makes a second attempt a no-op).
 """
 from __future__ import annotations
 
@@ -49,6 +57,19 @@ class InboxConsumer:
     def poke(self) -> None:
         """New rows were stored (by this process's writer)."""
         self._wake.set()
+
+    async def run(self) -> None:
+        """Handles rows until cancelled: what the inbox lease holder runs (bot/runtime.py).
+        Starts afresh each time, since rows handed out before a lost lease may be another
+        holder's by now."""
+        self._lanes = [asyncio.Queue() for _ in self._lanes]
+        self._in_flight, self._high = set(), 0
+        self._wake.set()   # look at once: rows may have waited while another process held it
+        self.start()
+        try:
+            await asyncio.gather(*self._tasks)
+        finally:
+            await self.stop()
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(self._lane(q), name=f"inbox-lane-{i}")

@@ -20,7 +20,7 @@ from typing import AsyncIterator, Callable
 from aiohttp import web
 
 from bot import keys
-from bot.connection_lease import CONNECTIONS, SENDER, HeldConnection
+from bot.connection_lease import CONNECTIONS, INBOX_HANDLER, SENDER, HeldConnection
 from domain.store.lease import lease_for
 from bot.console.adapter import ConsoleAdapter
 from bot.delivery.integrations import integration_adapters
@@ -105,9 +105,11 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
                 pipeline.register(edge.platform, edge.handling())
             # SQLite has one writer at a time: lanes would only wait on each other's lock (in
             # SQLite's sleeping busy handler), so one lane there; PostgreSQL runs them side by side.
+            # On PostgreSQL other replicas' edges store rows too: the one handling them looks often.
             consumer = InboxConsumer(inbox, writer, pipeline, clock,
                                      lanes=1 if store.dialect == "sqlite" else 4,
-                                     poll_seconds=WORKER_POLL_SECONDS if polling else 5.0)
+                                     poll_seconds=WORKER_POLL_SECONDS
+                                     if polling or store.dialect != "sqlite" else 5.0)
             writer.on_stored = consumer.poke
             runner = JobRunner(store, deps, clock, worker.poke)
             app[keys.STORE], app[keys.WORKER], app[keys.DISPATCHER] = store, worker, dispatcher
@@ -155,8 +157,7 @@ async def _background(app: web.Application, store: Store, stack: AsyncExitStack,
                       consumer: InboxConsumer, worker: DeliveryWorker, runner: JobRunner,
                       settings: Settings, sending: dict[str, Adapter], observer: Observer) -> None:
     if role != "web":
-        consumer.start()
-        stack.push_async_callback(consumer.stop)
+        _handle_inbox(app, store, stack, consumer)
         jobs = [JobSpec(j.name, partial(j.run, runner), j.seconds) for j in build_jobs()]
         scheduler = start_scheduler(jobs, settings.timezone, observer)
         stack.callback(scheduler.shutdown, wait=False)
@@ -176,3 +177,16 @@ async def _background(app: web.Application, store: Store, stack: AsyncExitStack,
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
         stack.push_async_callback(stop)
+
+
+def _handle_inbox(app: web.Application, store: Store, stack: AsyncExitStack, consumer: InboxConsumer) -> None:
+    """SQLite: this process is the only one. PostgreSQL: one process at a time across the
+    replicas handles the shared inbox (why: bot/inbox.py), another within seconds when it dies."""
+    if store.dialect == "sqlite":
+        consumer.start()
+        stack.push_async_callback(consumer.stop)
+        return
+    handler = HeldConnection("inbox", lease_for(store.engine, store.dialect, "sitebot:inbox"), consumer.run)
+    handler.start()
+    stack.push_async_callback(handler.stop)
+    app[INBOX_HANDLER] = handler
