@@ -99,7 +99,7 @@ async def _status(store: "Store", settings: "Settings", now: datetime, t: Callab
             minutes=settings.delivery.outage_retry_minutes))
     if not counts.failed:
         return
-    async with store.transaction() as tx:
+    async with store.reading() as tx:   # only reads: does not wait for the worker's write lock
         rows = await tx.outbox.latest_failures(LATEST)
     print(t("outbox.status.latest"))
     for row in rows:

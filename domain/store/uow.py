@@ -181,6 +181,9 @@ class Store:
         PostgreSQL READ ONLY); rolled back at the end, nothing to commit. A database that does
         not answer in time raises StoreBusy, as `transaction` does."""
         engine = self.read_engine
+        # Closing the session ends its transaction (rolled back) and detaches what it loaded
+        # with its values kept: rows read here stay usable after the block (a rollback of the
+        # session would expire them). A plain Session: no webhook hook, nothing is committed.
         async with AsyncSession(engine, expire_on_commit=False, autoflush=False) as session:
             try:
                 if engine.dialect.name == "postgresql":
@@ -188,8 +191,6 @@ class Store:
                 yield Tx(session)
             except _BUSY as error:
                 raise StoreBusy(str(error)) from error
-            finally:
-                await session.rollback()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
