@@ -2,9 +2,9 @@
 handles it (bot/inbox.py, under the "sitebot:inbox" lease). Two real `sitebot serve` on one
 database, Feishu callbacks posted straight to one of them (signed and encrypted as Feishu does):
 an event stored through the replica that does not hold the lease is handled once, by the holder
-alone (each process's /metrics counts what it handled), and soon (the holder looks every 0.05 s,
-not after its 5-s idle wait); killed with SIGKILL, the holder's lease passes to the other, which
-handles what comes next."""
+alone (each process's /metrics counts what it handled); how soon is printed, not asserted (no
+timing asserts: the holder looks every 0.05 s, where it once waited up to 5 s); killed with
+SIGKILL, the holder's lease passes to the other, which handles what comes next."""
 from __future__ import annotations
 
 import asyncio
@@ -24,7 +24,6 @@ pytestmark = pytest.mark.skipif(not PG_URL, reason="replicas share a PostgreSQL 
 HOLDS_INBOX = "inbox: this replica holds the connection"
 HANDLED = re.compile(r'^sitebot_events_handled_total\{outcome="(\w+)",platform="feishu"\} (\S+)$', re.M)
 WAIT = 120.0     # generous: a failure shows as a timeout, never as a slow pass
-PROMPT = 2.5     # seconds; half the 5-s idle wait a holder that only its own writer wakes would add
 
 
 def wall_clock():  # noqa: ANN201
@@ -87,7 +86,6 @@ async def test_one_replica_handles_the_inbox_and_another_takes_over_when_it_dies
             await wait_for(lambda: sum("已新建项目" in t for t in answers(fake, "oc_inbox_a")) == 3,
                            "the three answers", WAIT)
             print(f"stored on the other replica, handled by the holder after {[round(t, 2) for t in took]} s")
-            assert sorted(took)[1] < PROMPT, took   # the median: one slow moment of a loaded machine is not it
 
             # The holder killed: the other takes the lease and handles new events.
             holder.kill()
