@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import AsyncIterator
 
 from sqlalchemy import Table, insert, inspect, text
-from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
@@ -34,6 +34,19 @@ from domain.store.repos import webhook_hook
 
 # A database that did not answer in time (pool time-out, locked, connection lost).
 _BUSY = (PoolTimeout, OperationalError, InterfaceError)
+# PostgreSQL's "try again" answers (asyncpg's come through as a plain DBAPIError): a deadlock
+# it broke by ending this transaction, a serialization failure, a lock it would not wait for.
+_RETRY_STATES = frozenset({"40P01", "40001", "55P03"})
+
+
+def _busy(error: BaseException) -> bool:
+    """Whether `error` means the database could not take the work now, not that it is wrong:
+    the same work tried again later can succeed (the inbox postpones it; nobody is told
+    "internal error")."""
+    if isinstance(error, _BUSY):
+        return True
+    return (isinstance(error, DBAPIError)
+            and getattr(error.orig, "sqlstate", None) in _RETRY_STATES)
 
 
 # Built once per table (building and keying a statement costs about as much as running it).
@@ -138,7 +151,7 @@ class Tx:
             self.memo.clear()   # what was looked up inside may have been undone with it
             if isinstance(error, StaleDataError):
                 raise Conflict() from None
-            if isinstance(error, _BUSY):
+            if _busy(error):
                 raise StoreBusy(str(error)) from error
             raise
 
@@ -203,8 +216,10 @@ class Store:
                     yield Tx(session)
             except StaleDataError:
                 raise Conflict() from None
-            except _BUSY as error:
-                raise StoreBusy(str(error)) from error
+            except (DBAPIError, PoolTimeout) as error:
+                if _busy(error):
+                    raise StoreBusy(str(error)) from error
+                raise
 
     async def ping(self) -> None:
         """The database answers (on the read engine: on SQLite the main engine's connections
