@@ -30,7 +30,8 @@ the CPU times):
   restart        1.45 s (1.38–1.75)        1.23 s (1.22–1.42)   81.2 MiB           79.1 MiB
   platforms      1.57 s (1.52–1.88)        1.44 s (1.39–1.79)   97.9 MiB           95.9 MiB
 
-Issue 18, wave 4 (254a846 as it was; af4e87d: no APScheduler, the wording catalogue's files and
+Issue 18, wave 4 (254a846 as it was; af4e87d: no APScheduler — since put back, imported only
+where the jobs run (~50 ms there) —, the wording catalogue's files and
 jinja2 read at the first wording, the pages' jinja2 at the first page, aiosmtplib only with
 e-mail on, difflib where a name is not found: 906 modules at /healthz instead of 964), four
 before/after pairs run in turn on the same loaded machine (the rest of the machine busy, load
@@ -45,6 +46,10 @@ i.e. 5–13 % less CPU to ready (restart/bare 4.5–4.9 → 4.1–4.4) and 3.5 M
 Most of what is left is imports that serving needs: SQLAlchemy (ORM, asyncio) and aiohttp are
 ≈ 0.6 s of CPU and ≈ 45 MiB together on that machine (Python alone: 11 MiB), every area's
 handlers and domain modules (≈ 340 modules) most of the rest.
+
+Quiet machine, end of wave 4 (626a62a, 3 rounds, median (min–max)):
+  bare 0.35 s (0.29–0.36), 36.4 MiB; restart 1.24 s (1.18–1.47), 76.9 MiB;
+  platforms 1.57 s (1.42–1.97), 92.9 MiB (wall to ready; CPU within 0.02 s of it).
 """
 from __future__ import annotations
 
