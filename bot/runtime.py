@@ -106,8 +106,12 @@ def runtime(settings: Settings, edges: list[Edge], clock: Callable[[], datetime]
             # SQLite has one writer at a time: lanes would only wait on each other's lock (in
             # SQLite's sleeping busy handler), so one lane there; PostgreSQL runs them side by side.
             # On PostgreSQL other replicas' edges store rows too: the one handling them looks often.
+            # Groups are shorter on SQLite: a group holds the one write lock while it is handled,
+            # and the delivery pass's writes wait for it (bench/e2e.py at 45/s: reply p50
+            # 0.55-2.2 s with groups of 20, 0.09-0.10 s with 5; most of grouping's saving stays).
             consumer = InboxConsumer(inbox, writer, pipeline, clock,
                                      lanes=1 if store.dialect == "sqlite" else 4,
+                                     max_group=5 if store.dialect == "sqlite" else 20,
                                      poll_seconds=WORKER_POLL_SECONDS
                                      if polling or store.dialect != "sqlite" else 5.0)
             writer.on_stored = consumer.poke
