@@ -13,6 +13,7 @@ import aiohttp
 
 from bot.delivery.ports import PermanentError, RateLimited, TransientError
 from bot.dingtalk.config import DingTalkConfig
+from bot.http_body import read_capped
 
 log = logging.getLogger(__name__)
 TIMEOUT = aiohttp.ClientTimeout(total=10, connect=5)
@@ -155,15 +156,9 @@ class DingTalkApi:
             async with self.session.get(url, timeout=TIMEOUT) as response:
                 if response.status != 200:
                     raise TransientError(f"dingtalk download HTTP {response.status}")
-                # read(n) gives what has arrived, up to n: a photo larger than one chunk came
-                # back cut short. Read to the end (or just past the cap, which callers check).
-                data = bytearray()
-                while len(data) <= MAX_DOWNLOAD:
-                    chunk = await response.content.read(MAX_DOWNLOAD + 1 - len(data))
-                    if not chunk:
-                        break
-                    data += chunk
-                return bytes(data), response.content_type or ""
+                # To the end, or just past the cap (which callers check): see read_capped.
+                data = await read_capped(response.content, MAX_DOWNLOAD)
+                return data, response.content_type or ""
         except aiohttp.ClientError as error:
             raise TransientError(f"dingtalk download: {type(error).__name__}: {error}") from None
 
